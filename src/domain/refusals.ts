@@ -1,0 +1,127 @@
+/**
+ * The one refusal catalogue (domain-rules §7): stable code → Chinese message.
+ * Surfaces (task pane, custom functions, CLI, gateway) translate codes, never re-word messages.
+ * Messages marked (M) are the manual's own wording. `{name}` placeholders are filled by `refusalMessage`.
+ */
+export const REFUSALS = {
+  // ── 000 发票红冲 ───────────────────────────────────────────────────────────
+  BATCH_LIMIT_EXCEEDED: "一次最多只能批量红冲10张", // (M)
+  INVOICE_STATUS_NOT_REVERSIBLE: "只有发票状态为“正常”或“部分红冲”的发票才允许红冲",
+  NO_REVERSIBLE_AMOUNT: "发票可红冲金额须大于0才允许红冲",
+  INSUFFICIENT_REMAINING:
+    "剩余可红冲金额不足。开票管理→待开发票页面中可能存在本发票的未开票的数据，请先处理。", // (M)
+  DUPLICATE_PENDING_SAME_AMOUNT:
+    "待开发票中存在与本发票可红冲金额相同的红冲数据，不进入单张发票红冲页面。请先到开票管理→待开发票页面处理。", // (M: 存在同金额的待开)
+  UNKNOWN_INVOICE_KIND: "无法识别的发票种类：{value}",
+
+  // ── 001 红字信息表 ─────────────────────────────────────────────────────────
+  INFO_FORM_NOT_APPROVED: "只有税局审核通过后才允许红冲", // (M)
+  INFO_FORM_NUMBER_MISSING: "必须成功获取红字信息表编号后才允许红冲，请先上传税局获取编号", // (M, paraphrased)
+  SELLER_TAX_ID_MISMATCH: "销方税号与当前业务单元下的企业信息中的税号一致才允许红冲", // (M)
+  INFO_FORM_REVOKE_NOT_APPROVED: "税局审核成功的红字信息表才允许撤销", // (M)
+  INFO_FORM_ALREADY_INVOICED: "已红冲的红字信息表不允许撤销", // (M)
+  INFO_FORM_APPROVED_NOT_DELETABLE: "审核通过的红字信息表，不允许删除", // (M)
+  INFO_FORM_INVOICED_NOT_DELETABLE: "已开票的红字信息表不允许删除",
+  INFO_FORM_REVOKED_TERMINAL: "红字信息表已撤销，不能再操作",
+  INFO_FORM_NOT_LINKED: "只允许回退关联开票业务单据的红字信息表", // (M)
+  INFO_FORM_ROLLBACK_INVOICED: "已开票的红字信息表不允许退回开票申请单",
+  INFO_FORM_SUBMIT_STATUS: "只有信息表状态为“未上传”或“审核失败”的红字信息表才允许提交税局",
+  INFO_FORM_EDIT_STATUS: "只有信息表状态为“未上传”或“审核失败”的红字信息表才允许编辑",
+  INFO_FORM_BLUE_FIELD_REQUIRED: "{applicant}须填写{field}",
+  AMOUNT_EXCEEDS_REVERSIBLE: "红冲金额须小于等于蓝票可红冲金额", // (M, paraphrased)
+  DOWNLOAD_SCOPE_REQUIRED: "“本企业申请” “其他企业申请”至少勾选一项", // (M)
+
+  // ── 002 红字确认单 ─────────────────────────────────────────────────────────
+  ENTRY_ALREADY_ENTERED: "只有录入状态为“未录入”或“录入失败”的红字确认单才允许录入",
+  ENTRY_AUDIT_STATUS: "只有审核状态为“已审核”或“无需审批”的红字确认单才允许录入",
+  BUYER_ENTRY_NEEDS_USAGE_CONFIRMED:
+    "购方未对蓝字发票进行用途确认（勾选/入账）时，只能由销方录入红字确认单并全额红冲",
+  NOT_PENDING_OUR_CONFIRMATION: "只能确认或拒绝待本企业确认的红字确认单",
+  REVOKE_NOT_VALID_STATUS: "撤销时要求红字确认单状态为有效（01–04）", // (M, paraphrased)
+  REVOKE_ALREADY_INVOICED: "撤销时要求红字确认单未开具红票", // (M, paraphrased)
+  REVOKE_WRONG_PARTY: "红字确认单撤销只能由最后操作方申请，当前只允许{party}撤销", // (M, paraphrased)
+  NOT_ENTERED: "只有录入成功的红字确认单才允许红冲",
+  NOT_INVOICEABLE_STATUS: "只有确认状态为“无需确认”或“购销双方已确认”的红字确认单才允许红冲",
+  ALREADY_INVOICED: "红字确认单已开具红票，不能重复红冲",
+  ROLLBACK_SOURCE_NOT_ALLOWED: "只有数据来源为“匹配结果推送”或“单据开票”的数据才可以回退。", // (M)
+  ROLLBACK_INVOICE_STATUS: "只有开票状态为“未开票”或者“开票失败”的数据才允许回退。", // (M)
+  ROLLBACK_ENTRY_STATUS:
+    "只有录入状态为“未录入”或“录入失败”，或录入状态为“已录入”且确认状态为“作废”的数据才允许回退。", // (M)
+  DELETE_ENTRY_STATUS:
+    "仅录入状态为“未录入”，“录入失败”或“已录入未开票（数据来源为税局下载）”的数据允许删除。", // (M)
+  DELETE_AUDIT_STATUS: "只有审核状态为暂存或无需审批状态才能删除。", // (M)
+  DELETE_ALLOCATED: "当前数据已被分配，不允许删除。", // (M)
+  DELETE_SOURCE_USE_ROLLBACK: "数据来源为“匹配结果推送”或“单据开票”的数据不能删除，请使用回退。", // (M)
+  QTY_TOLERANCE_EXCEEDED: "红字确认单待冲数量超过原蓝票剩余可红冲数量（差额 {diff}，超过 0.001），不可录入",
+  ISSUE_ERROR_FULL_ONLY: "开票有误仅支持全额红冲", // (M)
+  FIELD_NOT_EDITABLE: "红冲原因为“{reason}”时不允许编辑{field}",
+  DISCOUNT_LINE_NOT_EDITABLE: "原蓝票明细行带折扣行，暂不支持编辑，只能整行全额红冲",
+  DIFF_TAX_FULL_ONLY: "差额征税发票仅支持全额红冲", // (M, paraphrased)
+  REDUCED_LEVY_NO_SALES_RETURN: "减按计征发票不支持选销售退回", // (M)
+  NO_UNIT_PRICE: "原蓝票明细没有可红冲单价或剩余数量，不能按数量红冲",
+  NON_POSITIVE: "{field}须大于0",
+  EXCEEDS_REMAINING: "{field}不能超过剩余可红冲值 {remaining}",
+  UNKNOWN_CONFIRM_STATUS: "未知的确认状态代码：{value}",
+
+  // ── 003 进项发票关键要素同步 ───────────────────────────────────────────────
+  SMALL_SCALE_NO_DEDUCTION_DOWNLOAD:
+    "小规模纳税人不支持抵扣类勾选数据下载，可根据企业在税局的信息，在星空发票云企业基础资料修改。", // (M)
+  SMALL_SCALE_NO_DEDUCTION_API: "小规模纳税人不支持抵扣类勾选", // (M, the 4.02 API's wording)
+  LEQI_NOT_SUPPORTED: "目前此功能不支持乐企通道使用", // (M)
+  FLIGHT_TOTAL_RULE_UNKNOWN:
+    "开票日期为2025年7月28日及以后的数电飞机票的价税合计（电子税局）计算规则尚未提供，未计算",
+
+  // ── Cell / field input (parse/) ─────────────────────────────────────────────
+  FIELD_REQUIRED: "{field}不能为空",
+  NOT_A_NUMBER: "{field}不是有效的数字：“{value}”",
+  TOO_MANY_DECIMALS: "{field}最多保留{dp}位小数：“{value}”",
+  NEGATIVE_NOT_ALLOWED: "{field}不能为负数：“{value}”",
+  OUT_OF_RANGE: "{field}超出允许范围：“{value}”（{range}）",
+  NOT_A_RATE: "{field}不是有效的税率：“{value}”（例：13%、0.13）",
+  NOT_A_DATE: "{field}不是有效的日期：“{value}”（例：2024-10-22 或 2024-10-22 10:44:24）",
+  NOT_AN_INTEGER: "{field}须为整数：“{value}”",
+  BAD_TAX_ID_FORMAT:
+    "{field}格式不正确：“{value}”（应为18位统一社会信用代码，或15、17、20位税号，只含数字和大写字母）",
+  BAD_TAX_ID_CHECK: "{field}校验位错误：“{value}”（按GB 32100，第18位应为“{expected}”）",
+  BAD_INVOICE_CODE: "{field}格式不正确：“{value}”（应为10位或12位数字）",
+  BAD_INVOICE_NUMBER: "{field}格式不正确：“{value}”（税控发票为8位数字，数电发票为20位数字）",
+  BAD_ENUM: "{field}的值“{value}”无效，可选：{allowed}",
+  BAD_BOOLEAN: "{field}须为“是”或“否”：“{value}”",
+  TEXT_TOO_LONG: "{field}超过最大长度{max}：“{value}”",
+} as const;
+
+export type RefusalCode = keyof typeof REFUSALS;
+
+export type RefusalParams = Readonly<Record<string, string | number>>;
+
+/** A refusal as data: guards return these, they never throw strings. */
+export interface Refusal {
+  readonly code: RefusalCode;
+  readonly message: string;
+  readonly params?: RefusalParams;
+}
+
+export function refusalMessage(code: RefusalCode, params: RefusalParams = {}): string {
+  return REFUSALS[code].replace(/\{(\w+)\}/g, (m, k: string) =>
+    Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m
+  );
+}
+
+export function refusal(code: RefusalCode, params?: RefusalParams): Refusal {
+  return params
+    ? { code, message: refusalMessage(code, params), params }
+    : { code, message: refusalMessage(code) };
+}
+
+export function isRefusalCode(s: string): s is RefusalCode {
+  return Object.prototype.hasOwnProperty.call(REFUSALS, s);
+}
+
+/** The outcome of a guarded rule: a value, or a refusal. */
+export type Result<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: RefusalCode, params?: RefusalParams): Result<T> => ({
+  ok: false,
+  refusal: refusal(code, params),
+});
