@@ -1,0 +1,70 @@
+/**
+ * `hongchong <command>`: the command-line face of the same src/domain, src/gateway and src/server code
+ * the add-in uses. Each command lives in its own module and is loaded only when called.
+ */
+import { readFileSync } from "fs";
+
+const USAGE = `用法 / usage: hongchong <command> [options]
+
+  eval FILE                    按规则批量求值（JSON: {"vectors":[{"id","kind","inputs"}]}），输出 {"results":[…]}
+  serve [--port N] [--data DIR] 启动网关（默认沙箱模式，内嵌数据库；DATABASE_URL 选择 PostgreSQL）
+  sandbox accounts [--json]    列出沙箱企业及登录凭据
+  help                         显示本帮助
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  eval: async () => runEval,
+  serve: async () => {
+    const m = await import("./serve");
+    return async (argv) => {
+      await m.runServe(argv);
+      return 0;
+    };
+  },
+  sandbox: async () => {
+    const m = await import("./sandbox");
+    return async (argv) => {
+      await m.runSandbox(argv);
+      return 0;
+    };
+  },
+};
+
+async function runEval(argv: string[]): Promise<number> {
+  const file = argv[0];
+  if (!file) {
+    process.stderr.write("用法: hongchong eval FILE\n");
+    return 2;
+  }
+  const { evaluateDocument } = await import("./eval");
+  let doc: unknown;
+  try {
+    doc = JSON.parse(file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8"));
+  } catch (e) {
+    process.stderr.write(`无法读取或解析 JSON 文件 ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  try {
+    process.stdout.write(JSON.stringify(evaluateDocument(doc), null, 2) + "\n");
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    process.stderr.write(`未知命令: ${cmd}\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
