@@ -40,6 +40,8 @@ export const REFUSALS = {
   REVOKE_NOT_VALID_STATUS: "撤销时要求红字确认单状态为有效（01–04）", // (M, paraphrased)
   REVOKE_ALREADY_INVOICED: "撤销时要求红字确认单未开具红票", // (M, paraphrased)
   REVOKE_WRONG_PARTY: "红字确认单撤销只能由最后操作方申请，当前只允许{party}撤销", // (M, paraphrased)
+  REVOKE_ENTRANT_UNKNOWN:
+    "确认状态为“购销双方 已确认”时须知道录入方身份才能判断由哪一方撤销，请先下载或更新确认单状态",
   NOT_ENTERED: "只有录入成功的红字确认单才允许红冲",
   NOT_INVOICEABLE_STATUS: "只有确认状态为“无需确认”或“购销双方已确认”的红字确认单才允许红冲",
   ALREADY_INVOICED: "红字确认单已开具红票，不能重复红冲",
@@ -88,6 +90,45 @@ export const REFUSALS = {
   BAD_ENUM: "{field}的值“{value}”无效，可选：{allowed}",
   BAD_BOOLEAN: "{field}须为“是”或“否”：“{value}”",
   TEXT_TOO_LONG: "{field}超过最大长度{max}：“{value}”",
+  CELL_ERROR_VALUE: "{field}的单元格是错误值“{value}”，请先修正该单元格的公式或内容",
+  LEADING_ZEROS_LOST:
+    "{field}“{value}”开头的0已丢失（单元格是数字格式，{expected}），请把该列设为文本格式后重新输入",
+  DIGITS_LOST_IN_NUMBER_CELL:
+    "{field}“{value}”超过Excel数字单元格能精确保存的15位，请把该列设为文本格式后重新输入",
+
+  // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
+  GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",
+  GW_TIMEOUT:
+    "请求发票云超时（{timeoutMs}毫秒内无应答），处理结果未知：请稍后按原流水号查询结果，不要换新流水号重新提交",
+  GW_AUTH_FAILED: "发票云认证失败：{message}。请检查应用ID、应用密钥、数据中心ID和登录用户配置",
+  GW_TOKEN_EXPIRED: "发票云访问令牌已失效，重新获取后仍被拒绝，请检查登录用户配置后重试",
+  GW_BAD_RESPONSE: "发票云返回的数据无法识别（{detail}），请联系管理员",
+  GW_BUSINESS_ERROR: "发票云返回错误：{message}",
+  GW_DUPLICATE_SERIAL: "流水号“{serialNo}”已提交过，发票云不接受重复流水号，请按该流水号查询处理结果",
+  GW_NOT_FOUND: "发票云未找到对应数据：{message}",
+  GW_RATE_LIMITED: "请求发票云过于频繁，请稍后再试",
+  GW_SERVER_ERROR: "发票云服务暂时不可用（HTTP {status}），请稍后再试",
+  GW_BAD_ENVELOPE: "请求报文不合法：{detail}（须包含 requestId、businessSystemCode、interfaceCode、data）",
+  GW_BAD_DATA_ENCODING: "请求数据（data）无法解码：{detail}",
+  GW_UNKNOWN_INTERFACE: "未知的接口编码：“{interfaceCode}”",
+  GW_VALIDATION: "请求数据不合法：{detail}",
+  GW_BODY_TOO_LARGE: "请求报文过大（上限{limit}字节）",
+  GW_FORBIDDEN_ORG: "当前账号无权操作该组织或税号：{taxNo}",
+  GW_CONFIG_INVALID: "发票云接口配置不完整：{detail}",
+  // server side (src/server): refusals the gateway server / sandbox answers with
+  GW_BAD_JSON: "请求报文不是合法的 JSON：{detail}",
+  GW_UNSUPPORTED_MEDIA_TYPE: "请求报文须为 JSON（Content-Type: application/json），收到：{contentType}",
+  GW_TOKEN_MISSING: "缺少 access_token，请先调用获取 access_token 接口并在查询参数或请求头中携带",
+  GW_TOKEN_INVALID: "access_token 无效或已过期（有效期两小时），请重新获取",
+  GW_APP_CREDENTIALS_INVALID: "appId、appSecret 或 accountId 不正确",
+  GW_APP_TOKEN_INVALID: "app_token 无效或已过期，请重新获取 app_token",
+  GW_LOGIN_USER_INVALID: "登录用户“{user}”不存在或不属于该应用的数据中心",
+  GW_WRONG_ENDPOINT: "接口“{interfaceCode}”不能通过此地址调用，请改用 {path}",
+  GW_NOT_IMPLEMENTED: "接口“{interfaceCode}”在当前网关模式下尚未提供",
+  GW_ROUTE_NOT_FOUND: "请求地址不存在：{method} {url}",
+  GW_SANDBOX_ONLY: "该功能仅在沙箱模式下可用",
+  GW_RELAY_FAILED: "转发到发票云失败：{detail}",
+  GW_INTERNAL_ERROR: "网关内部错误，请稍后重试（请求号 {requestId}）",
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;
