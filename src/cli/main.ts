@@ -14,17 +14,24 @@ const USAGE = `用法 / usage: hongchong <command> [options]
 
 type Command = (argv: string[]) => Promise<number>;
 
+/**
+ * Commands are loaded on demand with require(): `hongchong eval` must not pay for Fastify or exceljs, and
+ * tsx's CommonJS hook (bin/hongchong.js) handles require() of .ts files, not native dynamic import().
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = <T>(path: string): T => require(path) as T;
+
 const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => runEval,
   serve: async () => {
-    const m = await import("./serve");
+    const m = load<typeof import("./serve")>("./serve");
     return async (argv) => {
       await m.runServe(argv);
       return 0;
     };
   },
   sandbox: async () => {
-    const m = await import("./sandbox");
+    const m = load<typeof import("./sandbox")>("./sandbox");
     return async (argv) => {
       await m.runSandbox(argv);
       return 0;
@@ -38,7 +45,7 @@ async function runEval(argv: string[]): Promise<number> {
     process.stderr.write("用法: hongchong eval FILE\n");
     return 2;
   }
-  const { evaluateDocument } = await import("./eval");
+  const { evaluateDocument } = load<typeof import("./eval")>("./eval");
   let doc: unknown;
   try {
     doc = JSON.parse(file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8"));
@@ -61,10 +68,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
-  const load = COMMANDS[cmd];
-  if (!load) {
+  const command = COMMANDS[cmd];
+  if (!command) {
     process.stderr.write(`未知命令: ${cmd}\n\n${USAGE}`);
     return 2;
   }
-  return (await load())(rest);
+  return (await command())(rest);
 }

@@ -1,0 +1,71 @@
+/**
+ * `hongchong eval` as a user runs it: a child process on the real bin, reading a file, printing JSON.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
+const root = join(__dirname, "../..");
+const bin = join(root, "bin/hongchong.js");
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
+}
+
+describe("hongchong eval", () => {
+  it("reproduces every expected output of examples.json", () => {
+    const out = JSON.parse(
+      execFileSync(process.execPath, [bin, "eval", "test/fixtures/examples.json"], {
+        cwd: root,
+        encoding: "utf8",
+      })
+    );
+    const doc = require(join(root, "test/fixtures/examples.json"));
+    expect(out.results).toHaveLength(doc.vectors.length);
+    doc.vectors.forEach((v: { id: string; kind: string; expected: Record<string, unknown> }, i: number) => {
+      const r = out.results[i];
+      expect({ id: r.id, kind: r.kind }).toEqual({ id: v.id, kind: v.kind });
+      for (const [k, want] of Object.entries(v.expected))
+        expect([v.id, k, r.output[k]]).toEqual([v.id, k, want]);
+    });
+  });
+
+  it("answers a bad vector with an error for that vector only", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hc-eval-"));
+    const file = join(dir, "mixed.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vectors: [
+          { id: "ok", kind: "batchSizeCheck", inputs: { selectedCount: 3 } },
+          { id: "unknown", kind: "teleport", inputs: {} },
+          {
+            id: "bad",
+            kind: "checkRemainingReversible",
+            inputs: { reversibleAmount: 100, pendingRedAmounts: [], requestAmount: "1" },
+          },
+        ],
+      })
+    );
+    const r = run(["eval", file]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results[0]).toEqual({
+      id: "ok",
+      kind: "batchSizeCheck",
+      output: expect.objectContaining({ allowed: true }),
+    });
+    expect(out.results[1].error).toMatch(/unknown kind/);
+    expect(out.results[2].error).toMatch(/reversibleAmount/);
+  });
+
+  it("refuses a file that is not JSON with exit code 2 and a Chinese message", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hc-eval-"));
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ not json");
+    const r = run(["eval", file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/无法读取或解析 JSON 文件/);
+  });
+});
