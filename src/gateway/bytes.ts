@@ -1,0 +1,95 @@
+/**
+ * Bytes ⇄ base64 ⇄ UTF-8 without Node's Buffer, so the same code runs in the task pane (browser)
+ * and in Node. TextEncoder/TextDecoder are globals in both.
+ */
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const DECODE_TABLE: Readonly<Record<string, number>> = Object.fromEntries(
+  Array.from(ALPHABET, (ch, i) => [ch, i] as const)
+);
+
+/** Standard base64 (RFC 4648 §4) with `=` padding. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += ALPHABET[(n >> 18) & 63] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i] << 16;
+    out += ALPHABET[(n >> 18) & 63] + ALPHABET[(n >> 12) & 63] + "==";
+  } else if (rest === 2) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += ALPHABET[(n >> 18) & 63] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + "=";
+  }
+  return out;
+}
+
+/** Canonical padded base64 (whitespace tolerated, as some servers wrap lines). */
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** True if `s` (ignoring whitespace) is well-formed padded base64. Empty is not base64 here. */
+export function isBase64(s: string): boolean {
+  const t = s.replace(/\s+/g, "");
+  return t.length > 0 && STRICT_BASE64.test(t);
+}
+
+/** Decode padded base64; undefined if `s` is not well-formed (never a partial decode). */
+export function base64ToBytes(s: string): Uint8Array<ArrayBuffer> | undefined {
+  const t = s.replace(/\s+/g, "");
+  if (!STRICT_BASE64.test(t)) return undefined;
+  const pad = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((t.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < t.length; i += 4) {
+    const a = DECODE_TABLE[t[i]];
+    const b = DECODE_TABLE[t[i + 1]];
+    const c = t[i + 2] === "=" ? 0 : DECODE_TABLE[t[i + 2]];
+    const d = t[i + 3] === "=" ? 0 : DECODE_TABLE[t[i + 3]];
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+export function utf8Encode(s: string): Uint8Array<ArrayBuffer> {
+  const encoded = new TextEncoder().encode(s);
+  // Copy into a plain ArrayBuffer-backed array: WebCrypto's BufferSource typing wants one.
+  const out = new Uint8Array(encoded.length);
+  out.set(encoded);
+  return out;
+}
+
+/** Strict UTF-8 decode; undefined on malformed input (so garbage is never mistaken for text). */
+export function utf8Decode(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Cryptographically random bytes (WebCrypto, present in browsers and Node ≥ 19). */
+export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  const c = globalThis.crypto;
+  if (!c || typeof c.getRandomValues !== "function") {
+    throw new Error("WebCrypto getRandomValues is not available in this runtime");
+  }
+  c.getRandomValues(out);
+  return out;
+}

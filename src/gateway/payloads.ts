@@ -1,0 +1,570 @@
+/**
+ * The business payloads (`data`) of every interface the add-in uses, as piaozone-api.md §2–§3
+ * documents them. Field names are the wire names, verbatim (including `originaldetailRowNo`,
+ * `enteridentity`, `qrlx`). Per interface the doc's marks are repeated: SEEN / SEEN-EXAMPLE /
+ * INFERRED; INFERRED shapes are our reading and may change with the real doc (see ASSUMPTIONS.md).
+ *
+ * Number conventions:
+ * - requests: money is `WireAmount` (Dec or JsonDecimal → a JSON number with exactly 2 decimals),
+ *   quantity/price `WireDecimal` (written exactly); never a JS float. Integers (line index, page) are numbers.
+ * - responses/callbacks (decoded with parseJsonExact): every JSON number arrives as its exact source
+ *   text, typed `DecimalText`, so `0.10` stays "0.10" and a 20-digit number stays whole.
+ */
+import type { Dec } from "../domain/money";
+import type { JsonDecimal } from "./json";
+
+/** A money value on a request: written as a JSON number with exactly 2 decimals. */
+export type WireAmount = Dec | JsonDecimal;
+/** A quantity / unit price on a request: written as a JSON number, digit for digit. */
+export type WireDecimal = Dec | JsonDecimal;
+/** A number read from a response: its exact JSON source text (e.g. "-106.00"), or a string value. */
+export type DecimalText = string;
+
+/** 数电 invoiceType (§1.8): 01 数电专票, 02 数电普票. */
+export type DigitalInvoiceType = "01" | "02";
+/** 税控 invoiceType: 028 e-special, 026 e-ordinary, 004 paper special, 007 paper ordinary. */
+export type TaxControlInvoiceType = "028" | "026" | "004" | "007";
+/** lineProperty: 0 normal, 1 discount line, 2 discounted line. */
+export type LineProperty = "0" | "1" | "2";
+/** invoiceProperty: 0 blue, 1 red. */
+export type InvoiceProperty = "0" | "1";
+/** 录入方身份 / 购销身份: 0 seller, 1 buyer (assumptions A4). */
+export type IdentityCode = "0" | "1";
+/** redConfirmBillStatus 01–10 (§1.8); unknown codes are kept verbatim. */
+export type RedConfirmBillStatusCode =
+  "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | (string & {});
+
+interface PartyDetails {
+  readonly sellerBank?: string;
+  readonly sellerBankAccount?: string;
+  readonly sellerAddress?: string;
+  readonly sellerTel?: string;
+  readonly buyerBank?: string;
+  readonly buyerBankAccount?: string;
+  readonly buyerAddress?: string;
+  readonly buyerTel?: string;
+  readonly buyerRecipientPhone?: string;
+  readonly buyerRecipientMail?: string;
+  readonly naturalPersonFlag?: "Y" | "N";
+}
+
+// ── 2.1.01 ALLE.INVOICE.OPEN 数电票蓝字发票开具 (request INFERRED from 2.1.02) ─────────────
+
+export interface BlueInvoiceLine {
+  readonly lineProperty: LineProperty;
+  readonly goodsName: string;
+  /** 税收分类编码, 19 digits. */
+  readonly revenueCode: string;
+  readonly amount: WireAmount;
+  /** A decimal string, e.g. "0.13". */
+  readonly taxRate: string;
+  readonly taxAmount: WireAmount;
+  readonly quantity?: WireDecimal;
+  readonly price?: WireDecimal;
+  readonly units?: string;
+  readonly specification?: string;
+  readonly goodsCode?: string;
+  readonly billSourceId?: string;
+  readonly discountAmount?: WireAmount;
+  readonly discountRate?: string;
+  readonly privilegeType?: string;
+}
+
+export interface BlueInvoiceOpenRequest extends PartyDetails {
+  readonly serialNo: string;
+  readonly invoiceType: DigitalInvoiceType;
+  readonly invoiceProperty?: "0";
+  readonly includeTaxFlag?: "0" | "1";
+  readonly sellerName: string;
+  readonly sellerTaxpayerId: string;
+  readonly buyerName: string;
+  readonly buyerTaxpayerId?: string;
+  readonly drawer?: string;
+  readonly remark?: string;
+  readonly specialType?: string;
+  readonly deduction?: WireAmount;
+  readonly deductionType?: string;
+  readonly invoiceDetail: readonly BlueInvoiceLine[];
+}
+/** Response data: the accepted serialNo, plain (opaque) per the official example. */
+export type BlueInvoiceOpenResult = string;
+
+// ── 2.1.02 数电票回调 INVOICE.OPEN / INVOICE.RED (SEEN) ────────────────────────────────────
+
+export type CallbackInterfaceCode = "INVOICE.OPEN" | "INVOICE.RED";
+
+/** The body 发票云 POSTs to the registered callback URL; `data` encoded per §1.4. */
+export interface InvoiceCallbackBody {
+  readonly returnMsg: string;
+  /** "0" success, "9999" failure. */
+  readonly returnCode: string;
+  readonly interfaceCode: CallbackInterfaceCode | string;
+  readonly data: unknown;
+}
+
+export interface InvoiceCallbackLine {
+  readonly seq: DecimalText;
+  readonly detailRowNo: DecimalText;
+  readonly lineProperty: string;
+  readonly billSourceId: string;
+  readonly goodsCode?: string;
+  readonly goodsName: string;
+  readonly revenueCode: string;
+  readonly specification?: string;
+  readonly units?: string;
+  readonly quantity?: DecimalText;
+  readonly price?: DecimalText;
+  readonly amount: DecimalText;
+  readonly taxRate: DecimalText;
+  readonly taxAmount: DecimalText;
+  readonly discountAmount?: DecimalText;
+  readonly discountRate?: string;
+  readonly privilegeType?: string;
+}
+
+export interface InvoiceCallbackData {
+  readonly serialNo: string;
+  /** 20-digit 数电 number: a string on the wire. */
+  readonly invoiceNum: string;
+  readonly invoiceProperty: string;
+  readonly invoiceDate: string;
+  readonly invoiceType: string;
+  readonly includeTaxAmount: DecimalText;
+  readonly sellerName: string;
+  readonly sellerTaxpayerId: string;
+  readonly sellerBank?: string;
+  readonly sellerBankAccount?: string;
+  readonly sellerAddress?: string;
+  readonly sellerTel?: string;
+  readonly naturalPersonFlag?: string;
+  readonly buyerName: string;
+  readonly buyerTaxpayerId?: string;
+  readonly buyerBank?: string;
+  readonly buyerBankAccount?: string;
+  readonly buyerAddress?: string;
+  readonly buyerTel?: string;
+  readonly specialType?: string;
+  readonly buyerRecipientPhone?: string;
+  readonly buyerRecipientMail?: string;
+  readonly remark?: string;
+  readonly drawer: string;
+  readonly deduction?: DecimalText;
+  readonly deductionType?: string;
+  readonly purchaseType?: string;
+  readonly exportationType?: string;
+  readonly vatTaxRefundType?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly originalIssueTime?: string;
+  readonly redInfoBillNo?: string;
+  readonly govRedConfirmBillUuid?: string;
+  readonly redConfirmBillStatus?: RedConfirmBillStatusCode;
+  readonly agentUser?: string;
+  readonly agentCardType?: string;
+  readonly agentCardNo?: string;
+  readonly agentCountry?: string;
+  readonly agentTaxNo?: string;
+  readonly invoiceFileUrl?: string;
+  readonly xmlFileUrl?: string;
+  readonly ofdFileUrl?: string;
+  readonly invoiceDetail: readonly InvoiceCallbackLine[];
+  readonly estateSaleInfo?: unknown;
+  readonly estateLeaseInfo?: unknown;
+  readonly buildInfo?: unknown;
+  readonly travelerList?: unknown;
+}
+
+/** The reply a callback receiver must return, exactly (SEEN). */
+export const CALLBACK_ACK = { message: "回调成功", errorCode: "0", success: true } as const;
+export const CALLBACK_RETURN_CODES = { success: "0", failure: "9999" } as const;
+
+// ── 2.1.03 REDCONFIRMBILL.APPLY 红字确认单生成 (request SEEN; response INFERRED) ─────────────
+
+/** Lines for a partial bill; the doc types all of them as strings except originalSeq. */
+export interface RedConfirmBillApplyLine {
+  readonly lineProperty?: string;
+  readonly originalSeq?: number;
+  readonly billSourceId?: string;
+  readonly goodsCode?: string;
+  readonly goodsName?: string;
+  readonly revenueCode?: string;
+  readonly specification?: string;
+  readonly units?: string;
+  readonly quantity?: string;
+  readonly price?: string;
+  readonly amount?: string;
+  readonly taxRate?: string;
+  readonly taxAmount?: string;
+}
+
+export interface RedConfirmBillApplyRequest {
+  readonly orderNo: string;
+  readonly invoiceCode?: string;
+  /** Blue invoice number to reverse (要红冲的蓝票号). */
+  readonly invoiceNo: string;
+  /** "1".."4" on this interface (assumptions A2/A3; build with reasonToCode(…, "2.1.03")). */
+  readonly redReason: string;
+  readonly invoiceType?: DigitalInvoiceType;
+  readonly invoiceDetail?: readonly RedConfirmBillApplyLine[];
+  /** "I am the buyer" (我是购方) — field name not in the stored table; assumptions A12. Sent only when set. */
+  readonly enteridentity?: IdentityCode;
+}
+
+/** The confirmation bill's identity and state, as 2.1.03 / 2.1.04 / 2.1.13 / the callback name them. */
+export interface RedConfirmBillState {
+  readonly redInfoBillNo: string;
+  readonly govRedConfirmBillUuid: string;
+  readonly redConfirmBillStatus: RedConfirmBillStatusCode;
+}
+export type RedConfirmBillApplyResult = RedConfirmBillState;
+
+// ── 2.1.04 ALLE.INVOICE.RED 数电票红冲 (request SEEN-EXAMPLE; response INFERRED) ───────────
+
+export interface RedFlushLine {
+  readonly lineProperty: LineProperty;
+  /** Blue line index (integer). */
+  readonly originalSeq: number;
+  /** Blue detailRowNo, as a string (field name spelled as in the doc). */
+  readonly originaldetailRowNo?: string;
+  readonly billSourceId?: string;
+  readonly goodsCode?: string;
+  readonly goodsName?: string;
+  readonly revenueCode?: string;
+  readonly specification?: string;
+  readonly units?: string;
+  /** Negative on a red line. */
+  readonly quantity?: WireDecimal;
+  /** Positive. */
+  readonly price?: WireDecimal;
+  readonly amount: WireAmount;
+  /** Sent as a string (the example shows a number; the simulator accepts both). */
+  readonly taxRate: string;
+  readonly taxAmount: WireAmount;
+}
+
+export interface RedFlushDigitalRequest extends PartyDetails {
+  /** New serial of the red invoice; persist it before sending. */
+  readonly serialNo: string;
+  readonly invoiceCode?: string;
+  /** Blue invoice number (20 digits). */
+  readonly invoiceNum: string;
+  readonly originalIssueTime?: string;
+  readonly originalInvoiceAmount?: WireAmount;
+  readonly originalTotalTaxAmount?: WireAmount;
+  /** "01".."04" on this interface (build with reasonToCode(…, "2.1.04")). */
+  readonly redReason: string;
+  readonly govRedConfirmBillUuid?: string;
+  readonly redInfoBillNo?: string;
+  readonly account?: string;
+  readonly drawer?: string;
+  readonly invoiceType: DigitalInvoiceType;
+  readonly orgCode?: string;
+  readonly sellerName?: string;
+  readonly sellerTaxpayerId: string;
+  readonly buyerName?: string;
+  readonly buyerTaxpayerId?: string;
+  readonly specialType?: string;
+  /** Omit for a full reversal (required for 开票有误 and 差额征税). */
+  readonly invoiceDetail?: readonly RedFlushLine[];
+}
+
+/**
+ * What a 2.1.04 answer means (assumptions A11):
+ * - accepted: the red invoice is being issued; its outcome comes by callback / 4.1.04 by serialNo;
+ * - awaitingConfirmation: a bill was entered but needs the counterparty (02/03) or is otherwise not
+ *   invoiceable; nothing was issued. Poll 2.1.13, then call again with the bill and a new serialNo.
+ */
+export type RedFlushOutcome =
+  | { readonly kind: "accepted"; readonly serialNo: string; readonly bill?: RedConfirmBillState }
+  | { readonly kind: "awaitingConfirmation"; readonly bill: RedConfirmBillState; readonly message: string };
+
+// ── 2.1.08 REDCONFIRMBILL.REVOKE 红字确认单撤销 (request SEEN) ─────────────────────────────
+
+export interface RedConfirmBillRevokeRequest {
+  /** Requester's tax id (请求方税号). */
+  readonly taxNo: string;
+  /** Bureau bill number (税局红字确认单单号). */
+  readonly number: string;
+  readonly enteridentity: IdentityCode;
+  readonly qrlx: "C";
+}
+
+// ── 2.1.09 红字确认单确认或拒绝 (INFERRED, same shape as 2.1.08) ──────────────────────────
+
+export interface RedConfirmBillConfirmRequest {
+  readonly taxNo: string;
+  readonly number: string;
+  readonly enteridentity: IdentityCode;
+  /** Y confirm, N reject (assumptions A5). */
+  readonly qrlx: "Y" | "N";
+}
+export interface RedConfirmBillConfirmResult {
+  readonly redConfirmBillStatus?: RedConfirmBillStatusCode;
+}
+
+// ── 2.1.13 ALLE.REDCONFIRMBILL.QUERY 红字确认单编号查询 (request SEEN; items partly SEEN) ─────
+
+export interface RedConfirmBillQueryRequest {
+  readonly taxpayerId?: string;
+  readonly orgCode?: string;
+  readonly redInfoBillNo?: string;
+  readonly identity?: IdentityCode;
+  /** yyyy-MM-dd */
+  readonly startDate?: string;
+  readonly endDate?: string;
+}
+
+/** One bill. The first four fields are SEEN; the rest are INFERRED names from the callback/query vocabulary. */
+export interface RedConfirmBillSummary extends RedConfirmBillState {
+  readonly redConfirmEnterDate: string;
+  readonly enteridentity?: string;
+  readonly sellerTaxpayerId?: string;
+  readonly sellerName?: string;
+  readonly buyerTaxpayerId?: string;
+  readonly buyerName?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalIssueTime?: string;
+  readonly originalInvoiceAmount?: DecimalText;
+  readonly originalTotalTaxAmount?: DecimalText;
+  readonly redAmount?: DecimalText;
+  readonly redTaxAmount?: DecimalText;
+  readonly redReason?: string;
+  readonly confirmDate?: string;
+  readonly invoicedFlag?: string;
+  readonly redInvoiceNumber?: string;
+  readonly invoiceType?: string;
+  readonly specialType?: string;
+}
+
+export interface RedConfirmBillQueryResult {
+  readonly pageNo?: DecimalText;
+  readonly pageSize?: DecimalText;
+  readonly totalElement?: DecimalText;
+  readonly dataList: readonly RedConfirmBillSummary[];
+}
+
+// ── 2.1.12 红字确认单下载 (INFERRED) ───────────────────────────────────────────────────
+
+export interface RedConfirmBillDownloadRequest {
+  readonly taxpayerId: string;
+  readonly orgCode?: string;
+  readonly identity?: IdentityCode;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly redInfoBillNo?: string;
+}
+
+export interface RedConfirmBillDetail extends RedConfirmBillSummary {
+  readonly invoiceDetail?: readonly RedConfirmBillApplyLine[];
+}
+
+export interface RedConfirmBillDownloadResult {
+  readonly taskNo?: string;
+  readonly dataList?: readonly RedConfirmBillDetail[];
+}
+
+// ── 2.2.02 税控发票快速红冲 (INFERRED; `data` is an array like 2.2.01) ─────────────────────
+
+export interface TaxControlQuickRedItem {
+  readonly serialNo: string;
+  readonly sellerTaxpayerId: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalInvoiceNumber?: string;
+  /** Required for special invoices: the approved 红字信息表 number (16). */
+  readonly redInfoBillNo?: string;
+  readonly invoiceType?: TaxControlInvoiceType;
+  readonly deviceNo?: string;
+  readonly drawer?: string;
+}
+export type TaxControlQuickRedRequest = readonly TaxControlQuickRedItem[];
+
+// ── 2.2.04 税控红字信息表申请 (INFERRED) ────────────────────────────────────────────────
+
+export interface RedInfoFormLine {
+  readonly goodsName: string;
+  readonly revenueCode: string;
+  readonly amount: WireAmount;
+  readonly taxRate: string;
+  readonly taxAmount: WireAmount;
+  readonly quantity?: WireDecimal;
+  readonly price?: WireDecimal;
+  readonly units?: string;
+  readonly specification?: string;
+}
+
+export interface RedInfoFormApplyRequest {
+  readonly serialNo: string;
+  readonly sellerTaxpayerId: string;
+  /** assumptions A6 (seller / buyer-not-deducted / buyer-deducted). */
+  readonly applyType: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly originalIssueTime?: string;
+  readonly invoiceType: "004" | "028";
+  readonly buyerName: string;
+  readonly buyerTaxpayerId: string;
+  readonly invoiceDetail: readonly RedInfoFormLine[];
+}
+
+export interface RedInfoFormApplyResult {
+  readonly serialNo: string;
+  readonly redInfoBillNo?: string;
+  /** 未上传 / 审核失败 / 审核成功 / 已开票 (labels; codes unknown). */
+  readonly status: string;
+  readonly failReason?: string;
+}
+
+// ── 2.2.05 税控红字信息表下载 (INFERRED) ────────────────────────────────────────────────
+
+export interface RedInfoFormDownloadRequest {
+  readonly taxNo: string;
+  readonly startDate?: string;
+  readonly endDate?: string;
+  /** assumptions A7 (own / others / both). */
+  readonly scope: string;
+  readonly redInfoBillNo?: string;
+}
+
+export interface RedInfoFormSummary {
+  readonly redInfoBillNo: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly applyType?: string;
+  readonly invoiceType?: string;
+  readonly buyerName?: string;
+  readonly buyerTaxpayerId?: string;
+  readonly redInvoiceCode?: string;
+  readonly redInvoiceNumber?: string;
+  readonly auditDate?: string;
+  readonly fillDate?: string;
+  readonly status?: string;
+  readonly failReason?: string;
+}
+
+export interface RedInfoFormDownloadResult {
+  readonly total?: DecimalText;
+  readonly dataList: readonly RedInfoFormSummary[];
+}
+
+// ── 4.02 / 4.03 进项发票表头归集 (rim; INFERRED) ──────────────────────────────────────────
+
+export interface InputCollectionStartRequest {
+  readonly taxNo: string;
+  /** yyyy-MM-dd */
+  readonly startDate: string;
+  readonly endDate: string;
+  /** 票据类型: 发票 / 海关缴款书. */
+  readonly billKind?: string;
+  readonly invoiceType?: string;
+  readonly deductionStatus?: string;
+  readonly invoiceStatus?: string;
+}
+export interface InputCollectionStartResult {
+  readonly taskNo: string;
+}
+
+export interface InputCollectionQueryRequest {
+  readonly taxNo: string;
+  readonly taskNo: string;
+  readonly pageNo?: number;
+  readonly pageSize?: number;
+}
+
+export interface InputInvoiceHeader {
+  readonly invoiceType?: string;
+  readonly invoiceCode?: string;
+  readonly invoiceNo?: string;
+  readonly etaxInvoiceNo?: string;
+  readonly invoiceDate?: string;
+  readonly invoiceAmount?: DecimalText;
+  readonly totalTaxAmount?: DecimalText;
+  readonly totalTaxInclAmount?: DecimalText;
+  readonly salerName?: string;
+  readonly salerTaxNo?: string;
+  readonly invoiceStatus?: string;
+  readonly selectStatus?: string;
+  readonly deductionStatus?: string;
+}
+
+export interface InputCollectionQueryResult {
+  /** running / success / failed */
+  readonly taskStatus: string;
+  readonly total?: DecimalText;
+  readonly invoices: readonly InputInvoiceHeader[];
+}
+
+// ── 4.1.04 ALLE.INVOICE.QUERY 数电票发票单张查询 (SEEN) ───────────────────────────────────
+
+export interface InvoiceQueryRequest {
+  /** Either serialNo or invoiceNum (≥ v5.0.027). */
+  readonly serialNo?: string;
+  readonly invoiceNum?: string;
+  readonly sellerTaxpayerId?: string;
+}
+
+export interface InvoiceQueryLine {
+  readonly seq?: DecimalText;
+  readonly billSourceId?: string;
+  readonly goodsCode?: string;
+  readonly revenueName?: string;
+  readonly revenueCode?: string;
+  readonly goodsName?: string;
+  readonly specification?: string;
+  readonly units?: string;
+  readonly quantity?: DecimalText;
+  readonly price?: DecimalText;
+  readonly taxUnitPrice?: DecimalText;
+  readonly amount?: DecimalText;
+  readonly includeTaxAmount?: DecimalText;
+  readonly taxRate?: DecimalText;
+  readonly taxAmount?: DecimalText;
+  readonly discountAmount?: DecimalText;
+  readonly discountRate?: string;
+  readonly privilegeType?: string;
+  readonly lineProperty?: string;
+}
+
+/** 数电 invoiceStatus (§1.7): 0 normal, 2 issuing, 3 reversed, 4 failed. */
+export const DIGITAL_INVOICE_STATUS = { normal: "0", issuing: "2", reversed: "3", failed: "4" } as const;
+
+export interface InvoiceQueryResult {
+  readonly batch?: string;
+  readonly orderNo?: string;
+  readonly serialNo: string;
+  readonly buyerType?: string;
+  readonly buyerName?: string;
+  readonly buyerTaxpayerId?: string;
+  readonly buyerBank?: string;
+  readonly buyerBankAccount?: string;
+  readonly buyerAddress?: string;
+  readonly buyerTel?: string;
+  readonly buyerProperty?: string;
+  readonly buyerRecipientMail?: string;
+  readonly buyerRecipientPhone?: string;
+  readonly deduction?: DecimalText;
+  readonly drawer?: string;
+  readonly payee?: string;
+  readonly reviewer?: string;
+  readonly invoiceType?: string;
+  readonly includeTaxAmount?: DecimalText;
+  readonly totalAmount?: DecimalText;
+  readonly totalTaxAmount?: DecimalText;
+  readonly invoiceNum?: string;
+  readonly invoiceDate?: string;
+  readonly specialType?: string;
+  readonly invoiceProperty?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly govRedConfirmBillUuid?: string;
+  readonly redInfoBillNo?: string;
+  readonly redReason?: string;
+  readonly remark?: string;
+  readonly sellerName?: string;
+  readonly sellerTaxpayerId?: string;
+  readonly invoiceStatus?: string;
+  readonly issueErrorMessage?: string;
+  readonly invoiceFileUrl?: string;
+  readonly invoiceImageUrl?: string;
+  readonly ofdFileUrl?: string;
+  readonly xmlFileUrl?: string;
+  readonly invoiceDetail?: readonly InvoiceQueryLine[];
+}
