@@ -10,3 +10,4 @@ export * from "./payloads";
 export * from "./protocol";
 export * from "./serial";
 export { bytesToBase64, base64ToBytes, isBase64, utf8Decode, utf8Encode } from "./bytes";
+export * from "./extensions";
