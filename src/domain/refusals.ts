@@ -96,6 +96,17 @@ export const REFUSALS = {
   DIGITS_LOST_IN_NUMBER_CELL:
     "{field}“{value}”超过Excel数字单元格能精确保存的15位，请把该列设为文本格式后重新输入",
 
+  // ── Workbook (src/sheet: selection read / write-back in Excel) ──────────────
+  SHEET_NO_SELECTION: "请先在工作表中选中要处理的行（可按住Ctrl选择多个区域）",
+  SHEET_HEADER_NOT_FOUND:
+    "在工作表“{sheet}”的选区上方找不到{kind}的表头（须包含：{required}），请使用“新建工作表”生成的模板，表头文字不要修改",
+  SHEET_REQUIRED_COLUMNS_MISSING: "工作表“{sheet}”缺少必填列：{columns}，请在表头行添加这些列后重试",
+  SHEET_MULTIPLE_TABLES: "选区跨越了多个表格（{tables}），请只选择同一个表格中的行",
+  SHEET_NO_DATA_ROWS: "选区中没有可处理的数据行（表头以下、未隐藏且非空的行）",
+  SHEET_NOT_FOUND: "找不到工作表“{sheet}”，它可能已被删除或重命名，请重新选择要处理的行",
+  SHEET_HEADER_CHANGED: "工作表“{sheet}”第{row}行的表头已被修改或移动，请重新选择要处理的行后再写回结果",
+  SHEET_CANCELLED: "操作已取消，已完成的部分保留在工作表中",
+
   // ── Files (.xlsx) (src/sheet/xlsx: template / import / export) ──────────────
   FILE_NOT_FOUND: "找不到文件“{file}”，请检查路径",
   FILE_NOT_XLSX: "文件“{file}”不是Excel工作簿（.xlsx），请在Excel中“另存为”Excel工作簿(*.xlsx)后再引入",
@@ -110,6 +121,24 @@ export const REFUSALS = {
   FILE_SHEET_NOT_FOUND: "文件中没有名为“{sheet}”的工作表",
   FILE_UNKNOWN_KIND: "未知的模板类型“{kind}”，可选：{allowed}",
   FILE_SUBMIT_NOT_SUPPORTED: "“{kind}”模板不支持直接提交发票云",
+  FILE_GROUP_HAS_ERRORS: "同一张单据（{group}）的第{rows}行有错误，整张单据未引入，请一并修改后重新引入",
+  FILE_SUBMIT_PENDING: "已提交发票云但未收到结果（流水号 {serialNo}），重新引入时会按原流水号再次提交，不会重复生成",
+  DATE_RANGE_REVERSED: "{from}不能晚于{to}",
+
+  // ── Custom functions (functions/): range arguments ──────────────────────────
+  CF_SHAPE_MISMATCH: "区域参数的大小不一致（{shapes}）：各区域须行列数相同，其余参数为单个单元格",
+  CF_SINGLE_COLUMN_ONLY: "{fn}每行输出一整行结果，区域参数须为单列（当前为{shape}）",
+  CF_SINGLE_CELL_ONLY: "{field}须为单个单元格，不能是区域",
+
+  // ── Task pane (taskpane/) ───────────────────────────────────────────────────
+  PANE_PARTIAL_NEEDS_LINE_DETAIL:
+    "蓝票有{lines}行可红冲明细，部分红冲须按明细指定金额：请在“红字确认单”或“红字信息表”工作表中按行填写后提交",
+  PANE_RESULT_PENDING: "已提交发票云，尚未取得结果（流水号 {serialNo}）。再次运行会先按原流水号查询，不会重复红冲",
+  PANE_NOT_TAX_CONTROL_SPECIAL: "只有税控专用发票（增值税专用发票、增值税电子专用发票）需要红字信息表",
+  PANE_NOT_DIGITAL: "只有数电发票使用红字确认单",
+  PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",
+  PANE_FORM_NUMBER_MISSING: "没有{form}编号，请先录入/上传或下载后再操作",
+  PANE_NOT_SIGNED_IN: "尚未连接发票云，请先在“设置”中填写登录信息并点击“测试连接”",
 
   // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
   GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",
