@@ -139,6 +139,7 @@ export const REFUSALS = {
   PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",
   PANE_FORM_NUMBER_MISSING: "没有{form}编号，请先录入/上传或下载后再操作",
   PANE_NOT_SIGNED_IN: "尚未连接发票云，请先在“设置”中填写登录信息并点击“测试连接”",
+  PANE_QUICK_RED_FULL_ONLY: "税控普通发票通过快速红冲只支持全额红冲，本次红冲金额须等于可红冲金额 {available}",
 
   // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
   GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",

@@ -1,0 +1,46 @@
+/**
+ * The Office.js implementation of the workbook port. Office calls live only under src/sheet/office;
+ * components get a WorkbookPort and never call Excel.run. Nothing runs at import time.
+ */
+import type { RowWriteBack, RunOptions, SheetLayout, WorkbookPort, WriteOptions } from "../port";
+import type { SheetKind } from "../schemas";
+import { createSheet } from "./createSheet";
+import { annotationModeFor, officeExcelHost, type ExcelHost } from "./host";
+import { readSelection } from "./read";
+import { clearMarks, writeResults } from "./write";
+
+export class OfficeWorkbook implements WorkbookPort {
+  /** `host` defaults to the live Excel (resolved per call, so constructing it needs no Office). */
+  constructor(private readonly host: ExcelHost = lazyOfficeHost()) {}
+
+  readSelection(kind: SheetKind, opts?: RunOptions) {
+    return readSelection(this.host, kind, opts);
+  }
+
+  writeResults(kind: SheetKind, results: readonly RowWriteBack[], opts: WriteOptions) {
+    return writeResults(this.host, kind, results, opts);
+  }
+
+  clearMarks(
+    kind: SheetKind,
+    rowIndexes: readonly number[],
+    opts: RunOptions & { readonly layout: SheetLayout }
+  ) {
+    return clearMarks(this.host, kind, rowIndexes, opts);
+  }
+
+  createSheet(kind: SheetKind, name?: string) {
+    return createSheet(this.host, kind, name);
+  }
+
+  annotationMode() {
+    return annotationModeFor(this.host.supports);
+  }
+}
+
+function lazyOfficeHost(): ExcelHost {
+  return {
+    run: (batch) => officeExcelHost().run(batch),
+    supports: (set, version) => officeExcelHost().supports(set, version),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The workbook port: everything the task pane needs from a workbook, host-neutral. The Office.js
+ * adapter (src/sheet/office) implements it for a live Excel; an exceljs adapter for .xlsx files
+ * implements the same interface. Expected user-caused failures (no header, nothing selected) come
+ * back as refusals; host failures (Excel API errors) are thrown.
+ */
+import type { Result } from "../domain/refusals";
+import type { ParsedRow } from "./mapping";
+import type { SheetKind } from "./schemas";
+
+/** Where the data of a read lives, enough to write results back to the same cells. */
+export interface SheetLayout {
+  readonly sheetName: string;
+  /** Name of the Excel table the rows belong to, or null for a plain range. */
+  readonly tableName: string | null;
+  /** 0-based sheet row of the header. */
+  readonly headerRowIndex: number;
+  /** Column key → 0-based sheet column, as found in the header. */
+  readonly columns: Readonly<Record<string, number>>;
+  /** Headers of columns we do not know (kept untouched), with their sheet column. */
+  readonly extraColumns: ReadonlyArray<{ readonly column: number; readonly header: string }>;
+  /** Keys of result columns not in the sheet yet (appended on write). */
+  readonly missingResultColumns: readonly string[];
+}
+
+export interface SelectionRead {
+  readonly kind: SheetKind;
+  readonly layout: SheetLayout;
+  /** Parsed data rows in sheet order (blank rows left out). */
+  readonly rows: readonly ParsedRow[];
+  /** Rows in the selection that were hidden or filtered out, skipped ([decision]: what you see is what runs). */
+  readonly hiddenRowsSkipped: number;
+  readonly blankRowsSkipped: number;
+}
+
+export type ProgressPhase = "read" | "scan" | "write" | "clear";
+
+export interface Progress {
+  readonly phase: ProgressPhase;
+  /** Rows done so far in this phase. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface RunOptions {
+  /** Checked between chunks: a cancelled run stops after the chunk in flight. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** One row's outcome to write back. */
+export interface RowWriteBack {
+  /** 0-based sheet row, as read (ParsedRow.rowIndex). */
+  readonly rowIndex: number;
+  /** Result column key → value. A key left out keeps the cell as it is; "" clears it. */
+  readonly values: Readonly<Partial<Record<string, string | number>>>;
+  /** Bad cells of the row: filled red and annotated (note, comment, or 失败原因). */
+  readonly cellErrors: ReadonlyArray<{ readonly columnKey: string; readonly message: string }>;
+}
+
+export interface WriteOptions extends RunOptions {
+  /** The layout returned by readSelection (sheet, header row, table). */
+  readonly layout: SheetLayout;
+  /** Clear our previous marks on these rows before writing (default true). */
+  readonly clearPrevious?: boolean;
+}
+
+/** How cell messages reach the user, best first (decided per run from the host's API sets). */
+export type AnnotationMode = "notes" | "comments" | "column";
+
+export interface WriteSummary {
+  readonly rowsWritten: number;
+  readonly cellsMarked: number;
+  readonly annotationMode: AnnotationMode;
+  /** Result headers appended at the right of the header row. */
+  readonly appendedColumns: readonly string[];
+  /** Previous marks removed (fills reset + our notes/comments deleted). */
+  readonly marksCleared: number;
+  readonly cancelled: boolean;
+}
+
+export interface ClearSummary {
+  readonly marksCleared: number;
+  readonly cancelled: boolean;
+}
+
+export interface CreateSheetSummary {
+  readonly sheetName: string;
+  readonly columns: number;
+}
+
+export interface WorkbookPort {
+  /** Parse the selected rows of the active sheet (all areas; hidden/filtered rows skipped). */
+  readSelection(kind: SheetKind, opts?: RunOptions): Promise<Result<SelectionRead>>;
+  /** Write statuses/results and mark bad cells, in chunks. */
+  writeResults(
+    kind: SheetKind,
+    results: readonly RowWriteBack[],
+    opts: WriteOptions
+  ): Promise<Result<WriteSummary>>;
+  /** Remove our red fills and notes/comments from these rows. */
+  clearMarks(
+    kind: SheetKind,
+    rowIndexes: readonly number[],
+    opts: RunOptions & { readonly layout: SheetLayout }
+  ): Promise<Result<ClearSummary>>;
+  /** A new sheet with the kind's header row, formats and drop-down lists. */
+  createSheet(kind: SheetKind, name?: string): Promise<Result<CreateSheetSummary>>;
+  /** What this host can do for cell messages. */
+  annotationMode(): AnnotationMode;
+}
