@@ -106,6 +106,10 @@ export const REFUSALS = {
   SHEET_NOT_FOUND: "找不到工作表“{sheet}”，它可能已被删除或重命名，请重新选择要处理的行",
   SHEET_HEADER_CHANGED: "工作表“{sheet}”第{row}行的表头已被修改或移动，请重新选择要处理的行后再写回结果",
   SHEET_CANCELLED: "操作已取消，已完成的部分保留在工作表中",
+  SHEET_VALUE_INVALID: "第{row}条数据的{field}“{value}”无法写入工作表：{reason}",
+  SHEET_UPSERT_KEY_MISSING: "第{row}条数据缺少{fields}，无法与工作表“{sheet}”中已有的行对应，未写入任何数据",
+  SHEET_TABLE_HEADER_MISMATCH:
+    "工作表“{sheet}”第1行的表头（{found}）与要追加的表头（{expected}）不一致，请改用新的工作表或选择“覆盖”",
 
   // ── Files (.xlsx) (src/sheet/xlsx: template / import / export) ──────────────
   FILE_NOT_FOUND: "找不到文件“{file}”，请检查路径",

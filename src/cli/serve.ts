@@ -1,0 +1,110 @@
+/**
+ * `hongchong serve [--port N] [--data DIR] [--host H]` — the gateway in sandbox mode on the embedded
+ * database (seeded on first run); DATABASE_URL selects PostgreSQL. Relay mode (`--relay URL` or
+ * HONGCHONG_UPSTREAM_URL) forwards the same paths to a real invoice cloud instead.
+ * Stops gracefully on SIGTERM / SIGINT (in-flight requests finish, the database closes).
+ */
+import { startGateway } from "../server";
+import { resolveDataDir } from "../server/db/connect";
+
+export interface ServeArgs {
+  port: number;
+  host: string;
+  dataDir: string | undefined;
+  relay: string | undefined;
+  corsOrigins: string[] | undefined;
+}
+
+const USAGE = "用法: hongchong serve [--port N] [--data DIR] [--host H] [--relay URL] [--cors ORIGIN,…]";
+
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
+  const args: ServeArgs = {
+    port: 8787,
+    host: env.HONGCHONG_HOST ?? "127.0.0.1",
+    dataDir: undefined,
+    relay: env.HONGCHONG_UPSTREAM_URL || undefined,
+    corsOrigins: env.HONGCHONG_CORS_ORIGINS
+      ? env.HONGCHONG_CORS_ORIGINS.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} 需要一个值\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case "--port": {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`端口无效：${v}\n${USAGE}`);
+        args.port = Number(v);
+        break;
+      }
+      case "--host":
+        args.host = value();
+        break;
+      case "--data":
+        args.dataDir = value();
+        break;
+      case "--relay":
+        args.relay = value();
+        break;
+      case "--cors":
+        args.corsOrigins = value()
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      default:
+        throw new Error(`未知参数：${a}\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+export async function runServe(argv: string[]): Promise<void> {
+  const args = parseServeArgs(argv);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const mode = args.relay ? "relay" : "sandbox";
+  const gw = await startGateway({
+    port: args.port,
+    host: args.host,
+    mode,
+    ...(databaseUrl ? { databaseUrl } : { dataDir: resolveDataDir(args.dataDir) }),
+    ...(args.corsOrigins ? { corsOrigins: args.corsOrigins } : {}),
+    ...(args.relay ? { relay: { upstreamBaseUrl: args.relay } } : {}),
+    logger: { level: process.env.HONGCHONG_LOG_LEVEL ?? "warn" },
+  });
+  const where = gw.db.dialect === "sqlite" ? `SQLite ${gw.db.location}` : `PostgreSQL ${gw.db.location}`;
+  process.stdout.write(
+    `红冲助手网关已启动（${mode === "sandbox" ? "沙箱模式" : `转发模式 → ${args.relay}`}）\n` +
+      `  数据库: ${where}${gw.seeded ? "（已写入沙箱种子数据）" : ""}\n` +
+      `  查看沙箱账号: hongchong sandbox accounts${args.dataDir ? ` --data ${args.dataDir}` : ""}\n` +
+      `hongchong gateway listening on ${gw.url}\n`
+  );
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`收到 ${signal}，正在停止网关…\n`);
+      gw.close().then(
+        () => resolve(),
+        (e: unknown) => {
+          process.stderr.write(`停止时出错: ${e instanceof Error ? e.message : String(e)}\n`);
+          resolve();
+        }
+      );
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

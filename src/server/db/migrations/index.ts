@@ -1,0 +1,34 @@
+/**
+ * In-code migration provider: migrations are TypeScript modules listed here (no directory scan, so
+ * tsx, jest and a bundler all see the same list). Add a migration = add a file and one line below;
+ * names sort in execution order.
+ */
+import type { Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/dist/migration";
+import type { SqlDialectName } from "../dialect";
+import { initialMigration } from "./0001_initial";
+
+type MigrationFactory = (dialect: SqlDialectName) => {
+  up(db: Kysely<unknown>): Promise<void>;
+  down?(db: Kysely<unknown>): Promise<void>;
+};
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: MigrationFactory]> = [
+  ["0001_initial", initialMigration],
+];
+
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialectName) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, factory] of MIGRATIONS) {
+      const m = factory(this.dialect);
+      out[name] = {
+        up: (db) => m.up(db as Kysely<unknown>),
+        ...(m.down ? { down: (db) => m.down!(db as Kysely<unknown>) } : {}),
+      };
+    }
+    return out;
+  }
+}

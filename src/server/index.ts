@@ -1,0 +1,103 @@
+/**
+ * Start/stop the whole gateway (database + HTTP + callback dispatcher) — what `hongchong serve` and
+ * the integration tests run. Library users who need only the HTTP app call `buildServer`.
+ */
+import type { FastifyInstance } from "fastify";
+import { type BuildServerOptions, type ServerMode, buildServer } from "./app";
+import { CallbackDispatcher } from "./callbacks";
+import { type Clock, SettableClock } from "./clock";
+import { type DbHandle, openDatabase } from "./db/connect";
+import { createSandboxRegistry, seedIfEmpty } from "./sandbox";
+
+export { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, SERVER_VERSION } from "./app";
+export type { BuildServerOptions, ServerMode } from "./app";
+export { InterfaceRegistry, ok, refuse, refused } from "./registry";
+export type { InterfaceHandler, Outcome, TaskSettler } from "./registry";
+export type { HandlerContext } from "./context";
+export { SettableClock, systemClock, chinaDateTime, chinaDate } from "./clock";
+export type { Clock } from "./clock";
+export { openDatabase, resolveDataDir } from "./db/connect";
+export type { DbHandle } from "./db/connect";
+
+export interface StartGatewayOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly mode?: ServerMode;
+  /** SQLite directory (ignored when databaseUrl is set). */
+  readonly dataDir?: string;
+  readonly databaseUrl?: string;
+  readonly pgSchema?: string;
+  readonly clock?: Clock;
+  readonly corsOrigins?: readonly string[];
+  readonly bodyLimit?: number;
+  readonly relay?: BuildServerOptions["relay"];
+  readonly logger?: BuildServerOptions["logger"];
+  /** Seed an empty database in sandbox mode (default true). */
+  readonly seed?: boolean;
+  /** Callback dispatcher poll interval (ms); 0 disables the dispatcher. Default 1000. */
+  readonly callbackIntervalMs?: number;
+}
+
+export interface RunningGateway {
+  readonly app: FastifyInstance;
+  readonly db: DbHandle;
+  readonly url: string;
+  readonly port: number;
+  readonly clock: Clock;
+  readonly dispatcher: CallbackDispatcher;
+  readonly seeded: boolean;
+  close(): Promise<void>;
+}
+
+export async function startGateway(opts: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const mode = opts.mode ?? "sandbox";
+  const db = await openDatabase({
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+  });
+  let app: FastifyInstance | undefined;
+  try {
+    const seeded = mode === "sandbox" && (opts.seed ?? true) ? await seedIfEmpty(db.db, db.dialect) : false;
+    const clock = opts.clock ?? new SettableClock();
+    app = buildServer({
+      db,
+      clock,
+      mode,
+      registry: createSandboxRegistry(),
+      ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+      ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+      ...(opts.relay ? { relay: opts.relay } : {}),
+      ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    });
+    const host = opts.host ?? "127.0.0.1";
+    await app.listen({ port: opts.port ?? 8787, host });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : (opts.port ?? 8787);
+    const dispatcher = new CallbackDispatcher({ db: db.db, clock, log: (m) => app?.log.warn(m) });
+    if ((opts.callbackIntervalMs ?? 1000) > 0 && mode === "sandbox")
+      dispatcher.start(opts.callbackIntervalMs ?? 1000);
+    const shownHost = host.includes(":") ? `[${host}]` : host;
+    let closed: Promise<void> | undefined;
+    const running: RunningGateway = {
+      app,
+      db,
+      url: `http://${shownHost === "0.0.0.0" ? "127.0.0.1" : shownHost}:${port}`,
+      port,
+      clock,
+      dispatcher,
+      seeded,
+      close: () =>
+        (closed ??= (async () => {
+          await dispatcher.stop();
+          await (app as FastifyInstance).close();
+          await db.close();
+        })()),
+    };
+    return running;
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await db.close();
+    throw e;
+  }
+}
