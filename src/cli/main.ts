@@ -9,6 +9,11 @@ const USAGE = `用法 / usage: hongchong <command> [options]
   eval FILE                    按规则批量求值（JSON: {"vectors":[{"id","kind","inputs"}]}），输出 {"results":[…]}
   serve [--port N] [--data DIR] 启动网关（默认沙箱模式，内嵌数据库；DATABASE_URL 选择 PostgreSQL）
   sandbox accounts [--json]    列出沙箱企业及登录凭据
+  template <kind> -o FILE      生成导入模板 (.xlsx)；kind: info-form-import | confirm-form-drafts | blue-red-flush | input-download
+  import FILE [--kind K] [--out FILE] [--submit --gateway URL]
+                               校验导入文件，错误单元格标红并加批注；--submit 只提交校验通过的行
+  export <kind> --gateway URL -o FILE
+                               导出列表 (.xlsx)；kind: info-forms | confirm-forms | input-pool | download-tasks
   help                         显示本帮助
 `;
 
@@ -30,6 +35,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
       return 0;
     };
   },
+  template: async () => load<typeof import("./template")>("./template").run,
+  import: async () => load<typeof import("./import")>("./import").run,
+  export: async () => load<typeof import("./export")>("./export").run,
   sandbox: async () => {
     const m = load<typeof import("./sandbox")>("./sandbox");
     return async (argv) => {

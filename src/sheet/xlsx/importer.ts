@@ -1,0 +1,191 @@
+/**
+ * `hongchong import`: file → checks → validation → annotated copy (→ submit → results). The rules
+ * are grid.ts/plan.ts (shared with the task pane); this file is the exceljs and file-system glue.
+ *
+ * Fidelity over speed: the workbook is loaded whole, so everything exceljs models (other sheets,
+ * styles, number formats, column widths, merged cells, validations, notes) is written back. Parts
+ * exceljs does not model (charts, pivot tables, slicers, macros) are lost — the manuals' import has
+ * the same property (it returns an error file, not the original).
+ */
+import type ExcelJS from "exceljs";
+import { promises as fs } from "fs";
+import { basename, dirname, extname, join } from "path";
+import { fail, ok, type Result } from "../../domain/refusals";
+import { findHeaderRow, headerScore } from "../mapping";
+import { applyPlan, applyWrites } from "./annotate";
+import { validateGrid, type GridValidation } from "./grid";
+import { newBatchNo, newImportSerialNo } from "./ids";
+import { KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
+import { DEFAULT_LIMITS, DEFAULT_SUBMIT_BATCH, HEADER_SEARCH_ROWS, type ImportLimits } from "./limits";
+import { planImport, planResults, type SubmitOutcome } from "./plan";
+import { canSubmit, submitInBatches, type Submitter } from "./submit";
+import { loadWorkbook, readXlsxBytes, sheetFacts, sheetValues } from "./workbook";
+import { normalizeText } from "../../domain/parse";
+
+export interface ImportOptions {
+  /** Template kind; detected from the header when absent. */
+  readonly kind?: TemplateKind;
+  readonly sheet?: string;
+  /** Where the annotated workbook goes; see defaultOutPath. */
+  readonly out?: string;
+  readonly limits?: ImportLimits;
+  /** Present = --submit: valid documents are sent and their results written back. */
+  readonly submitter?: Submitter;
+  readonly batchSize?: number;
+  readonly batchNo?: string;
+  readonly newSerialNo?: () => string;
+}
+
+export interface ImportReport {
+  readonly kind: TemplateKind;
+  readonly sheetName: string;
+  readonly batchNo: string;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Rows done by an earlier run, not sent again (counted in succeeded). */
+  readonly skippedDone: number;
+  readonly out: string;
+  readonly validation: GridValidation;
+  readonly outcomes: readonly SubmitOutcome[];
+}
+
+/**
+ * [decision] Without --submit the input is never modified: the annotated copy is `<name>.校验结果.xlsx`.
+ * With --submit the results go back into the file itself (it carries the 流水号 a re-run needs);
+ * --out sends them elsewhere, and the re-run must then be given that file.
+ */
+export function defaultOutPath(file: string, submit: boolean): string {
+  if (submit) return file;
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}.校验结果${ext || ".xlsx"}`);
+}
+
+/** Write through a temporary file and rename: a crash never leaves a half-written workbook. */
+async function saveWorkbook(wb: ExcelJS.Workbook, out: string): Promise<void> {
+  const tmp = `${out}.${process.pid}.tmp`;
+  await wb.xlsx.writeFile(tmp);
+  await fs.rename(tmp, out);
+}
+
+/** The kind whose headers the sheet matches best (ties: the order of TEMPLATE_KINDS). */
+export function detectKind(values: ReadonlyArray<readonly unknown[]>): KindSpec | null {
+  const top = values.slice(0, HEADER_SEARCH_ROWS).map((r) => r.map((c) => normalizeText(c) ?? ""));
+  let best: KindSpec | null = null;
+  let bestScore = 0;
+  for (const k of TEMPLATE_KINDS) {
+    const spec = KIND_SPECS[k];
+    const row = findHeaderRow(spec.schema, top);
+    const score = row < 0 ? 0 : headerScore(spec.schema, top[row]);
+    if (score > bestScore) {
+      best = spec;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function validateSheet(
+  ws: ExcelJS.Worksheet,
+  kind: TemplateKind | undefined,
+  limits: ImportLimits
+): Result<GridValidation> {
+  const values = sheetValues(ws);
+  const spec = kind ? KIND_SPECS[kind] : detectKind(values);
+  if (!spec) {
+    return fail("FILE_NO_HEADER", {
+      sheet: ws.name,
+      required: "任一模板的表头（请使用 hongchong template 下载的模板）",
+    });
+  }
+  return validateGrid(spec, values, sheetFacts(ws), limits);
+}
+
+/**
+ * The data sheet: the one named with --sheet; else the first visible sheet (the template-named one
+ * first) whose header we find. Sheets without our header (说明, a user's notes) are skipped; any
+ * other refusal of a sheet stands.
+ */
+function findDataSheet(
+  wb: ExcelJS.Workbook,
+  opts: ImportOptions,
+  limits: ImportLimits
+): Result<{ ws: ExcelJS.Worksheet; v: GridValidation }> {
+  if (opts.sheet !== undefined) {
+    const ws = wb.getWorksheet(opts.sheet);
+    if (!ws) return fail("FILE_SHEET_NOT_FOUND", { sheet: opts.sheet });
+    const v = validateSheet(ws, opts.kind, limits);
+    return v.ok ? ok({ ws, v: v.value }) : v;
+  }
+  const titles = new Set(TEMPLATE_KINDS.map((k) => KIND_SPECS[k].title));
+  const visible = wb.worksheets.filter((w) => w.state !== "hidden" && w.state !== "veryHidden");
+  const ordered = [
+    ...visible.filter((w) => titles.has(w.name)),
+    ...visible.filter((w) => !titles.has(w.name)),
+  ];
+  let first: Result<GridValidation> | null = null;
+  for (const ws of ordered) {
+    const v = validateSheet(ws, opts.kind, limits);
+    if (v.ok) return ok({ ws, v: v.value });
+    if (v.refusal.code !== "FILE_NO_HEADER") return v;
+    first ??= v;
+  }
+  return first ?? fail("FILE_NO_HEADER", { sheet: wb.worksheets[0]?.name ?? "", required: "" });
+}
+
+export async function importXlsxFile(file: string, opts: ImportOptions = {}): Promise<Result<ImportReport>> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const bytes = await readXlsxBytes(file, limits);
+  if (!bytes.ok) return bytes;
+  const loaded = await loadWorkbook(bytes.value, file);
+  if (!loaded.ok) return loaded;
+  const wb = loaded.value;
+  const found = findDataSheet(wb, opts, limits);
+  if (!found.ok) return found;
+  const { ws, v } = found.value;
+  const kind = v.spec.kind;
+  const submit = opts.submitter !== undefined;
+  if (submit && !canSubmit(kind)) return fail("FILE_SUBMIT_NOT_SUPPORTED", { kind: v.spec.title });
+
+  const batchNo = opts.batchNo ?? newBatchNo();
+  const planned = planImport(v, {
+    batchNo,
+    submit,
+    newSerialNo: opts.newSerialNo ?? (() => newImportSerialNo()),
+  });
+  applyPlan(ws, planned.plan);
+  const out = opts.out ?? defaultOutPath(file, submit);
+  // The 流水号 are in the file before the first request leaves (piaozone-api §1.7).
+  await saveWorkbook(wb, out);
+
+  let succeeded = planned.valid;
+  let failed = planned.failed;
+  let outcomes: SubmitOutcome[] = [];
+  if (opts.submitter && planned.units.length > 0) {
+    outcomes = await submitInBatches(
+      opts.submitter,
+      kind,
+      planned.units,
+      async (soFar) => {
+        const done = new Set(soFar.map((o) => o.serialNo));
+        const units = planned.units.filter((u) => done.has(u.serialNo));
+        applyWrites(ws, planResults(v, planned.plan, units, soFar).writes);
+        await saveWorkbook(wb, out);
+      },
+      opts.batchSize ?? DEFAULT_SUBMIT_BATCH
+    );
+    const results = planResults(v, planned.plan, planned.units, outcomes);
+    succeeded = results.succeeded;
+    failed += results.failed;
+  }
+  return ok({
+    kind,
+    sheetName: ws.name,
+    batchNo,
+    succeeded: succeeded + planned.skippedDone,
+    failed,
+    skippedDone: planned.skippedDone,
+    out,
+    validation: v,
+    outcomes,
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * What an import writes back, as data (host-independent): columns to append, cells to mark red with
+ * a note, values to write. The exceljs adapter (annotate.ts) and a task-pane adapter apply the same
+ * plan. Two steps: `planImport` before anything is sent (流水号 persisted first), `planResults` with
+ * the cloud's answers.
+ */
+import type { Refusal } from "../../domain/refusals";
+import { refusal } from "../../domain/refusals";
+import { PROCESS_STATUS } from "../schemas";
+import {
+  BATCH_NO_COLUMN,
+  SERIAL_NO_COLUMN,
+  isValidRow,
+  rowReasons,
+  type GridValidation,
+  type ImportRow,
+} from "./grid";
+
+export interface PlannedColumn {
+  readonly key: string;
+  readonly header: string;
+  /** Absolute 0-based column. */
+  readonly column: number;
+  readonly numberFormat: string;
+}
+
+export interface CellMark {
+  readonly row: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface CellWrite {
+  readonly row: number;
+  readonly column: number;
+  /** null clears the cell. Always text: these cells are ours (流水号, 状态, 原因). */
+  readonly value: string | null;
+}
+
+export interface AnnotationPlan {
+  readonly sheetName: string;
+  readonly headerRow: number;
+  readonly addColumns: readonly PlannedColumn[];
+  /** Where each writable key is (existing or appended). */
+  readonly columnOf: Readonly<Record<string, number>>;
+  /** Cells to fill red with a note. */
+  readonly marks: readonly CellMark[];
+  /** Rows and input columns whose earlier marks (ours) are cleared before `marks` are applied. */
+  readonly clearRows: readonly number[];
+  readonly clearColumns: readonly number[];
+  readonly writes: readonly CellWrite[];
+}
+
+/** One request to the cloud: a document (its lines) under one 流水号. */
+export interface SubmitUnit {
+  readonly serialNo: string;
+  readonly group: string | null;
+  readonly rows: readonly ImportRow[];
+}
+
+export interface ImportPlan {
+  readonly plan: AnnotationPlan;
+  /** Documents to send (empty without --submit). */
+  readonly units: readonly SubmitUnit[];
+  /** Rows valid now (sent or, without --submit, accepted), rows failed, rows done earlier. */
+  readonly valid: number;
+  readonly failed: number;
+  readonly skippedDone: number;
+}
+
+export interface PlanOptions {
+  readonly batchNo: string;
+  readonly submit: boolean;
+  readonly newSerialNo: () => string;
+}
+
+/** Our notes start with this, so a re-run can tell its own marks from the user's comments. */
+export const NOTE_PREFIX = "引入校验：";
+
+function columnsToWrite(
+  v: GridValidation,
+  submit: boolean
+): { columnOf: Record<string, number>; add: PlannedColumn[] } {
+  const schema = v.spec.schema;
+  const columnOf: Record<string, number> = { ...v.header.columns };
+  for (const [k, c] of Object.entries(v.bookkeeping)) if (c !== undefined) columnOf[k] = c;
+  const wanted: Array<{ key: string; header: string; numberFormat: string }> = [];
+  const want = (key: string): void => {
+    if (columnOf[key] !== undefined || wanted.some((w) => w.key === key)) return;
+    const col = schema.columns.find((c) => c.key === key);
+    const book = [BATCH_NO_COLUMN, SERIAL_NO_COLUMN].find((b) => b.key === key);
+    if (col) wanted.push({ key, header: col.header, numberFormat: "@" });
+    else if (book) wanted.push({ key, header: book.header, numberFormat: "@" });
+  };
+  want("failureReason");
+  want("batchNo");
+  if (submit) {
+    want("serialNo");
+    want("processStatus");
+    if (v.spec.resultKeys) {
+      want(v.spec.resultKeys.number);
+      want(v.spec.resultKeys.status);
+    }
+  }
+  let next = Math.max(v.header.lastColumn, ...Object.values(columnOf)) + 1;
+  const add = wanted.map((w) => ({ ...w, column: next++ }));
+  for (const a of add) columnOf[a.key] = a.column;
+  return { columnOf, add };
+}
+
+/**
+ * [decision] A 流水号 is kept when its earlier send has no known result (处理中: the same 流水号 must
+ * be re-sent, §1.7) and replaced after a definite failure (the user fixed the row; the cloud would
+ * refuse the old 流水号 as already used).
+ */
+function reuseSerial(r: ImportRow): string | null {
+  return r.serialNo && r.processStatus === PROCESS_STATUS.pending ? r.serialNo : null;
+}
+
+export function planImport(v: GridValidation, opts: PlanOptions): ImportPlan {
+  const { columnOf, add } = columnsToWrite(v, opts.submit);
+  const inputColumns = v.spec.schema.columns
+    .filter((c) => !c.result && v.header.columns[c.key] !== undefined)
+    .map((c) => v.header.columns[c.key]);
+  const marks: CellMark[] = [];
+  const writes: CellWrite[] = [];
+  const put = (row: number, key: string, value: string | null): void => {
+    const column = columnOf[key];
+    if (column !== undefined) writes.push({ row, column, value });
+  };
+
+  const serialByGroup = new Map<string, string>();
+  const unitsBySerial = new Map<string, { group: string | null; rows: ImportRow[] }>();
+  let valid = 0;
+  let failed = 0;
+  let skippedDone = 0;
+  const clearRows: number[] = [];
+
+  for (const r of v.rows) {
+    if (r.done) {
+      skippedDone++;
+      continue;
+    }
+    clearRows.push(r.rowIndex);
+    if (!isValidRow(r)) {
+      failed++;
+      for (const e of r.cellErrors) {
+        const column = v.header.columns[e.columnKey];
+        if (column !== undefined) marks.push({ row: r.rowIndex, column, message: e.refusal.message });
+      }
+      put(r.rowIndex, "failureReason", rowReasons(r));
+      if (opts.submit) put(r.rowIndex, "processStatus", PROCESS_STATUS.failure);
+      continue;
+    }
+    valid++;
+    put(r.rowIndex, "failureReason", null);
+    put(r.rowIndex, "batchNo", opts.batchNo);
+    if (!opts.submit) continue;
+    let serial = r.group !== null ? serialByGroup.get(r.group) : undefined;
+    if (!serial) {
+      serial = reuseSerial(r) ?? opts.newSerialNo();
+      if (r.group !== null) serialByGroup.set(r.group, serial);
+    }
+    put(r.rowIndex, "serialNo", serial);
+    put(r.rowIndex, "processStatus", PROCESS_STATUS.pending);
+    const unit = unitsBySerial.get(serial) ?? { group: r.group, rows: [] };
+    unit.rows.push(r);
+    unitsBySerial.set(serial, unit);
+  }
+
+  return {
+    plan: {
+      sheetName: v.sheetName,
+      headerRow: v.headerRow,
+      addColumns: add,
+      columnOf,
+      marks,
+      clearRows,
+      clearColumns: inputColumns,
+      writes,
+    },
+    units: Array.from(unitsBySerial, ([serialNo, u]) => ({ serialNo, group: u.group, rows: u.rows })),
+    valid,
+    failed,
+    skippedDone,
+  };
+}
+
+/** The cloud's answer for one document. */
+export type SubmitOutcome =
+  | {
+      readonly serialNo: string;
+      readonly kind: "success";
+      /** The document's number (红字信息表编号 / 红字确认单编号 / 任务ID), when given. */
+      readonly number?: string;
+      /** Its status label (审核成功, 01, 进行中 …). */
+      readonly status?: string;
+    }
+  | {
+      readonly serialNo: string;
+      readonly kind: "failure";
+      readonly refusal: Refusal;
+      readonly status?: string;
+    }
+  /** Sent, no answer (timeout, network): the result is unknown; the 流水号 is kept for the re-run. */
+  | { readonly serialNo: string; readonly kind: "pending"; readonly refusal: Refusal };
+
+export interface ResultWrites {
+  readonly writes: readonly CellWrite[];
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/** Cell writes for the answers; rows of units without an answer stay 处理中 (counted failed). */
+export function planResults(
+  v: GridValidation,
+  plan: AnnotationPlan,
+  units: readonly SubmitUnit[],
+  outcomes: readonly SubmitOutcome[]
+): ResultWrites {
+  const bySerial = new Map(outcomes.map((o) => [o.serialNo, o]));
+  const writes: CellWrite[] = [];
+  const put = (row: number, key: string | undefined, value: string | null): void => {
+    const column = key === undefined ? undefined : plan.columnOf[key];
+    if (column !== undefined) writes.push({ row, column, value });
+  };
+  const keys = v.spec.resultKeys;
+  let succeeded = 0;
+  let failed = 0;
+  for (const u of units) {
+    const o = bySerial.get(u.serialNo) ?? {
+      serialNo: u.serialNo,
+      kind: "pending" as const,
+      refusal: refusal("FILE_SUBMIT_PENDING", { serialNo: u.serialNo }),
+    };
+    for (const r of u.rows) {
+      if (o.kind === "success") {
+        succeeded++;
+        put(r.rowIndex, "processStatus", PROCESS_STATUS.success);
+        put(r.rowIndex, "failureReason", null);
+        if (o.number !== undefined) put(r.rowIndex, keys?.number, o.number);
+        if (o.status !== undefined) put(r.rowIndex, keys?.status, o.status);
+      } else {
+        failed++;
+        put(
+          r.rowIndex,
+          "processStatus",
+          o.kind === "pending" ? PROCESS_STATUS.pending : PROCESS_STATUS.failure
+        );
+        put(r.rowIndex, "failureReason", o.refusal.message);
+        if (o.kind === "failure" && o.status !== undefined) put(r.rowIndex, keys?.status, o.status);
+      }
+    }
+  }
+  return { writes, succeeded, failed };
+}
