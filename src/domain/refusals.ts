@@ -114,19 +114,22 @@ export const REFUSALS = {
   // ── Files (.xlsx) (src/sheet/xlsx: template / import / export) ──────────────
   FILE_NOT_FOUND: "找不到文件“{file}”，请检查路径",
   FILE_NOT_XLSX: "文件“{file}”不是Excel工作簿（.xlsx），请在Excel中“另存为”Excel工作簿(*.xlsx)后再引入",
-  FILE_ENCRYPTED: "文件“{file}”设置了打开密码（已加密），请在Excel中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后再引入",
+  FILE_ENCRYPTED:
+    "文件“{file}”设置了打开密码（已加密），请在Excel中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后再引入",
   FILE_TOO_LARGE: "文件“{file}”大小为{size}，超过上限{limit}，请拆分成多个文件后分批引入",
   FILE_TOO_MANY_ROWS: "工作表“{sheet}”有{rows}行数据，超过上限{limit}行，请拆分成多个文件后分批引入",
   FILE_NO_HEADER: "工作表“{sheet}”中找不到表头（须包含：{required}），请使用下载的模板，表头文字不要修改",
   FILE_MERGED_HEADER: "工作表“{sheet}”的表头有合并单元格（{cells}），请取消合并，每列一个表头后再引入",
   FILE_DUPLICATE_COLUMN: "工作表“{sheet}”中“{column}”出现了多列（{cells}），请删除重复的列后再引入",
-  FILE_HIDDEN_ROWS: "工作表“{sheet}”有隐藏的行（第{rows}行），隐藏的数据也会被引入，请取消隐藏或删除这些行后再引入",
+  FILE_HIDDEN_ROWS:
+    "工作表“{sheet}”有隐藏的行（第{rows}行），隐藏的数据也会被引入，请取消隐藏或删除这些行后再引入",
   FILE_NO_DATA: "工作表“{sheet}”在表头下没有数据行",
   FILE_SHEET_NOT_FOUND: "文件中没有名为“{sheet}”的工作表",
   FILE_UNKNOWN_KIND: "未知的模板类型“{kind}”，可选：{allowed}",
   FILE_SUBMIT_NOT_SUPPORTED: "“{kind}”模板不支持直接提交发票云",
   FILE_GROUP_HAS_ERRORS: "同一张单据（{group}）的第{rows}行有错误，整张单据未引入，请一并修改后重新引入",
-  FILE_SUBMIT_PENDING: "已提交发票云但未收到结果（流水号 {serialNo}），重新引入时会按原流水号再次提交，不会重复生成",
+  FILE_SUBMIT_PENDING:
+    "已提交发票云但未收到结果（流水号 {serialNo}），重新引入时会按原流水号再次提交，不会重复生成",
   DATE_RANGE_REVERSED: "{from}不能晚于{to}",
 
   // ── Custom functions (functions/): range arguments ──────────────────────────
