@@ -57,7 +57,17 @@ function addValidations(ws: ExcelJS.Worksheet, col: TemplateColumn, index: numbe
 }
 
 function addDataSheet(wb: ExcelJS.Workbook, data: TemplateSheetData): void {
-  const ws = wb.addWorksheet(data.sheetName, { views: [{ state: "frozen", ySplit: 1, xSplit: 0 }] });
+  const ws = wb.addWorksheet(data.sheetName, {
+    views: [{ state: "frozen", ySplit: 1, xSplit: 0 }],
+    // Printed (or rendered to PDF) the template fits the page width, header repeated on every page.
+    pageSetup: {
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "1:1",
+    },
+  });
   ws.columns = data.columns.map((c) => ({ key: c.key, width: c.width, style: { numFmt: c.numberFormat } }));
   const header = ws.getRow(1);
   data.columns.forEach((c, i) => {
@@ -83,7 +93,9 @@ function addDataSheet(wb: ExcelJS.Workbook, data: TemplateSheetData): void {
 
 function addInstructionsSheet(wb: ExcelJS.Workbook, data: TemplateSheetData): void {
   const ins = data.instructions;
-  const ws = wb.addWorksheet(ins.sheetName);
+  const ws = wb.addWorksheet(ins.sheetName, {
+    pageSetup: { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.columns = [{ width: 22 }, { width: 30 }, { width: 50 }, { width: 42 }, { width: 26 }, { width: 36 }];
   ins.notes.forEach((n, i) => {
     const cell = ws.getCell(i + 1, 1);
