@@ -30,6 +30,10 @@ export const REFUSALS = {
   INFO_FORM_BLUE_FIELD_REQUIRED: "{applicant}须填写{field}",
   AMOUNT_EXCEEDS_REVERSIBLE: "红冲金额须小于等于蓝票可红冲金额", // (M, paraphrased)
   DOWNLOAD_SCOPE_REQUIRED: "“本企业申请” “其他企业申请”至少勾选一项", // (M)
+  // sandbox 2.2.02 税控发票快速红冲（仅支持全额红冲）
+  INFO_FORM_BLUE_MISMATCH: "红字信息表“{formNo}”对应的蓝票（发票代码 {code}，发票号码 {no}）与本次红冲的蓝票不一致",
+  INFO_FORM_NO_BLUE: "红字信息表“{formNo}”未填写对应蓝票（购方申请-已抵扣），不能快速红冲，请按红字信息表开具红字发票",
+  QUICK_RED_FULL_ONLY: "税控发票快速红冲仅支持全额红冲：红字信息表红冲金额 {amount} 与蓝票可红冲金额 {remaining} 不一致",
 
   // ── 002 红字确认单 ─────────────────────────────────────────────────────────
   ENTRY_ALREADY_ENTERED: "只有录入状态为“未录入”或“录入失败”的红字确认单才允许录入",
@@ -64,6 +68,26 @@ export const REFUSALS = {
   NON_POSITIVE: "{field}须大于0",
   EXCEEDS_REMAINING: "{field}不能超过剩余可红冲值 {remaining}",
   UNKNOWN_CONFIRM_STATUS: "未知的确认状态代码：{value}",
+  NO_CONFIRMATION_FULL_ONLY:
+    "购方未对蓝字发票进行用途确认，红字确认单无需确认（01），只能全额红冲；部分红冲须购方用途确认后经对方确认",
+  // sandbox 红字确认单 (src/server/sandbox/interfaces/redConfirm*.ts, invoiceRed.ts)
+  RCF_AWAITING_NOT_ISSUED: "红字确认单状态为{statusLabel}，未开具发票",
+  RCF_BLUE_NOT_FOUND: "蓝票“{invoiceNo}”不存在，或本企业不是它的{role}",
+  RCF_BLUE_NOT_DIGITAL: "蓝票“{invoiceNo}”不是数电发票，数电红字确认单只适用于数电发票",
+  RCF_BILL_NOT_FOUND: "红字确认单“{number}”不存在，或本企业不是它的购销方",
+  RCF_BILL_INVOICE_MISMATCH:
+    "红字确认单“{number}”对应的蓝票是“{billInvoiceNo}”，与请求的蓝票号码“{invoiceNo}”不一致",
+  RCF_BILL_KEYS_MISMATCH: "红字确认单编号“{number}”与税局红字确认单UUID“{uuid}”不是同一张确认单",
+  RCF_IDENTITY_MISMATCH:
+    "录入方身份 enteridentity={code} 与本企业在红字确认单“{number}”中的身份（{role}）不符",
+  RCF_BAD_REASON: "红冲原因代码“{code}”无效，可选 1–4（或 01–04）",
+  RCF_LINE_NOT_FOUND: "蓝票“{invoiceNo}”没有序号为 {seq} 的明细行（originalSeq 从0开始）",
+  RCF_LINE_DUPLICATE: "明细行 originalSeq={seq} 重复",
+  RCF_LINE_MISMATCH: "第{row}行{field}与按红冲原因“{reason}”计算的结果不一致：应为 {expected}，收到 {actual}",
+  RCF_DETAIL_MISMATCH:
+    "红冲明细与红字确认单“{number}”的明细不一致：通过确认单红冲时按确认单明细开具，可不传明细",
+  RCF_FORM_NOT_FOUND: "本企业没有流水号或编号为“{key}”的红字确认单",
+  RCF_DOWNLOAD_NO_DIGITAL_CHANNEL: "本企业未配置数电开票通道，无法从税局下载红字确认单",
 
   // ── 003 进项发票关键要素同步 ───────────────────────────────────────────────
   SMALL_SCALE_NO_DEDUCTION_DOWNLOAD:
@@ -140,13 +164,15 @@ export const REFUSALS = {
   // ── Task pane (taskpane/) ───────────────────────────────────────────────────
   PANE_PARTIAL_NEEDS_LINE_DETAIL:
     "蓝票有{lines}行可红冲明细，部分红冲须按明细指定金额：请在“红字确认单”或“红字信息表”工作表中按行填写后提交",
-  PANE_RESULT_PENDING: "已提交发票云，尚未取得结果（流水号 {serialNo}）。再次运行会先按原流水号查询，不会重复红冲",
+  PANE_RESULT_PENDING:
+    "已提交发票云，尚未取得结果（流水号 {serialNo}）。再次运行会先按原流水号查询，不会重复红冲",
   PANE_NOT_TAX_CONTROL_SPECIAL: "只有税控专用发票（增值税专用发票、增值税电子专用发票）需要红字信息表",
   PANE_NOT_DIGITAL: "只有数电发票使用红字确认单",
   PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",
   PANE_FORM_NUMBER_MISSING: "没有{form}编号，请先录入/上传或下载后再操作",
   PANE_NOT_SIGNED_IN: "尚未连接发票云，请先在“设置”中填写登录信息并点击“测试连接”",
-  PANE_QUICK_RED_FULL_ONLY: "税控普通发票通过快速红冲只支持全额红冲，本次红冲金额须等于可红冲金额 {available}",
+  PANE_QUICK_RED_FULL_ONLY:
+    "税控普通发票通过快速红冲只支持全额红冲，本次红冲金额须等于可红冲金额 {available}",
 
   // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
   GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",

@@ -89,6 +89,68 @@ export interface CreateSheetSummary {
   readonly columns: number;
 }
 
+// ── Upsert and plain tables (进项发票池 sync, 变更记录, dashboard export) ─────────────
+
+/** One domain row to upsert: values per column key, in domain terms (see `upsertRows`). */
+export interface UpsertRow {
+  /**
+   * Column key → value. Strings only: text, codes, quantities, unit prices and rates are written as
+   * text; amounts are exact decimal strings ("-1234.50"), written as numbers in the column's number
+   * format; dates "yyyy-mm-dd" (and "yyyy-mm-dd hh:mm:ss") become date serials. A key left out (or
+   * undefined) keeps the cell as it is; "" clears it. Key cells of a matched row are never rewritten.
+   */
+  readonly values: Readonly<Partial<Record<string, string>>>;
+}
+
+export interface UpsertOptions extends RunOptions {
+  /** The sheet to write; default: the sheet whose header matches the kind (created when none). */
+  readonly sheetName?: string;
+  /** Column keys identifying a row; default UPSERT_KEYS[kind] (src/sheet/writePlan.ts). */
+  readonly keyColumns?: readonly string[];
+}
+
+export interface UpsertSummary {
+  readonly sheetName: string;
+  /** The sheet did not exist and was created with the kind's header. */
+  readonly created: boolean;
+  /** Rows appended at the bottom (or as table rows). */
+  readonly inserted: number;
+  /** Existing rows with at least one changed cell. */
+  readonly updated: number;
+  /** Existing rows whose given cells already held these values (not written). */
+  readonly unchanged: number;
+  /** Headers of columns added at the right because rows gave values for them. */
+  readonly appendedColumns: readonly string[];
+  /** The 0-based sheet row of each input row, input order (-1: a new row not appended, run cancelled). */
+  readonly rowIndexes: readonly number[];
+  /** Where the rows now are, enough for writeResults / clearMarks. */
+  readonly layout: SheetLayout;
+  readonly cancelled: boolean;
+}
+
+/** A cell of a plain table: strings are written as text unless the column has a number format. */
+export type TableCell = string | number | boolean | null;
+
+export interface WriteTableOptions extends RunOptions {
+  /** "replace" (default) clears the sheet first; "append" adds rows below the last used row. */
+  readonly mode?: "replace" | "append";
+  /**
+   * Number format per column for the data rows (null/absent: "@" for strings, General for
+   * numbers). A column with a number format gets exact decimal strings written as numbers.
+   */
+  readonly numberFormats?: ReadonlyArray<string | null>;
+  /** Show the sheet when done (default false). */
+  readonly activate?: boolean;
+}
+
+export interface WriteTableSummary {
+  readonly sheetName: string;
+  /** Data rows written (header not counted). */
+  readonly rows: number;
+  readonly created: boolean;
+  readonly cancelled: boolean;
+}
+
 export interface WorkbookPort {
   /** Parse the selected rows of the active sheet (all areas; hidden/filtered rows skipped). */
   readSelection(kind: SheetKind, opts?: RunOptions): Promise<Result<SelectionRead>>;
@@ -108,4 +170,31 @@ export interface WorkbookPort {
   createSheet(kind: SheetKind, name?: string): Promise<Result<CreateSheetSummary>>;
   /** What this host can do for cell messages. */
   annotationMode(): AnnotationMode;
+
+  // Optional: a host that cannot offer them (a read-only file) leaves them out; OfficeWorkbook has all.
+  /**
+   * Every data row of the kind's sheet (hidden rows included), found like `upsertRows` finds it
+   * (`opts.sheetName`, else the sheet whose header matches the kind); created when none exists.
+   */
+  readAll?(
+    kind: SheetKind,
+    opts?: RunOptions & { readonly sheetName?: string }
+  ): Promise<Result<SelectionRead>>;
+  /**
+   * Write domain rows into the kind's sheet: rows matching an existing row by the key columns
+   * (进项发票池: 发票代码+发票号码, 数电: 发票号码 alone) are updated in place (given columns only,
+   * the user's other columns untouched), the others appended at the bottom or as table rows.
+   */
+  upsertRows?(
+    kind: SheetKind,
+    rows: readonly UpsertRow[],
+    opts?: UpsertOptions
+  ): Promise<Result<UpsertSummary>>;
+  /** (Re)write a plain sheet: a bold header row and rows of values; the sheet is created if missing. */
+  writeTable?(
+    sheetName: string,
+    headers: readonly string[],
+    rows: ReadonlyArray<readonly TableCell[]>,
+    opts?: WriteTableOptions
+  ): Promise<Result<WriteTableSummary>>;
 }

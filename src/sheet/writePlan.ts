@@ -3,9 +3,13 @@
  * to fill red, which notes to add, split into chunks that each fit one request. The Office adapter
  * executes a chunk per `context.sync()`; tests check the plan without any host.
  */
+import { parseDate } from "../domain/parse";
+import { Dec } from "../domain/money";
+import { fail, ok, type Result } from "../domain/refusals";
 import { cellAddress, packAddresses, toColumnRuns, toRowRuns, type RowRun } from "./address";
-import type { AnnotationMode, RowWriteBack } from "./port";
-import type { ColumnSpec, SheetSchema } from "./schemas";
+import { isBlankCell, parseCell } from "./mapping";
+import type { AnnotationMode, RowWriteBack, UpsertRow } from "./port";
+import type { ColumnSpec, SheetKind, SheetSchema } from "./schemas";
 
 /** Fill of a bad cell: Excel's own "light red fill" (the manuals: 错误的信息已标记为红色). */
 export const FAILURE_FILL = "#FFC7CE";
@@ -289,5 +293,325 @@ export function planWrite(
     bytes += cost;
   }
   if (current.length > 0) chunks.push(chunkOf(schema, columns, current));
+  return chunks;
+}
+
+// ── Upserts and plain tables ─────────────────────────────────────────────────
+// Domain rows (strings) → typed cells → 2-D blocks per run of rows × run of columns, chunked like
+// the write-back: ≤ MAX_ROWS_PER_CHUNK rows and ≤ the byte budget per request.
+
+/**
+ * Columns identifying a row per kind, for `upsertRows`. [decision] 进项发票池 and 蓝票清单: 发票代码 +
+ * 发票号码 (+ 行号 for line rows of the list); 红字确认单: its 编号 + 行号; 红字信息表: its 编码 +
+ * 货物名称 (its lines carry no line number).
+ */
+export const UPSERT_KEYS: Readonly<Record<SheetKind, readonly string[]>> = {
+  inputPool: ["invoiceCode", "invoiceNumber"],
+  blueInvoices: ["invoiceCode", "invoiceNumber", "lineNo"],
+  confirmForms: ["formNumber", "lineNo"],
+  infoForms: ["infoFormNumber", "goodsName"],
+};
+
+/** 数电 发票号码: 20 digits. */
+const DIGITAL_INVOICE_NUMBER = /^\d{20}$/;
+
+/**
+ * [decision, domain-rules §5] A 数电 invoice has no 发票代码: it is identified by its 20-digit
+ * 发票号码 alone, whatever the 发票代码 cell holds (some exports repeat the number's first 12 digits
+ * there). Applies when the key has both columns.
+ */
+export function digitalInvoiceDropsCode(
+  keyColumns: readonly string[],
+  parts: Record<string, string>
+): boolean {
+  return (
+    keyColumns.includes("invoiceCode") &&
+    keyColumns.includes("invoiceNumber") &&
+    DIGITAL_INVOICE_NUMBER.test(parts.invoiceNumber ?? "")
+  );
+}
+
+/** A key cell as compared: its parsed form (digits of a number cell, trimmed text), else its text. */
+function keyPart(col: ColumnSpec | undefined, raw: unknown): string {
+  if (isBlankCell(raw)) return "";
+  if (col) {
+    const r = parseCell({ ...col, required: false }, raw);
+    if (r.ok && r.value !== null) return r.value instanceof Dec ? r.value.toFixed() : String(r.value);
+  }
+  return String(raw).trim();
+}
+
+/**
+ * The match key of a row from its key cells (sheet cells or domain strings alike), or null when
+ * every key cell is blank (such a row matches nothing).
+ */
+export function rowKey(
+  schema: SheetSchema,
+  keyColumns: readonly string[],
+  cellOf: (key: string) => unknown
+): string | null {
+  const parts: Record<string, string> = {};
+  for (const k of keyColumns) {
+    parts[k] = keyPart(
+      schema.columns.find((c) => c.key === k),
+      cellOf(k)
+    );
+  }
+  if (keyColumns.every((k) => parts[k] === "")) return null;
+  if (digitalInvoiceDropsCode(keyColumns, parts)) parts.invoiceCode = "";
+  return keyColumns.map((k) => parts[k]).join("\u0001");
+}
+
+/** A cell to write: the value and the number format to set first (null = leave the format). */
+export interface CellWrite {
+  readonly value: string | number;
+  readonly format: string | null;
+}
+
+/** Excel serial of an ISO day or day-time (1900 system; days from 1899-12-30, valid from 1900-03-01). */
+export function excelSerial(iso: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(iso);
+  if (!m) return null;
+  const days = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 + 25_569;
+  if (days < 61) return null; // before 1900-03-01 the serials count Excel's fake leap day
+  const seconds = m[4] ? Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6]) : 0;
+  return days + seconds / 86_400;
+}
+
+/** An amount string: plain decimal, at most 2 decimals (never rounded here: rounding is the domain's). */
+const AMOUNT_TEXT = /^-?\d{1,12}(\.\d{1,2})?$/;
+
+/**
+ * A domain value → the cell to write, at the boundary: amounts become numbers in the column's
+ * format (exact: ≤ 14 significant digits always survive a double, and we check), integers numbers,
+ * dates date serials, everything else text ("@" keeps leading zeros and 13-decimal quantities).
+ * "" clears the cell. `where` names the row in a refusal (1-based input row).
+ */
+export function cellForColumn(col: ColumnSpec, value: string, where: number): Result<CellWrite> {
+  if (value === "") return ok({ value: "", format: null });
+  const bad = (reason: string) =>
+    fail<CellWrite>("SHEET_VALUE_INVALID", { row: where, field: col.header, value, reason });
+  switch (col.type) {
+    case "amount": {
+      const t = value.trim();
+      if (!AMOUNT_TEXT.test(t)) return bad("金额须为最多两位小数的数字");
+      if (t.startsWith("-") && !col.allowNegative && !new Dec(t).isZero()) return bad("该列不能为负数");
+      const n = Number(t);
+      if (!new Dec(String(n)).equals(new Dec(t))) return bad("超出Excel数字的精度");
+      return ok({ value: n === 0 ? 0 : n, format: col.numberFormat });
+    }
+    case "integer": {
+      const t = value.trim();
+      if (!/^-?\d{1,15}$/.test(t)) return bad("须为整数");
+      return ok({ value: Number(t), format: col.numberFormat });
+    }
+    case "date":
+    case "datetime": {
+      const r = parseDate(value, col.header, { withTime: col.type === "datetime" });
+      const serial = r.ok && r.value !== null ? excelSerial(r.value) : null;
+      if (serial === null) return bad("日期须为yyyy-mm-dd格式（1900-03-01以后）");
+      return ok({ value: serial, format: col.numberFormat });
+    }
+    case "boolean": {
+      const r = parseCell({ ...col, required: false }, value);
+      if (!r.ok || r.value === null) return bad("须为“是”或“否”");
+      return ok({ value: r.value === true ? "是" : "否", format: null });
+    }
+    default:
+      return ok({ value, format: "@" });
+  }
+}
+
+/**
+ * Does the sheet cell already hold this domain value? Compared as the column parses both (1234.5
+ * and "1234.50" are the same amount, 45587 and "2024-10-22" the same day); text as trimmed text.
+ */
+export function sameCellValue(col: ColumnSpec, raw: unknown, value: string): boolean {
+  if (value.trim() === "") return isBlankCell(raw);
+  if (isBlankCell(raw)) return false;
+  const loose = { ...col, required: false };
+  const a = parseCell(loose, raw);
+  const b = parseCell(loose, value);
+  if (a.ok && b.ok) {
+    const x = a.value;
+    const y = b.value;
+    if (x instanceof Dec && y instanceof Dec) return x.equals(y);
+    return x === y;
+  }
+  return String(raw).trim() === value.trim();
+}
+
+/** A distinct incoming row: its key and, per given column, the domain text and the cell to write. */
+export interface IncomingRow {
+  readonly key: string;
+  readonly values: ReadonlyMap<string, { readonly text: string; readonly cell: CellWrite }>;
+}
+
+export interface PreparedUpserts {
+  /** One per distinct key, in order of first appearance. */
+  readonly rows: readonly IncomingRow[];
+  /** Input row i → index in `rows` (duplicate keys share one). */
+  readonly itemOf: readonly number[];
+  /** Columns some row gives a value for, schema order. */
+  readonly givenColumns: readonly string[];
+}
+
+/**
+ * Check and convert the rows before anything is written: every value must convert to a cell
+ * (SHEET_VALUE_INVALID names the row and field), every row must have a key (SHEET_UPSERT_KEY_MISSING).
+ * [decision] Rows repeating a key are merged, later values winning: one sheet row per key.
+ * A column key outside the schema is a programming error (TypeError), as in planWrite.
+ */
+export function prepareUpserts(
+  schema: SheetSchema,
+  keyColumns: readonly string[],
+  input: readonly UpsertRow[],
+  sheetName: string
+): Result<PreparedUpserts> {
+  const byKey = new Map(schema.columns.map((c) => [c.key, c]));
+  for (const k of keyColumns) {
+    if (!byKey.has(k)) throw new TypeError(`${schema.kind}: key column "${k}" is not in the schema`);
+  }
+  const rows: Array<{ key: string; values: Map<string, { text: string; cell: CellWrite }> }> = [];
+  const index = new Map<string, number>();
+  const itemOf: number[] = [];
+  const given = new Set<string>();
+  for (let i = 0; i < input.length; i++) {
+    const values = new Map<string, { text: string; cell: CellWrite }>();
+    for (const [k, text] of Object.entries(input[i].values)) {
+      if (text === undefined) continue;
+      const col = byKey.get(k);
+      if (!col) throw new TypeError(`${schema.kind}: "${k}" is not a column of the sheet`);
+      const cell = cellForColumn(col, text, i + 1);
+      if (!cell.ok) return cell;
+      values.set(k, { text, cell: cell.value });
+      given.add(k);
+    }
+    const key = rowKey(schema, keyColumns, (k) => values.get(k)?.text ?? null);
+    if (key === null) {
+      return fail("SHEET_UPSERT_KEY_MISSING", {
+        row: i + 1,
+        sheet: sheetName,
+        fields: keyColumns.map((k) => byKey.get(k)?.header ?? k).join("、"),
+      });
+    }
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, rows.length);
+      itemOf.push(rows.length);
+      rows.push({ key, values });
+    } else {
+      itemOf.push(at);
+      for (const [k, v] of values) rows[at].values.set(k, v);
+    }
+  }
+  return ok({
+    rows,
+    itemOf,
+    givenColumns: schema.columns.filter((c) => given.has(c.key)).map((c) => c.key),
+  });
+}
+
+/** One sheet row's cells to write: absolute column → cell. */
+export interface RowCells {
+  readonly row: number;
+  readonly cells: ReadonlyMap<number, CellWrite>;
+}
+
+export interface BlockChunk {
+  /** Sheet rows of the chunk, ascending. */
+  readonly rows: readonly number[];
+  readonly blocks: readonly ValueBlock[];
+  readonly estimatedBytes: number;
+}
+
+/** Bytes a row adds to a request: each cell's value and format with separators. */
+function rowCellBytes(r: RowCells): number {
+  let n = 16;
+  for (const c of r.cells.values())
+    n += jsonBytes(c.value) + (c.format === null ? 5 : jsonBytes(c.format)) + 2;
+  return n;
+}
+
+/** Blocks of consecutive rows: per run of rows, one block per run of the columns that run writes. */
+function cellBlocks(rows: readonly RowCells[]): ValueBlock[] {
+  const blocks: ValueBlock[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    let j = i + 1;
+    while (j < rows.length && rows[j].row === rows[j - 1].row + 1) j++;
+    const run = rows.slice(i, j);
+    const used = new Set<number>();
+    for (const r of run) for (const c of r.cells.keys()) used.add(c);
+    for (const colRun of toColumnRuns(used)) {
+      let anyFormat = false;
+      const values = run.map((r) =>
+        Array.from({ length: colRun.count }, (_, k) => r.cells.get(colRun.start + k)?.value ?? null)
+      );
+      const formats = run.map((r) =>
+        Array.from({ length: colRun.count }, (_, k) => {
+          const f = r.cells.get(colRun.start + k)?.format ?? null;
+          anyFormat ||= f !== null;
+          return f;
+        })
+      );
+      blocks.push({
+        row: run[0].row,
+        column: colRun.start,
+        values,
+        ...(anyFormat ? { numberFormat: formats } : {}),
+      });
+    }
+    i = j;
+  }
+  return blocks;
+}
+
+/**
+ * Chunks of rows to write, sheet order: a chunk closes at `maxRowsPerChunk` rows or when the next
+ * row would push its estimate past the byte budget (a row starting a new run also pays for the
+ * range calls of its blocks). Rows without cells are left out.
+ */
+export function planCellChunks(
+  rows: readonly RowCells[],
+  opts: {
+    readonly maxRowsPerChunk?: number;
+    readonly byteBudget?: number;
+    /** What else a row adds to its request (e.g. its share of a table `rows.add`). */
+    readonly rowExtraBytes?: (row: number) => number;
+  } = {}
+): BlockChunk[] {
+  const maxRows = Math.max(1, Math.min(opts.maxRowsPerChunk ?? MAX_ROWS_PER_CHUNK, MAX_ROWS_PER_CHUNK));
+  const budget = opts.byteBudget ?? REQUEST_BYTE_BUDGET;
+  const sorted = rows.filter((r) => r.cells.size > 0).sort((a, b) => a.row - b.row);
+  const chunks: BlockChunk[] = [];
+  let current: RowCells[] = [];
+  let bytes = 0;
+  const close = () => {
+    const blocks = cellBlocks(current);
+    chunks.push({
+      rows: current.map((r) => r.row),
+      blocks,
+      estimatedBytes: blocks.reduce(
+        (n, b) =>
+          n + 3 * OP_OVERHEAD_BYTES + jsonBytes(b.values) + (b.numberFormat ? jsonBytes(b.numberFormat) : 0),
+        0
+      ),
+    });
+    current = [];
+    bytes = 0;
+  };
+  for (const r of sorted) {
+    const previous = current[current.length - 1];
+    const runs = toColumnRuns(r.cells.keys()).length;
+    const cost =
+      rowCellBytes(r) +
+      (opts.rowExtraBytes?.(r.row) ?? 0) +
+      (previous?.row === r.row - 1 ? 0 : 3 * OP_OVERHEAD_BYTES * runs);
+    if (current.length > 0 && (current.length >= maxRows || bytes + cost > budget)) close();
+    current.push(r);
+    bytes += cost;
+  }
+  if (current.length > 0) close();
   return chunks;
 }

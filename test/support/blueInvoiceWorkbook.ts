@@ -30,8 +30,14 @@ export function badTaxIdFor(i: number): string {
   return wrong as string;
 }
 
+/** What a clerk types into a number cell by mistake: a NOT_A_NUMBER at 本次红冲金额. */
+export const BAD_AMOUNT_TEXT = "一百元";
+
 /** Row `i` (0-based) of the list, cells in BLUE_HEADERS order, as Office.js would hand them over. */
-export function blueInvoiceRow(i: number, opts: { badTaxId?: boolean } = {}): Array<string | number> {
+export function blueInvoiceRow(
+  i: number,
+  opts: { badTaxId?: boolean; badAmount?: boolean } = {}
+): Array<string | number> {
   const cents = 10_000 + ((i * 37) % 90_000); // 100.00 … 999.99
   const amount = cents / 100;
   const tax = Math.round(cents * 0.13) / 100;
@@ -49,7 +55,7 @@ export function blueInvoiceRow(i: number, opts: { badTaxId?: boolean } = {}): Ar
     税额: tax,
     可红冲金额: amount,
     待开红冲金额: 0,
-    本次红冲金额: amount,
+    本次红冲金额: opts.badAmount ? BAD_AMOUNT_TEXT : amount,
     红冲原因: "开票有误",
     开票人: "张三",
     原蓝票日期: 45587, // 2024-10-22 as an Excel date serial
@@ -64,18 +70,31 @@ export interface BlueWorkbook {
   readonly dataRows: readonly number[];
 }
 
-/** A fake workbook with sheet 蓝票清单: header in row 1, `n` invoices below, all rows selected. */
+/**
+ * A fake workbook with sheet 蓝票清单: header in row 1, `n` invoices below, all rows selected.
+ * Every `badTaxIdEvery`-th row (i % every = every − 1) has a bad 购方税号; every `badAmountEvery`-th
+ * row, half a period earlier (i % every = every/2 − 1), has text in 本次红冲金额 — with both at 40,
+ * 5% of the rows are bad, never twice the same row.
+ */
 export function buildBlueInvoiceWorkbook(
   n: number,
-  opts: FakeWorkbookOptions & { readonly badTaxIdEvery?: number; readonly sheetName?: string } = {}
+  opts: FakeWorkbookOptions & {
+    readonly badTaxIdEvery?: number;
+    readonly badAmountEvery?: number;
+    readonly sheetName?: string;
+  } = {}
 ): BlueWorkbook {
   const workbook = new FakeWorkbook(opts);
   const name = opts.sheetName ?? "蓝票清单";
   const sheet = workbook.addSheet(name);
   sheet.setValues(0, 0, [BLUE_HEADERS]);
   const every = opts.badTaxIdEvery ?? 0;
+  const amountEvery = opts.badAmountEvery ?? 0;
   for (let i = 0; i < n; i++) {
-    const row = blueInvoiceRow(i, { badTaxId: every > 0 && i % every === every - 1 });
+    const row = blueInvoiceRow(i, {
+      badTaxId: every > 0 && i % every === every - 1,
+      badAmount: amountEvery > 1 && i % amountEvery === Math.floor(amountEvery / 2) - 1,
+    });
     row.forEach((v, c) => {
       if (v !== "") sheet.putValue(i + 1, c, v);
     });

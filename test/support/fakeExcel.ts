@@ -303,6 +303,36 @@ export class FakeSheet {
     for (const [k, v] of moving) this.putValue(rowOf(k), colOf(k) + 1, v);
   }
 
+  /** Move values in columns [column, column + columns) from row `from` on `count` rows down (table rows inserted). */
+  shiftDown(from: number, column: number, columns: number, count: number): void {
+    const moving = Array.from(this.values.entries()).filter(
+      ([k]) => rowOf(k) >= from && colOf(k) >= column && colOf(k) < column + columns
+    );
+    for (const [k] of moving) this.values.delete(k);
+    for (const [k, v] of moving) this.putValue(rowOf(k) + count, colOf(k), v);
+    this.boundsDirty = true;
+  }
+
+  /** Range.clear: contents (values), formats (number format, fill, font), or both. */
+  clearRect(rect: Rect, applyTo: "All" | "Contents" | "Formats"): void {
+    if (applyTo !== "Formats") {
+      for (const k of Array.from(this.values.keys())) {
+        const r = rowOf(k);
+        const c = colOf(k);
+        if (r >= rect.row && r < rect.row + rect.rows && c >= rect.column && c < rect.column + rect.columns) {
+          this.values.delete(k);
+          this.boundsDirty = true;
+        }
+      }
+    }
+    if (applyTo !== "Contents") {
+      this.numberFormat.set(rect, undefined);
+      this.fill.set(rect, undefined);
+      this.fontColor.set(rect, undefined);
+      this.bold.set(rect, undefined);
+    }
+  }
+
   getValue(row: number, column: number): CellValue {
     return this.values.get(key(row, column)) ?? "";
   }
@@ -1028,6 +1058,15 @@ export class FakeRange extends ClientObject {
     return out;
   }
 
+  /** Clear contents and/or formats (ExcelApi 1.1); default "All". */
+  clear(applyTo: "All" | "Contents" | "Formats" = "All"): void {
+    this.context.op(jsonLength(applyTo), () => {
+      const t = this.live();
+      t.sheet.clearRect(t.rect, applyTo);
+      return 0;
+    });
+  }
+
   getCell(row: number, column: number): FakeRange {
     return this.derive(16, (t) => ({
       sheet: t.sheet,
@@ -1309,11 +1348,43 @@ export class FakeTableCollection extends ClientObject {
 
 export class FakeTable extends ClientObject {
   readonly columns: { add: (index?: number | null, values?: unknown, name?: string) => void };
+  /**
+   * `rows.add(null, values)`: rows inserted at the end of the body (above a totals row), cells of the
+   * table's columns below shifted down, like Excel. One call for many rows; `null` cells are refused
+   * (the API takes strings, numbers and booleans only).
+   */
+  readonly rows: { add: (index?: number | null, values?: unknown[][]) => void };
   constructor(
     context: FakeContext,
     private readonly target: Lazy<{ sheet: FakeSheet; table: TableModel } | null>
   ) {
     super(context);
+    this.rows = {
+      add: (index, values) => {
+        if (index !== undefined && index !== null)
+          throw new Error("fake Excel: only appending table rows is modelled");
+        this.context.op(jsonLength(values ?? []), () => {
+          const { sheet, table } = this.live();
+          const rows = values ?? [[]];
+          if (
+            rows.length === 0 ||
+            rows.some((r) => r.length !== table.rect.columns || r.some((v) => v === null || v === undefined))
+          ) {
+            throw new FakeExcelError(
+              "InvalidArgument",
+              `rows.add needs ${table.rect.columns} non-null values per row`
+            );
+          }
+          const at = table.rect.row + table.rect.rows - (table.showTotals ? 1 : 0);
+          sheet.shiftDown(at, table.rect.column, table.rect.columns, rows.length);
+          table.rect = { ...table.rect, rows: table.rect.rows + rows.length };
+          rows.forEach((cells, i) =>
+            cells.forEach((v, j) => sheet.writeValue(at + i, table.rect.column + j, v))
+          );
+          return 0;
+        });
+      },
+    };
     this.columns = {
       add: (index, values, name) => {
         if (index !== undefined && index !== null)

@@ -2,11 +2,24 @@
  * The Office.js implementation of the workbook port. Office calls live only under src/sheet/office;
  * components get a WorkbookPort and never call Excel.run. Nothing runs at import time.
  */
-import type { RowWriteBack, RunOptions, SheetLayout, WorkbookPort, WriteOptions } from "../port";
+import type {
+  RowWriteBack,
+  RunOptions,
+  SheetLayout,
+  TableCell,
+  UpsertOptions,
+  UpsertRow,
+  WorkbookPort,
+  WriteOptions,
+  WriteTableOptions,
+} from "../port";
 import type { SheetKind } from "../schemas";
 import { createSheet } from "./createSheet";
 import { annotationModeFor, officeExcelHost, type ExcelHost } from "./host";
 import { readSelection } from "./read";
+import { readAll } from "./readAll";
+import { writeTable } from "./table";
+import { upsertRows } from "./upsert";
 import { clearMarks, writeResults } from "./write";
 
 export class OfficeWorkbook implements WorkbookPort {
@@ -35,6 +48,23 @@ export class OfficeWorkbook implements WorkbookPort {
 
   annotationMode() {
     return annotationModeFor(this.host.supports);
+  }
+
+  readAll(kind: SheetKind, opts?: RunOptions & { readonly sheetName?: string }) {
+    return readAll(this.host, kind, opts);
+  }
+
+  upsertRows(kind: SheetKind, rows: readonly UpsertRow[], opts?: UpsertOptions) {
+    return upsertRows(this.host, kind, rows, opts);
+  }
+
+  writeTable(
+    sheetName: string,
+    headers: readonly string[],
+    rows: ReadonlyArray<readonly TableCell[]>,
+    opts?: WriteTableOptions
+  ) {
+    return writeTable(this.host, sheetName, headers, rows, opts);
   }
 }
 

@@ -4,7 +4,7 @@
  * groups that stay under REQUEST_BYTE_BUDGET, calculation suspended for each group. Bulk writes run
  * with events off, restored in `finally` even when a sync throws.
  */
-import { REQUEST_BYTE_BUDGET } from "../writePlan";
+import { OP_OVERHEAD_BYTES, REQUEST_BYTE_BUDGET, jsonBytes, type ValueBlock } from "../writePlan";
 import { SCREEN_UPDATING_SET, type ExcelHost } from "./host";
 
 /** A command to queue, with what it adds to the request. */
@@ -78,4 +78,16 @@ export function fillAreas(sheet: Excel.Worksheet, addresses: readonly string[], 
 /** Reset the fill of the cells of each address string to none. */
 export function clearAreaFills(sheet: Excel.Worksheet, addresses: readonly string[]): void {
   for (const a of addresses) sheet.getRanges(a).format.fill.clear();
+}
+
+/** Write one 2-D block: number formats first (text "@" before a "0330…" value), then the values. */
+export function blockCommand(sheet: Excel.Worksheet, b: ValueBlock): QueuedCommand {
+  return {
+    bytes: 3 * OP_OVERHEAD_BYTES + jsonBytes(b.values) + (b.numberFormat ? jsonBytes(b.numberFormat) : 0),
+    queue: () => {
+      const range = sheet.getRangeByIndexes(b.row, b.column, b.values.length, b.values[0].length);
+      if (b.numberFormat) range.numberFormat = b.numberFormat;
+      range.values = b.values;
+    },
+  };
 }

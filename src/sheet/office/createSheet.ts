@@ -40,7 +40,6 @@ export async function createSheet(
   name?: string
 ): Promise<Result<CreateSheetSummary>> {
   const schema = schemaOf(kind);
-  const cols = schema.columns;
   return host.run(async (context) => {
     const sheets = context.workbook.worksheets;
     sheets.load("items/name");
@@ -50,31 +49,39 @@ export async function createSheet(
       sheets.items.map((s) => s.name)
     );
     const sheet = sheets.add(sheetName);
-
-    const header = sheet.getRangeByIndexes(0, 0, 1, cols.length);
-    header.numberFormat = [cols.map(() => "@")];
-    header.values = [cols.map((c) => c.header)];
-    header.format.font.bold = true;
-    const required = cols.flatMap((c, i) => (c.required && !c.result ? [{ row: 0, column: i }] : []));
-    for (const a of packAddresses(required)) sheet.getRanges(a).format.font.color = REQUIRED_HEADER_COLOR;
-    const results = cols.flatMap((c, i) => (c.result ? [{ row: 0, column: i }] : []));
-    for (const a of packAddresses(results)) sheet.getRanges(a).format.fill.color = RESULT_HEADER_FILL;
-
-    cols.forEach((c, i) => {
-      // The whole column below the header: a 1×1 array is applied to every cell of the range.
-      const data = sheet.getRangeByIndexes(1, i, MAX_ROWS - 1, 1);
-      data.numberFormat = [[c.numberFormat]];
-      if (c.validationList && !c.result) {
-        const rule: Excel.DataValidationRule = {
-          list: { inCellDropDown: true, source: c.validationList.join(",") },
-        };
-        data.dataValidation.rule = rule;
-      }
-    });
-    sheet.freezePanes.freezeRows(1);
-    header.format.autofitColumns();
+    queueKindHeader(sheet, kind);
     sheet.activate();
     await context.sync();
-    return ok({ sheetName, columns: cols.length });
+    return ok({ sheetName, columns: schema.columns.length });
   });
+}
+
+/**
+ * Queue (no sync) the kind's header row in row 1 of `sheet`, the column formats and drop-downs
+ * below it, the frozen header and autofit. Column i of the sheet is schema column i.
+ */
+export function queueKindHeader(sheet: Excel.Worksheet, kind: SheetKind): void {
+  const cols = schemaOf(kind).columns;
+  const header = sheet.getRangeByIndexes(0, 0, 1, cols.length);
+  header.numberFormat = [cols.map(() => "@")];
+  header.values = [cols.map((c) => c.header)];
+  header.format.font.bold = true;
+  const required = cols.flatMap((c, i) => (c.required && !c.result ? [{ row: 0, column: i }] : []));
+  for (const a of packAddresses(required)) sheet.getRanges(a).format.font.color = REQUIRED_HEADER_COLOR;
+  const results = cols.flatMap((c, i) => (c.result ? [{ row: 0, column: i }] : []));
+  for (const a of packAddresses(results)) sheet.getRanges(a).format.fill.color = RESULT_HEADER_FILL;
+
+  cols.forEach((c, i) => {
+    // The whole column below the header: a 1×1 array is applied to every cell of the range.
+    const data = sheet.getRangeByIndexes(1, i, MAX_ROWS - 1, 1);
+    data.numberFormat = [[c.numberFormat]];
+    if (c.validationList && !c.result) {
+      const rule: Excel.DataValidationRule = {
+        list: { inCellDropDown: true, source: c.validationList.join(",") },
+      };
+      data.dataValidation.rule = rule;
+    }
+  });
+  sheet.freezePanes.freezeRows(1);
+  header.format.autofitColumns();
 }

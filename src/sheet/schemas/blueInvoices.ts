@@ -57,5 +57,7 @@ export const blueInvoicesSchema: SheetSchema = {
     column("redInvoiceCode", "红票代码", "invoiceCode", { result: true }),
     column("redInvoiceNumber", "红票号码", "invoiceNumber", { result: true, aliases: ["红字发票号码"] }),
     ...processColumns(),
+    // 确认状态 of the 红字确认单 a 数电 row produced (e.g. 02 销方录入 待购方确认 when nothing was issued yet).
+    column("confirmStatus", "确认状态", "text", { result: true }),
   ],
 };

@@ -98,5 +98,7 @@ export const infoFormsSchema: SheetSchema = {
     column("redInvoiceCode", "红票代码", "invoiceCode", { result: true }),
     column("redInvoiceNumber", "红票号码", "invoiceNumber", { result: true }),
     ...processColumns(),
+    // 流水号 of the upload (2.2.04), written before sending so a re-run re-uses it.
+    column("serialNo", "流水号", "text", { result: true }),
   ],
 };

@@ -93,4 +93,56 @@ describe("fake Excel", () => {
     });
     expect(s.noteAt("B3")?.content).toBe("hello");
   });
+
+  test("table rows.add inserts above the totals row and shifts the cells below; null cells are refused", async () => {
+    const wb = new FakeWorkbook();
+    const s = wb.addSheet("S", [["a", "b"], ["1", "2"], ["合计", "2"], [], ["below"]]);
+    s.addTable("T", "A1:B3", true);
+    await run(wb, async (ctx) => {
+      ctx.workbook.worksheets
+        .getItem("S")
+        .tables.getItem("T")
+        .rows.add(undefined, [
+          ["3", "4"],
+          ["5", "6"],
+        ]);
+      await ctx.sync();
+    });
+    expect(s.tables[0].rect).toEqual({ row: 0, column: 0, rows: 5, columns: 2 });
+    expect([s.value("A3"), s.value("A4"), s.value("A5"), s.value("A7")]).toEqual([3, 5, "合计", "below"]);
+    await expect(
+      run(wb, async (ctx) => {
+        ctx.workbook.worksheets
+          .getItem("S")
+          .tables.getItem("T")
+          .rows.add(undefined, [["x", null]]);
+        await ctx.sync();
+      })
+    ).rejects.toThrow(FakeExcelError);
+  });
+
+  test("range.clear removes values and formats; 'Contents' keeps formats", async () => {
+    const wb = new FakeWorkbook();
+    const s = wb.addSheet("S", [
+      ["a", "b"],
+      ["c", "d"],
+    ]);
+    s.fill.setCell(0, 0, "#FF0000");
+    s.numberFormat.setCell(1, 1, "@");
+    await run(wb, async (ctx) => {
+      ctx.workbook.worksheets.getItem("S").getRange("B1:B2").clear("Contents");
+      await ctx.sync();
+    });
+    expect([s.value("A1"), s.value("B1"), s.value("B2"), s.numberFormatAt("B2")]).toEqual(["a", "", "", "@"]);
+    await run(wb, async (ctx) => {
+      ctx.workbook.worksheets.getItem("S").getRange().clear();
+      await ctx.sync();
+    });
+    expect([s.value("A1"), s.fillAt("A1"), s.numberFormatAt("B2"), s.usedRect()]).toEqual([
+      "",
+      undefined,
+      "General",
+      null,
+    ]);
+  });
 });

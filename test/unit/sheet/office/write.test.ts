@@ -58,8 +58,9 @@ describe("writeResults", () => {
       "红票号码",
       "处理状态",
       "失败原因",
+      "确认状态",
     ]);
-    expect(["R1", "S1", "T1", "U1", "V1", "W1", "X1"].map((a) => sheet.value(a))).toEqual(
+    expect(["R1", "S1", "T1", "U1", "V1", "W1", "X1", "Y1"].map((a) => sheet.value(a))).toEqual(
       summary.appendedColumns
     );
     expect(sheet.boldAt("X1")).toBe(true);
@@ -171,11 +172,11 @@ describe("writeResults", () => {
     const port = new OfficeWorkbook(fakeHost(wb));
     const read = await readAll(port);
     await writeOk(port, outcomes(read), read);
-    expect(s.tables[0].rect.columns).toBe(17 + 7);
+    expect(s.tables[0].rect.columns).toBe(17 + 8);
     expect(s.value("W1")).toBe("处理状态");
     expect(s.value("W2")).toBe("成功");
-    // The column right of the table moved over (S → Z), it was not overwritten.
-    expect(s.value("Z1")).toBe("表外的列");
+    // The column right of the table moved over (S → AA), it was not overwritten.
+    expect(s.value("AA1")).toBe("表外的列");
   });
 
   test("a changed header is refused instead of writing into the wrong columns", async () => {

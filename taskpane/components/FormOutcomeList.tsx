@@ -1,0 +1,49 @@
+import * as React from "react";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from "@fluentui/react-components";
+import { usePane } from "../hooks/usePane";
+
+export interface FormOutcomeListProps {
+  readonly testId: string;
+  readonly outcomes: ReadonlyArray<{
+    readonly key: string;
+    readonly rowLabel: string;
+    readonly ok: boolean;
+    readonly message: string;
+  }>;
+}
+
+/** Per form: succeeded or failed, and the message (also written to the sheet). */
+export const FormOutcomeList: React.FC<FormOutcomeListProps> = ({ testId, outcomes }) => {
+  const { t } = usePane();
+  if (outcomes.length === 0) return null;
+  return (
+    <Table size="small" data-testid={testId} aria-label={t("common.result")}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{t("common.row")}</TableHeaderCell>
+          <TableHeaderCell>{t("common.status")}</TableHeaderCell>
+          <TableHeaderCell>{t("common.result")}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {outcomes.map((o) => (
+          <TableRow key={o.key} data-testid={`${testId}-row`} data-row={o.rowLabel} data-ok={String(o.ok)}>
+            <TableCell>{o.rowLabel}</TableCell>
+            <TableCell style={{ color: o.ok ? undefined : tokens.colorPaletteRedForeground1 }}>
+              {o.ok ? t("status.success") : t("status.failure")}
+            </TableCell>
+            <TableCell>{o.message}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+};

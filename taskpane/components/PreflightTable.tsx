@@ -1,0 +1,64 @@
+import * as React from "react";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import type { PreflightEntry } from "../workflows/redFlush";
+import { usePane } from "../hooks/usePane";
+
+export interface PreflightTableProps {
+  readonly entries: readonly PreflightEntry[];
+}
+
+/** Every selected invoice: eligible (and how it will go), or the exact reason it cannot. */
+export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
+  const { t } = usePane();
+  const check = (e: PreflightEntry): string => {
+    if (!e.eligible) return e.reason?.message ?? "";
+    if (e.resume === "done") return t("red.done");
+    if (e.resume === "unknown") return t("red.resumeUnknown");
+    if (e.resume === "retry") return t("red.resumeRetry");
+    return t("red.eligible");
+  };
+  return (
+    <Table size="small" data-testid="redflush-preflight-table" aria-label={t("red.preflight")}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{t("red.col.rows")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.invoice")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.route")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.request")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.available")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.check")}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {entries.map((e) => (
+          <TableRow
+            key={e.entry.key}
+            data-testid="redflush-preflight-row"
+            data-row={e.entry.rowLabel}
+            data-eligible={String(e.eligible)}
+          >
+            <TableCell>{e.entry.rowLabel}</TableCell>
+            <TableCell>{e.entry.invoiceNo ?? ""}</TableCell>
+            <TableCell>{e.route ?? ""}</TableCell>
+            <TableCell>{e.requestAmount}</TableCell>
+            <TableCell>{e.available}</TableCell>
+            <TableCell>
+              <Text style={{ color: e.eligible ? undefined : tokens.colorPaletteRedForeground1 }}>
+                {check(e)}
+              </Text>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+};

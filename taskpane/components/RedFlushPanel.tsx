@@ -1,0 +1,142 @@
+import * as React from "react";
+import { Button, Text, makeStyles, tokens } from "@fluentui/react-components";
+import type { Refusal } from "../../src/domain/refusals";
+import { usePane } from "../hooks/usePane";
+import { useRun } from "../hooks/useRun";
+import { useFocusOnChange } from "../hooks/useFocusOnChange";
+import {
+  prepareRedFlush,
+  restrictToFamily,
+  runRedFlush,
+  type RedFlushPreflight,
+  type RedFlushRun,
+} from "../workflows/redFlush";
+import { extensionMessage } from "../workflows/infoForms";
+import { FocusHeading } from "./FocusHeading";
+import { Notice } from "./Notice";
+import { PreflightTable } from "./PreflightTable";
+import { ProgressPanel } from "./ProgressPanel";
+import { RedFlushResultTable } from "./RedFlushResultTable";
+
+export interface RedFlushPanelProps {
+  /** "all": module 000; a family: the 新建 from blue invoices of module 001 (专票) or 002 (数电). */
+  readonly only?: "税控专票" | "数电";
+  /** Prefix of the data-testids ("redflush", "info-new", "confirm-new"). */
+  readonly testId?: string;
+}
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  buttons: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+});
+
+/** 发票红冲: 预检 the selected blue invoices, then 红冲 them in groups of ≤ 10, results written back. */
+export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "redflush" }) => {
+  const { port, client, settings, t } = usePane();
+  const styles = useStyles();
+  const job = useRun();
+  const [pre, setPre] = React.useState<RedFlushPreflight | null>(null);
+  const [result, setResult] = React.useState<RedFlushRun | null>(null);
+  const [error, setError] = React.useState<Refusal | null>(null);
+  const summaryRef = React.useRef<HTMLHeadingElement>(null);
+  const resultRef = React.useRef<HTMLHeadingElement>(null);
+  const errorRef = React.useRef<HTMLDivElement>(null);
+  useFocusOnChange(summaryRef, pre);
+  useFocusOnChange(resultRef, result);
+  useFocusOnChange(errorRef, error);
+
+  const onPreflight = () =>
+    void job.run(async (ctl) => {
+      if (!port) return;
+      setError(null);
+      setResult(null);
+      const r = await prepareRedFlush(port, client, ctl);
+      if (!r.ok) {
+        setPre(null);
+        setError(r.refusal);
+        return;
+      }
+      setPre(
+        only === "税控专票"
+          ? restrictToFamily(r.value, "税控专票", "PANE_NOT_TAX_CONTROL_SPECIAL")
+          : only === "数电"
+            ? restrictToFamily(r.value, "数电", "PANE_NOT_DIGITAL")
+            : r.value
+      );
+    });
+
+  const onRun = () =>
+    void job.run(async (ctl) => {
+      if (!port || !client || !pre) return;
+      setError(null);
+      const r = await runRedFlush(port, client, pre, { ...ctl, orgTaxId: settings.orgTaxId });
+      setResult(r);
+      if (r.refusal) setError(r.refusal);
+      setPre(null);
+    });
+
+  const counts = result
+    ? {
+        success: result.outcomes.filter((o) => o.status === "success").length,
+        failure: result.outcomes.filter((o) => o.status === "failure").length,
+        pending: result.outcomes.filter((o) => o.status === "pending").length,
+        skipped: result.outcomes.filter((o) => o.status === "skipped").length,
+      }
+    : null;
+
+  return (
+    <section className={styles.root} aria-label={t("tab.redFlush")}>
+      <div className={styles.buttons}>
+        <Button
+          data-testid={`${testId}-preflight`}
+          appearance="primary"
+          disabled={!port || job.running}
+          onClick={onPreflight}
+        >
+          {t("red.preflight")}
+        </Button>
+        <Button
+          data-testid={`${testId}-run`}
+          disabled={!port || !client || !pre || pre.sendCount === 0 || job.running}
+          onClick={onRun}
+        >
+          {t("red.run")}
+        </Button>
+      </div>
+      {!client ? <Notice testId={`${testId}-signin`} intent="info" text={t("notSignedIn")} /> : null}
+      <ProgressPanel testId={testId} running={job.running} progress={job.progress} onCancel={job.cancel} />
+      <div ref={errorRef} tabIndex={-1}>
+        <Notice testId={`${testId}-error`} intent="error" text={error ? extensionMessage(error) : null} />
+      </div>
+      {job.cancelled && result ? (
+        <Notice testId={`${testId}-cancelled`} intent="warning" text={t("common.cancelled")} />
+      ) : null}
+      {pre ? (
+        <>
+          <FocusHeading ref={summaryRef} testId={`${testId}-summary`}>
+            {t("red.summary", {
+              total: pre.entries.length,
+              eligible: pre.eligibleCount,
+              refused: pre.refusedCount,
+              done: pre.doneCount,
+            })}
+          </FocusHeading>
+          <Text>
+            {pre.remainingSource === "gateway" ? t("red.remainingFromGateway") : t("red.remainingFromSheet")}
+            {pre.remainingNote ? ` ${extensionMessage(pre.remainingNote)}` : ""}
+            {pre.groupCount > 1 ? ` ${t("red.groups", { groups: pre.groupCount })}` : ""}
+          </Text>
+          <PreflightTable entries={pre.entries} />
+        </>
+      ) : null}
+      {result && counts ? (
+        <>
+          <FocusHeading ref={resultRef} testId={`${testId}-result-summary`}>
+            {t("red.results", counts)}
+          </FocusHeading>
+          <RedFlushResultTable outcomes={result.outcomes} />
+        </>
+      ) : null}
+    </section>
+  );
+};

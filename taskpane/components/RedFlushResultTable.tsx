@@ -1,0 +1,50 @@
+import * as React from "react";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from "@fluentui/react-components";
+import type { OutcomeStatus, RedFlushOutcome } from "../workflows/redFlush";
+import { usePane } from "../hooks/usePane";
+
+export interface RedFlushResultTableProps {
+  readonly outcomes: readonly RedFlushOutcome[];
+}
+
+/** What happened to each invoice (the same values as written back to the sheet). */
+export const RedFlushResultTable: React.FC<RedFlushResultTableProps> = ({ outcomes }) => {
+  const { t } = usePane();
+  const label = (s: OutcomeStatus) => t(`status.${s}`);
+  return (
+    <Table size="small" data-testid="redflush-results" aria-label={t("common.result")}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{t("red.col.rows")}</TableHeaderCell>
+          <TableHeaderCell>{t("red.col.invoice")}</TableHeaderCell>
+          <TableHeaderCell>{t("common.status")}</TableHeaderCell>
+          <TableHeaderCell>{t("common.result")}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {outcomes.map((o) => (
+          <TableRow
+            key={o.key}
+            data-testid="redflush-result-row"
+            data-row={o.rowLabel}
+            data-status={o.status}
+          >
+            <TableCell>{o.rowLabel}</TableCell>
+            <TableCell>{o.invoiceNo ?? ""}</TableCell>
+            <TableCell>{label(o.status)}</TableCell>
+            <TableCell>
+              {[o.redInvoiceNumber, o.redFormNumber, o.confirmStatus, o.message].filter(Boolean).join(" · ")}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+};

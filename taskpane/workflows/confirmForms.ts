@@ -1,0 +1,717 @@
+/**
+ * Workflow 红字确认单 (module 002, domain-rules §4): the selected forms of a 红字确认单 sheet (header +
+ * lines), their per-reason line calculations with a diff (field, before → after), and the buttons
+ * 录入 (2.1.03), 撤销 (2.1.08), 确认 / 拒绝 (2.1.09), 红冲 (2.1.04 with the bill), 回退 / 删除 (HC.*),
+ * 更新确认单状态 (2.1.13) and 下载 (2.1.12) — the last two as background tasks.
+ */
+import {
+  availableActions,
+  calcRedLine,
+  confirmForm,
+  confirmStatusLabel,
+  formatRedLine,
+  fullRedLine,
+  parseConfirmStatus,
+  redFormTotals,
+  formatRedTotals,
+  revokingParty,
+  runConfirmFormAction,
+  type ConfirmForm,
+  type ConfirmFormAction,
+  type RedLine,
+  type RedLineField,
+} from "../../src/domain/confirmForm";
+import {
+  AuditStatus,
+  DataSource,
+  EntryStatus,
+  FormInvoiceStatus,
+  RedReason,
+  Role,
+  TaxMode,
+} from "../../src/domain/labels";
+import { formatAmount, formatQty, type Dec } from "../../src/domain/money";
+import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
+import {
+  EXTENSIONS,
+  identityCode,
+  newSerialNo,
+  type FormActionResult,
+  type RedConfirmBillApplyLine,
+  type RedConfirmBillSummary,
+  type TaskInfo,
+  type Page,
+} from "../../src/gateway";
+import type { ParsedRow } from "../../src/sheet/mapping";
+import type { SheetLayout, WorkbookPort } from "../../src/sheet/port";
+import { PROCESS_STATUS } from "../../src/sheet/schemas";
+import {
+  aborted,
+  callExtension,
+  chinaDateTime,
+  decOf,
+  isUnknownOutcome,
+  sleep,
+  textOf,
+  writeBackFor,
+  yieldToUi,
+  type RunControl,
+  type WorkflowClient,
+} from "./common";
+import { extensionMessage, type ButtonState, type RowRefusal } from "./infoForms";
+
+export interface ConfirmLineDraft {
+  readonly rowIndex: number;
+  readonly lineNo: number | null;
+  readonly goodsName: string | null;
+  readonly taxCode: string | null;
+  readonly taxMode: string | null;
+  readonly taxRate: Dec | null;
+  readonly hasDiscountLine: boolean;
+  /** What the sheet shows now. */
+  readonly sheet: {
+    amount: Dec | null;
+    tax: Dec | null;
+    total: Dec | null;
+    quantity: Dec | null;
+    unitPrice: Dec | null;
+  };
+  /** 剩余可红冲… of the blue line, when the sheet has them. */
+  readonly remaining: { amount: Dec; tax: Dec; quantity: Dec | null; unitPrice: Dec | null } | null;
+  readonly edit: { field: RedLineField; value: Dec } | null;
+}
+
+export interface ConfirmFormEntry {
+  readonly key: string;
+  readonly rowIndexes: readonly number[];
+  readonly rowLabel: string;
+  readonly form: ConfirmForm;
+  readonly serialNo: string | null;
+  readonly formNumber: string | null;
+  readonly billNo: string | null;
+  readonly blueInvoiceNumber: string | null;
+  readonly blueInvoiceCode: string | null;
+  readonly blueIssueDate: string | null;
+  readonly redReason: string | null;
+  readonly redInvoiceNumber: string | null;
+  readonly lines: readonly ConfirmLineDraft[];
+  readonly cellErrors: ReadonlyArray<{ columnKey: string; cellAddress: string; message: string }>;
+}
+
+const first = (rows: readonly ParsedRow[], key: string): string | null => {
+  for (const r of rows) {
+    const t = textOf(r.values[key]);
+    if (t !== null) return t;
+  }
+  return null;
+};
+
+const EDIT_FIELD: Readonly<Record<string, RedLineField>> = {
+  数量: "quantity",
+  不含税金额: "amountExclTax",
+  含税金额: "amountInclTax",
+};
+
+/** Rows → forms: same 流水号, else same 红字确认单编号, else same 单据编号 + 原蓝票号码. */
+export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[] {
+  const groups = new Map<string, ParsedRow[]>();
+  for (const r of rows) {
+    const v = r.values;
+    const blue = textOf(v.blueInvoiceNumber);
+    const key =
+      textOf(v.serialNo) ??
+      textOf(v.formNumber) ??
+      (blue ? `${textOf(v.billNo) ?? ""}|${blue}` : `row:${r.rowIndex}`);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return Array.from(groups.entries()).map(([key, list]) => {
+    const statusText = first(list, "confirmStatus");
+    const parsedStatus = statusText === null ? null : parseConfirmStatus(statusText);
+    const role = (k: string) => Role.normalize(first(list, k) ?? "") ?? null;
+    const form = confirmForm({
+      entryStatus: EntryStatus.normalize(first(list, "entryStatus") ?? "") ?? "未录入",
+      confirmStatus: parsedStatus && parsedStatus.ok ? parsedStatus.value : null,
+      invoiceStatus: FormInvoiceStatus.normalize(first(list, "invoiceStatus") ?? "") ?? "未开票",
+      entrantRole: role("entrantRole"),
+      myRole: role("myRole") ?? "销方",
+      dataSource: DataSource.normalize(first(list, "dataSource") ?? "") ?? "手工新增",
+      auditStatus: AuditStatus.normalize(first(list, "auditStatus") ?? "") ?? "无需审批",
+      entryDate: first(list, "entryDate"),
+      confirmDate: first(list, "confirmDate"),
+    });
+    return {
+      key,
+      rowIndexes: list.map((r) => r.rowIndex),
+      rowLabel: list.map((r) => String(r.rowIndex + 1)).join("、"),
+      form,
+      serialNo: first(list, "serialNo"),
+      formNumber: first(list, "formNumber"),
+      billNo: first(list, "billNo"),
+      blueInvoiceNumber: first(list, "blueInvoiceNumber"),
+      blueInvoiceCode: first(list, "blueInvoiceCode"),
+      blueIssueDate: first(list, "blueIssueDate"),
+      redReason: first(list, "redReason"),
+      redInvoiceNumber: first(list, "redInvoiceNumber"),
+      lines: list.map((r): ConfirmLineDraft => {
+        const v = r.values;
+        const remAmount = decOf(v.remainingAmount);
+        const remTax = decOf(v.remainingTax);
+        const field = EDIT_FIELD[textOf(v.editField) ?? ""];
+        const value = decOf(v.editValue);
+        const lineNo = decOf(v.lineNo);
+        return {
+          rowIndex: r.rowIndex,
+          lineNo: typeof v.lineNo === "number" ? v.lineNo : lineNo ? lineNo.toNumber() : null,
+          goodsName: textOf(v.goodsName),
+          taxCode: textOf(v.taxCode),
+          taxMode: textOf(v.taxMode),
+          taxRate: decOf(v.taxRate),
+          hasDiscountLine: v.hasDiscountLine === true,
+          sheet: {
+            amount: decOf(v.amount),
+            tax: decOf(v.taxAmount),
+            total: decOf(v.totalAmount),
+            quantity: decOf(v.quantity),
+            unitPrice: decOf(v.unitPrice),
+          },
+          remaining:
+            remAmount !== null && remTax !== null
+              ? {
+                  amount: remAmount,
+                  tax: remTax,
+                  quantity: decOf(v.remainingQuantity),
+                  unitPrice: decOf(v.reversibleUnitPrice),
+                }
+              : null,
+          edit: field && value !== null ? { field, value } : null,
+        };
+      }),
+      cellErrors: list.flatMap((r) =>
+        r.errors.map((e) => ({
+          columnKey: e.columnKey,
+          cellAddress: e.cellAddress,
+          message: e.refusal.message,
+        }))
+      ),
+    };
+  });
+}
+
+// ── Line calculations and the diff ───────────────────────────────────────────
+
+export interface DiffRow {
+  readonly rowIndex: number;
+  readonly lineLabel: string;
+  /** Chinese field name. */
+  readonly field: string;
+  readonly before: string;
+  readonly after: string;
+  readonly changed: boolean;
+}
+
+export interface ComputedLine {
+  readonly rowIndex: number;
+  readonly lineNo: number | null;
+  readonly result: Result<RedLine> | null;
+}
+
+export interface FormDraft {
+  readonly lines: readonly ComputedLine[];
+  readonly diff: readonly DiffRow[];
+  readonly totals: { amount: string; tax: string; amountInclTax: string } | null;
+  /** Per line refusals (开票有误仅支持全额红冲 …), with the sheet row. */
+  readonly refusals: readonly RowRefusal[];
+  /** Every line reverses all that remained: the form is a full reversal (no detail on 2.1.03). */
+  readonly full: boolean;
+}
+
+const fmtAmount = (d: Dec | null | undefined): string => (d ? formatAmount(d) : "");
+const fmtQty = (d: Dec | null | undefined): string => (d ? formatQty(d) : "");
+
+/**
+ * The red lines of a form from its remaining values and the user's edit (calcRedLine), or the full
+ * remaining line when nothing is edited (fullRedLine), and what that changes on the sheet.
+ */
+export function computeDraft(e: ConfirmFormEntry): FormDraft {
+  const reason = RedReason.normalize(e.redReason ?? "");
+  const lines: ComputedLine[] = [];
+  const diff: DiffRow[] = [];
+  const refusals: RowRefusal[] = [];
+  const ok: RedLine[] = [];
+  for (const l of e.lines) {
+    if (l.remaining === null) {
+      lines.push({ rowIndex: l.rowIndex, lineNo: l.lineNo, result: null });
+      continue;
+    }
+    const result: Result<RedLine> =
+      l.edit === null || reason === undefined
+        ? { ok: true, value: fullRedLine(l.remaining) }
+        : calcRedLine({
+            reason,
+            taxMode: TaxMode.normalize(l.taxMode ?? "") ?? "普通征税",
+            taxCode: l.taxCode,
+            taxRate: l.taxRate ?? "0",
+            hasDiscountLine: l.hasDiscountLine,
+            remaining: l.remaining,
+            edit: l.edit,
+          });
+    lines.push({ rowIndex: l.rowIndex, lineNo: l.lineNo, result });
+    const lineLabel = `第${l.rowIndex + 1}行${l.goodsName ? ` ${l.goodsName}` : ""}`;
+    if (!result.ok) {
+      refusals.push({ rowLabel: String(l.rowIndex + 1), key: e.key, message: result.refusal.message });
+      continue;
+    }
+    ok.push(result.value);
+    const f = formatRedLine(result.value);
+    const pairs: Array<[string, string, string]> = [
+      ["金额", fmtAmount(l.sheet.amount ? l.sheet.amount.abs().negated() : null), f.amount],
+      ["税额", fmtAmount(l.sheet.tax ? l.sheet.tax.abs().negated() : null), f.tax],
+      ["含税金额", fmtAmount(l.sheet.total ? l.sheet.total.abs().negated() : null), f.amountInclTax],
+      ["数量", fmtQty(l.sheet.quantity ? l.sheet.quantity.abs().negated() : null), f.quantity ?? ""],
+      ["单价", fmtQty(l.sheet.unitPrice), f.unitPrice ?? ""],
+    ];
+    for (const [field, before, after] of pairs) {
+      diff.push({ rowIndex: l.rowIndex, lineLabel, field, before, after, changed: before !== after });
+    }
+  }
+  if (reason === undefined) {
+    refusals.push({
+      rowLabel: e.rowLabel,
+      key: e.key,
+      message: refusal("FIELD_REQUIRED", { field: "红冲原因" }).message,
+    });
+  }
+  return {
+    lines,
+    diff,
+    totals: ok.length > 0 ? formatRedTotals(redFormTotals(ok)) : null,
+    refusals,
+    full: lines.every((l) => l.result === null || (l.result.ok && l.result.value.full)),
+  };
+}
+
+// ── Buttons ──────────────────────────────────────────────────────────────────
+
+export const CONFIRM_FORM_BUTTONS = [
+  "enter",
+  "revoke",
+  "confirm",
+  "reject",
+  "redFlush",
+  "rollback",
+  "delete",
+  "statusUpdate",
+  "download",
+] as const;
+export type ConfirmFormButton = (typeof CONFIRM_FORM_BUTTONS)[number];
+
+const RULE_OF: Readonly<Partial<Record<ConfirmFormButton, ConfirmFormAction>>> = {
+  enter: "enter",
+  revoke: "revoke",
+  confirm: "confirm",
+  reject: "reject",
+  redFlush: "redFlush",
+  rollback: "rollback",
+  delete: "delete",
+};
+
+/** Buttons that address the bureau's form by its 红字确认单编号. */
+const NEEDS_NUMBER: readonly ConfirmFormButton[] = [
+  "revoke",
+  "confirm",
+  "reject",
+  "redFlush",
+  "statusUpdate",
+];
+
+export interface ConfirmButtonState extends ButtonState {
+  /** 撤销: who may revoke each selected form (only the last operator, §4.3). */
+  readonly revokeParties?: ReadonlyArray<{ rowLabel: string; party: string | null }>;
+}
+
+/** Button states from `availableActions` / the rules, for every selected form. */
+export function confirmFormButtonStates(
+  entries: readonly ConfirmFormEntry[]
+): Readonly<Record<ConfirmFormButton, ConfirmButtonState>> {
+  const out = {} as Record<ConfirmFormButton, ConfirmButtonState>;
+  for (const b of CONFIRM_FORM_BUTTONS) {
+    const action = RULE_OF[b];
+    const refusals: RowRefusal[] = [];
+    const numberMissing = (e: ConfirmFormEntry): RowRefusal => ({
+      rowLabel: e.rowLabel,
+      key: e.key,
+      message: refusal("PANE_FORM_NUMBER_MISSING", { form: "红字确认单" }).message,
+    });
+    for (const e of entries) {
+      if (action && !availableActions(e.form)[action]) {
+        const r = runConfirmFormAction(action, e.form);
+        if (!r.ok)
+          for (const x of r.refusals) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: x.message });
+      } else if (b === "enter") {
+        refusals.push(...computeDraft(e).refusals);
+      } else if (NEEDS_NUMBER.includes(b) && !e.formNumber) {
+        refusals.push(numberMissing(e));
+      }
+    }
+    const needsRows = b !== "download";
+    out[b] = {
+      enabled: (!needsRows || entries.length > 0) && refusals.length === 0,
+      refusals,
+      ...(b === "revoke"
+        ? { revokeParties: entries.map((e) => ({ rowLabel: e.rowLabel, party: revokingParty(e.form) })) }
+        : {}),
+    };
+  }
+  return out;
+}
+
+// ── Reading ──────────────────────────────────────────────────────────────────
+
+export interface ConfirmFormSelection {
+  readonly layout: SheetLayout;
+  readonly entries: readonly ConfirmFormEntry[];
+}
+
+export async function readConfirmForms(
+  port: WorkbookPort,
+  ctl: RunControl = {}
+): Promise<Result<ConfirmFormSelection>> {
+  const read = await port.readSelection("confirmForms", { signal: ctl.signal });
+  if (!read.ok) return read;
+  return { ok: true, value: { layout: read.value.layout, entries: groupConfirmRows(read.value.rows) } };
+}
+
+// ── Running a button ─────────────────────────────────────────────────────────
+
+export interface ConfirmFormOutcome {
+  readonly key: string;
+  readonly rowLabel: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface ConfirmRunOptions extends RunControl {
+  readonly orgTaxId: string;
+  readonly newSerial?: () => string;
+  /** China time of the operation (录入日期/确认日期); injected for tests. */
+  readonly now?: () => number;
+}
+
+/**
+ * [INFERRED §4.3, piaozone-api 2.1.04] the red invoice's serial of a form, derived from the form's own
+ * 流水号 (or its number), so 红冲 run twice sends the same serial and the gateway dedups it.
+ */
+export function redSerialOfForm(e: Pick<ConfirmFormEntry, "serialNo" | "formNumber">): string {
+  const base = (e.serialNo ?? `HC-RCB-${e.formNumber ?? ""}`).replace(/[^A-Za-z0-9_-]/g, "");
+  return `${base.slice(0, 27)}-R`;
+}
+
+/**
+ * [INFERRED] 2.1.04 needs the blue invoice's 数电 type (01 专票 / 02 普票), which the 红字确认单 sheet
+ * does not hold; the gateway identifies the blue invoice by its number, so 02 is sent when unknown.
+ */
+export const DIGITAL_TYPE_WHEN_UNKNOWN = "02" as const;
+
+type Values = Record<string, string | undefined>;
+
+function apiLines(e: ConfirmFormEntry, draft: FormDraft): RedConfirmBillApplyLine[] {
+  return draft.lines.flatMap((c) => {
+    const l = e.lines.find((x) => x.rowIndex === c.rowIndex)!;
+    if (!c.result || !c.result.ok) return [];
+    const f = formatRedLine(c.result.value);
+    return [
+      {
+        lineProperty: "0",
+        ...(l.lineNo !== null ? { originalSeq: l.lineNo } : {}),
+        ...(l.goodsName ? { goodsName: l.goodsName } : {}),
+        ...(l.taxCode ? { revenueCode: l.taxCode } : {}),
+        ...(f.quantity !== null ? { quantity: f.quantity } : {}),
+        ...(f.unitPrice !== null ? { price: f.unitPrice } : {}),
+        amount: f.amount,
+        ...(l.taxRate ? { taxRate: l.taxRate.toFixed() } : {}),
+        taxAmount: f.tax,
+      },
+    ];
+  });
+}
+
+async function runOne(
+  button: Exclude<ConfirmFormButton, "download">,
+  client: WorkflowClient,
+  e: ConfirmFormEntry,
+  opts: ConfirmRunOptions,
+  persist: (v: Values) => Promise<void>
+): Promise<{ ok: boolean; message: string; values: Values }> {
+  const taxNo = opts.orgTaxId;
+  const now = chinaDateTime((opts.now ?? Date.now)());
+  const fail = (message: string, values: Values = {}) => ({ ok: false, message, values });
+  const number = e.formNumber ?? "";
+  const identity = identityCode(e.form.myRole) ?? "0";
+  switch (button) {
+    case "enter": {
+      const draft = computeDraft(e);
+      const serialNo = e.serialNo ?? (opts.newSerial ?? (() => newSerialNo({ prefix: "HC-RCB" })))();
+      await persist({ serialNo, processStatus: PROCESS_STATUS.pending });
+      const r = await client.applyRedConfirmBill({
+        orderNo: serialNo,
+        invoiceNo: e.blueInvoiceNumber ?? "",
+        ...(e.blueInvoiceCode ? { invoiceCode: e.blueInvoiceCode } : {}),
+        redReason: client.reasonCode(e.redReason ?? "", "2.1.03") ?? "",
+        ...(draft.full ? {} : { invoiceDetail: apiLines(e, draft) }),
+        ...(e.form.myRole === "购方" ? { enteridentity: "1" as const } : {}),
+      });
+      if (!r.ok) {
+        if (isUnknownOutcome(r.refusal)) {
+          return { ok: false, message: r.refusal.message, values: { processStatus: PROCESS_STATUS.pending } };
+        }
+        return fail(r.refusal.message, { entryStatus: "录入失败" });
+      }
+      const label = confirmStatusLabel(r.data.redConfirmBillStatus);
+      return {
+        ok: true,
+        message: `录入成功：${label}`,
+        values: {
+          formNumber: r.data.redInfoBillNo,
+          confirmStatus: label,
+          entryStatus: "录入成功",
+          entrantRole: e.form.myRole,
+          entryDate: now,
+        },
+      };
+    }
+    case "revoke": {
+      const r = await client.revokeRedConfirmBill({ taxNo, number, enteridentity: identity, qrlx: "C" });
+      if (!r.ok) return fail(r.refusal.message);
+      const after = runConfirmFormAction("revoke", e.form);
+      return {
+        ok: true,
+        message: "已撤销",
+        values: { confirmStatus: after.ok ? confirmStatusLabel(after.form?.confirmStatus) : undefined },
+      };
+    }
+    case "confirm":
+    case "reject": {
+      const r = await client.confirmRedConfirmBill({
+        taxNo,
+        number,
+        enteridentity: identity,
+        qrlx: button === "confirm" ? "Y" : "N",
+      });
+      if (!r.ok) return fail(r.refusal.message);
+      const local = runConfirmFormAction(button, e.form, { now });
+      const code = r.data?.redConfirmBillStatus ?? (local.ok ? local.form?.confirmStatus : undefined);
+      return {
+        ok: true,
+        message: button === "confirm" ? "已确认" : "已拒绝",
+        values: {
+          confirmStatus: confirmStatusLabel(code),
+          ...(button === "confirm" ? { confirmDate: now } : {}),
+        },
+      };
+    }
+    case "redFlush": {
+      const serialNo = redSerialOfForm(e);
+      const r = await client.redFlushDigital({
+        serialNo,
+        invoiceNum: e.blueInvoiceNumber ?? "",
+        redReason: client.reasonCode(e.redReason ?? "", "2.1.04") ?? "",
+        redInfoBillNo: number,
+        invoiceType: DIGITAL_TYPE_WHEN_UNKNOWN,
+        sellerTaxpayerId: taxNo,
+      });
+      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return fail(r.refusal.message);
+      if (r.ok && r.data.kind === "awaitingConfirmation") {
+        return fail(r.data.message, { confirmStatus: confirmStatusLabel(r.data.bill.redConfirmBillStatus) });
+      }
+      const q = await client.queryInvoice({ serialNo, sellerTaxpayerId: taxNo });
+      if (q.ok && q.data.invoiceNum && q.data.invoiceStatus !== "2" && q.data.invoiceStatus !== "4") {
+        return {
+          ok: true,
+          message: "已开具红字发票",
+          values: {
+            invoiceStatus: "已开票",
+            redInvoiceNumber: q.data.invoiceNum,
+            redIssueDate: q.data.invoiceDate,
+          },
+        };
+      }
+      if (q.ok && q.data.invoiceStatus === "4")
+        return fail(q.data.issueErrorMessage || "开票失败", { invoiceStatus: "开票失败" });
+      return { ok: true, message: refusal("PANE_RESULT_PENDING", { serialNo }).message, values: {} };
+    }
+    case "rollback":
+    case "delete": {
+      const spec =
+        button === "rollback" ? EXTENSIONS.redConfirmBillRollback : EXTENSIONS.redConfirmBillDelete;
+      const r = await callExtension<FormActionResult>(client, spec, {
+        taxNo,
+        ...(e.serialNo ? { serialNo: e.serialNo } : {}),
+        ...(e.formNumber ? { number: e.formNumber } : {}),
+      });
+      if (!r.ok) return fail(extensionMessage(r.refusal));
+      return {
+        ok: true,
+        message: r.value?.deleted ? "已删除" : button === "rollback" ? "已回退" : "已删除",
+        values: r.value?.status ? { confirmStatus: confirmStatusLabel(r.value.status) } : {},
+      };
+    }
+    case "statusUpdate": {
+      const r = await client.queryRedConfirmBills({ taxpayerId: taxNo, redInfoBillNo: number });
+      if (!r.ok) return fail(r.refusal.message);
+      const bill = r.data.dataList.find((b) => b.redInfoBillNo === number);
+      if (!bill) return fail(refusal("GW_NOT_FOUND", { message: number }).message);
+      return { ok: true, message: confirmStatusLabel(bill.redConfirmBillStatus), values: billValues(bill) };
+    }
+  }
+}
+
+function billValues(b: RedConfirmBillSummary): Values {
+  return {
+    confirmStatus: confirmStatusLabel(b.redConfirmBillStatus),
+    ...(b.confirmDate ? { confirmDate: b.confirmDate } : {}),
+    ...(b.redConfirmEnterDate ? { entryDate: b.redConfirmEnterDate } : {}),
+    ...(b.redInvoiceNumber ? { redInvoiceNumber: b.redInvoiceNumber } : {}),
+  };
+}
+
+/** Run a button on every selected form, writing each form's result back as it comes. */
+export async function runConfirmFormButton(
+  button: Exclude<ConfirmFormButton, "download">,
+  port: WorkbookPort,
+  client: WorkflowClient,
+  sel: ConfirmFormSelection,
+  opts: ConfirmRunOptions
+): Promise<{ outcomes: ConfirmFormOutcome[]; cancelled: boolean; refusal: Refusal | null }> {
+  if (opts.orgTaxId.trim() === "")
+    return { outcomes: [], cancelled: false, refusal: refusal("PANE_ORG_TAX_ID_MISSING") };
+  const outcomes: ConfirmFormOutcome[] = [];
+  const total = sel.entries.length;
+  const write = (e: ConfirmFormEntry, values: Values) =>
+    port.writeResults(
+      "confirmForms",
+      e.rowIndexes.map((rowIndex) => writeBackFor("confirmForms", rowIndex, values)),
+      { layout: sel.layout }
+    );
+  for (const e of sel.entries) {
+    if (aborted(opts)) return { outcomes, cancelled: true, refusal: null };
+    opts.onProgress?.({
+      done: outcomes.length,
+      total,
+      label: e.formNumber ?? e.blueInvoiceNumber ?? e.rowLabel,
+    });
+    let writeFailure: Refusal | null = null;
+    const r = await runOne(button, client, e, opts, async (v) => {
+      const w = await write(e, v);
+      if (!w.ok) writeFailure = w.refusal;
+    });
+    if (writeFailure) return { outcomes, cancelled: false, refusal: writeFailure };
+    outcomes.push({ key: e.key, rowLabel: e.rowLabel, ok: r.ok, message: r.message });
+    const w = await write(e, {
+      ...r.values,
+      processStatus: r.values.processStatus ?? (r.ok ? PROCESS_STATUS.success : PROCESS_STATUS.failure),
+      failureReason: r.ok ? "" : r.message,
+    });
+    if (!w.ok) return { outcomes, cancelled: false, refusal: w.refusal };
+    opts.onProgress?.({ done: outcomes.length, total, label: r.message });
+    await (opts.yieldNow ?? yieldToUi)();
+  }
+  return { outcomes, cancelled: false, refusal: null };
+}
+
+// ── 下载 (2.1.12): an asynchronous task ──────────────────────────────────────
+
+export interface ConfirmDownloadRequest {
+  readonly orgTaxId: string;
+  /** 购销身份 chosen. */
+  readonly role: "销方" | "购方";
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+export interface ConfirmDownloadResult {
+  readonly bills: readonly RedConfirmBillSummary[];
+  readonly taskNo: string | null;
+  /** Selected forms refreshed from the downloaded bills. */
+  readonly updatedForms: number;
+}
+
+export interface DownloadOptions extends RunControl {
+  /** Poll interval for the task record (HC.TASK.QUERY). */
+  readonly pollMs?: number;
+  readonly maxPolls?: number;
+}
+
+/**
+ * 下载: 2.1.12 starts the download; when it answers with a task, HC.TASK.QUERY is polled until the
+ * task is no longer 进行中; the bills of the range are then listed with 2.1.13. Selected forms with a
+ * matching number get the bureau's status.
+ */
+export async function downloadConfirmForms(
+  client: WorkflowClient,
+  req: ConfirmDownloadRequest,
+  opts: DownloadOptions = {},
+  target?: { port: WorkbookPort; sel: ConfirmFormSelection }
+): Promise<Result<ConfirmDownloadResult>> {
+  if (req.orgTaxId.trim() === "") return { ok: false, refusal: refusal("PANE_ORG_TAX_ID_MISSING") };
+  const identity = identityCode(req.role) ?? "0";
+  opts.onProgress?.({ done: 0, total: 1, label: "已创建下载任务" });
+  const start = await client.downloadRedConfirmBills({
+    taxpayerId: req.orgTaxId,
+    identity,
+    startDate: req.startDate,
+    endDate: req.endDate,
+  });
+  if (!start.ok) return { ok: false, refusal: start.refusal };
+  const taskNo = start.data.taskNo ?? null;
+  let bills: readonly RedConfirmBillSummary[] = start.data.dataList ?? [];
+  if (taskNo && bills.length === 0) {
+    const maxPolls = opts.maxPolls ?? 120;
+    for (let i = 0; i < maxPolls; i++) {
+      if (aborted(opts)) return { ok: false, refusal: refusal("SHEET_CANCELLED") };
+      const t = await callExtension<Page<TaskInfo>>(client, EXTENSIONS.taskQuery, { taskNo });
+      if (!t.ok) break; // relay mode: no task records; list the range below
+      const task = (t.value.items ?? [])[0];
+      if (task)
+        opts.onProgress?.({
+          done: task.succeeded,
+          total: Math.max(task.total, 1),
+          label: `下载状态：${task.status}`,
+        });
+      if (!task || task.status !== "进行中") {
+        if (task?.status === "失败") {
+          return {
+            ok: false,
+            refusal: refusal("GW_BUSINESS_ERROR", { message: task.failReason ?? "下载失败" }),
+          };
+        }
+        break;
+      }
+      await sleep(opts.pollMs ?? 1000, opts.signal);
+    }
+    const list = await client.queryRedConfirmBills({
+      taxpayerId: req.orgTaxId,
+      identity,
+      startDate: req.startDate,
+      endDate: req.endDate,
+    });
+    if (!list.ok) return { ok: false, refusal: list.refusal };
+    bills = list.data.dataList;
+  }
+  let updatedForms = 0;
+  if (target) {
+    const writes = target.sel.entries.flatMap((e) => {
+      const bill = bills.find((b) => b.redInfoBillNo && b.redInfoBillNo === e.formNumber);
+      if (!bill) return [];
+      updatedForms++;
+      return e.rowIndexes.map((rowIndex) => writeBackFor("confirmForms", rowIndex, billValues(bill)));
+    });
+    if (writes.length > 0) {
+      const w = await target.port.writeResults("confirmForms", writes, { layout: target.sel.layout });
+      if (!w.ok) return w;
+    }
+  }
+  opts.onProgress?.({ done: 1, total: 1, label: `下载完成：${bills.length} 张` });
+  return { ok: true, value: { bills, taskNo, updatedForms } };
+}
+
+export { confirmStatusLabel };
