@@ -29,6 +29,13 @@ module.exports = async (env, options) => {
   const gatewayTarget = process.env.HONGCHONG_GATEWAY_URL || `http://127.0.0.1:${pkg.config.gateway_port}`;
   const serving = !env.WEBPACK_BUILD;
   const https = serving ? await httpsOptions() : undefined;
+  if (serving) {
+    const scheme = https ? "https" : "http";
+    console.log(
+      `[hongchong] add-in: ${scheme}://localhost:${pkg.config.dev_server_port}/taskpane.html · sideload manifest.xml` +
+        (https ? "" : " (http only: Excel needs https — see README, Certificates)")
+    );
+  }
 
   return {
     devtool: dev ? "source-map" : false,

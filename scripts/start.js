@@ -39,5 +39,5 @@ run(
   { HONGCHONG_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` }
 );
 console.log(
-  `[hongchong] sandbox gateway: http://127.0.0.1:${gatewayPort}  ·  add-in: https://localhost:${pkg.config.dev_server_port}/taskpane.html (manifest.xml to sideload)`
+  `[hongchong] starting the sandbox gateway (http://127.0.0.1:${gatewayPort}) and the add-in dev server (port ${pkg.config.dev_server_port}); sandbox logins: npx hongchong sandbox accounts`
 );
