@@ -31,9 +31,12 @@ export const REFUSALS = {
   AMOUNT_EXCEEDS_REVERSIBLE: "红冲金额须小于等于蓝票可红冲金额", // (M, paraphrased)
   DOWNLOAD_SCOPE_REQUIRED: "“本企业申请” “其他企业申请”至少勾选一项", // (M)
   // sandbox 2.2.02 税控发票快速红冲（仅支持全额红冲）
-  INFO_FORM_BLUE_MISMATCH: "红字信息表“{formNo}”对应的蓝票（发票代码 {code}，发票号码 {no}）与本次红冲的蓝票不一致",
-  INFO_FORM_NO_BLUE: "红字信息表“{formNo}”未填写对应蓝票（购方申请-已抵扣），不能快速红冲，请按红字信息表开具红字发票",
-  QUICK_RED_FULL_ONLY: "税控发票快速红冲仅支持全额红冲：红字信息表红冲金额 {amount} 与蓝票可红冲金额 {remaining} 不一致",
+  INFO_FORM_BLUE_MISMATCH:
+    "红字信息表“{formNo}”对应的蓝票（发票代码 {code}，发票号码 {no}）与本次红冲的蓝票不一致",
+  INFO_FORM_NO_BLUE:
+    "红字信息表“{formNo}”未填写对应蓝票（购方申请-已抵扣），不能快速红冲，请按红字信息表开具红字发票",
+  QUICK_RED_FULL_ONLY:
+    "税控发票快速红冲仅支持全额红冲：红字信息表红冲金额 {amount} 与蓝票可红冲金额 {remaining} 不一致",
 
   // ── 002 红字确认单 ─────────────────────────────────────────────────────────
   ENTRY_ALREADY_ENTERED: "只有录入状态为“未录入”或“录入失败”的红字确认单才允许录入",

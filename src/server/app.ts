@@ -21,7 +21,8 @@ import { authenticate, issueAppToken, login, logout } from "./auth";
 import { type Clock, SettableClock, chinaDateTime, parseChinaDateTime } from "./clock";
 import { type Caller, buildContext, orgCodec } from "./context";
 import { type DbHandle, pingDatabase } from "./db/connect";
-import { RollbackWith, withTxOrRollback } from "./db/tx";
+import { type Db, RollbackWith, appendAudit, withTxOrRollback } from "./db/tx";
+import { extensionByCode } from "../gateway/extensions";
 import { runIdempotent } from "./idempotency";
 import { decodeRequestData, encodeResponseData, exactView, requestHash, typedView } from "./protocol/payload";
 import {
@@ -262,7 +263,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   });
 
   if (mode === "relay") {
-    registerRelay(app, opts.relay as RelayOptions);
+    registerRelay(app, opts.relay as RelayOptions, db, clock);
     return app;
   }
 
@@ -488,13 +489,46 @@ function parseInstant(s: string): number | undefined {
 
 // ── relay mode: the same paths, forwarded to the real invoice cloud ─────────────
 
-function registerRelay(app: FastifyInstance, relay: RelayOptions): void {
+/**
+ * Relay mode: every call is audited (path, interfaceCode, requestId, HTTP status, errorCode — never
+ * tokens, credentials or `data`). Our HC.* extensions exist only in the sandbox: a relayed request
+ * for one is refused with GW_SANDBOX_ONLY before anything goes upstream.
+ */
+function registerRelay(app: FastifyInstance, relay: RelayOptions, db: Db, clock: Clock): void {
   const base = relay.upstreamBaseUrl.replace(/\/+$/, "");
+  const audit = async (
+    req: FastifyRequest,
+    path: string,
+    after: { status: number | null; errorCode?: string; refusalCode?: string; detail?: string }
+  ) => {
+    const body = isJsonObject(req.body) ? req.body : {};
+    const interfaceCode = typeof body.interfaceCode === "string" ? body.interfaceCode.trim() : "";
+    try {
+      await appendAudit(db, {
+        orgId: null,
+        actor: "relay",
+        entity: "relay",
+        entityId: typeof body.requestId === "string" ? body.requestId : req.id,
+        action: interfaceCode || path,
+        after: { path, interfaceCode, upstream: base, ...after },
+        at: clock.now(),
+      });
+    } catch (e) {
+      req.log.error({ err: e }, "relay audit failed");
+    }
+  };
   const forward = async (req: FastifyRequest, reply: FastifyReply) => {
     const family = familyOf(req.url);
     const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
     const path = req.url.split("?")[0];
     const token = req.headers["access_token"];
+    if (family !== "auth" && isJsonObject(req.body) && typeof req.body.interfaceCode === "string") {
+      const ext = extensionByCode(req.body.interfaceCode);
+      if (ext) {
+        await audit(req, path, { status: null, refusalCode: "GW_SANDBOX_ONLY" });
+        return sendJson(reply, refusalEnvelope(family, { code: "GW_SANDBOX_ONLY" }));
+      }
+    }
     try {
       const res = await fetch(base + path + query, {
         method: "POST",
@@ -506,16 +540,27 @@ function registerRelay(app: FastifyInstance, relay: RelayOptions): void {
         signal: AbortSignal.timeout(relay.timeoutMs ?? 30_000),
       });
       const text = await res.text();
+      let errorCode: string | undefined;
+      try {
+        const parsed = JSON.parse(text) as { errorCode?: unknown; data?: { error_code?: unknown } };
+        const code = parsed.errorCode ?? parsed.data?.error_code;
+        if (code !== undefined && code !== null) errorCode = String(code);
+      } catch {
+        // not JSON: audited without a code
+      }
+      await audit(req, path, { status: res.status, ...(errorCode !== undefined ? { errorCode } : {}) });
       return reply
         .code(res.status)
         .type(res.headers.get("content-type") ?? "application/json")
         .send(text);
     } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      await audit(req, path, { status: null, refusalCode: "GW_RELAY_FAILED", detail });
       return sendJson(
         reply,
         refusalEnvelope(family, {
           code: "GW_RELAY_FAILED",
-          params: { detail: e instanceof Error ? e.message : String(e) },
+          params: { detail },
         })
       );
     }

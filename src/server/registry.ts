@@ -93,7 +93,14 @@ export interface TaskSettler {
 }
 
 export interface TaskSettlement {
-  readonly status: "成功" | "失败";
+  /**
+   * 成功 / 失败 finish the task. 进行中 = one pass done, more to come (the 乐企 channel re-runs a
+   * download every minute until complete): the progress is stored and the task is due again at
+   * `nextDueAt`.
+   */
+  readonly status: "成功" | "失败" | "进行中";
+  /** With 进行中: when the next pass runs (clock ms). */
+  readonly nextDueAt?: number;
   readonly total: number;
   readonly successCount: number;
   readonly failReason?: string;

@@ -10,3 +10,4 @@ export * from "./identity";
 export * from "./deadline";
 export * from "./download";
 export * from "./taxControlEntry";
+export * from "./partialReversal";

@@ -24,6 +24,8 @@ import type {
 import { type Db, type Tx, appendAudit, setMeta, withTx } from "../db/tx";
 import { OrgScope } from "../db/repo";
 import type { SqlDialectName } from "../db/dialect";
+import { seedConfirmForms } from "./seedConfirmForms";
+import { seedRedInfoForms } from "./seedRedInfoForms";
 
 /** Bump when the seed's content changes (stored in meta.seed_version). */
 export const SEED_VERSION = "1";
@@ -811,6 +813,8 @@ async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
     }
   }
 
+  await seedRedInfoForms(tx, dialect, taxIds, at);
+  await seedConfirmForms(tx, dialect); // 红字确认单 (数电) workflows: seedConfirmForms.ts
   // Numbers the sandbox issues later start above the seeded ones.
   await setMeta(tx, "seq:invoice_no:digital", "1000");
   await setMeta(tx, "seq:invoice_no:taxctl", "1000");

@@ -1,0 +1,181 @@
+/**
+ * 2.1.04 ALLE.INVOICE.RED 数电票红冲（直接红冲或通过红字确认单） (piaozone-api §2.1.04; manual 002
+ * 相关接口 04). Two modes:
+ * - direct (no bill given): the interface enters the 红字确认单 itself (2.1.03's logic, 流水号 =
+ *   serialNo); 01 → the red invoice is issued at once; 02/03 → the bill stays entered, nothing is
+ *   issued, and the answer carries the bill's state (assumptions A11: RED_FLUSH_AWAITING_REPLY, a
+ *   refusal that keeps its writes);
+ * - via bill (govRedConfirmBillUuid and/or redInfoBillNo): issues only when the engine's redFlush
+ *   rule allows (录入成功, 01/04, not invoiced) — exactly one red invoice per bill.
+ * Idempotent by serialNo: a repeat (sequential, concurrent or after a timeout) answers the first result.
+ */
+import {
+  confirmStatusLabel,
+  isInvoiceableConfirmStatus,
+  runConfirmFormAction,
+} from "../../../domain/confirmForm";
+import { Dec } from "../../../domain/money";
+import { RED_FLUSH_AWAITING_REPLY } from "../../../gateway/assumptions";
+import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
+import { S } from "../../protocol/schemas";
+import { BILL_LINE_SCHEMA, type BillLineData, RED_REASON_CODE_SCHEMA, requestLines } from "./redConfirmApply";
+import {
+  type BillRow,
+  type FormRow,
+  billState,
+  engineForm,
+  enterBill,
+  findBill,
+  heldForm,
+  insertFormCopy,
+  issueRedFromBill,
+  parseBillLines,
+  reasonOfCode,
+  settleOverdueBills,
+} from "./redConfirmShared";
+
+export interface InvoiceRedData {
+  readonly serialNo: string;
+  readonly invoiceCode?: string;
+  readonly invoiceNum: string;
+  readonly redReason: string;
+  readonly govRedConfirmBillUuid?: string;
+  readonly redInfoBillNo?: string;
+  readonly invoiceType: "01" | "02";
+  readonly sellerTaxpayerId: string;
+  readonly drawer?: string;
+  readonly invoiceDetail?: readonly BillLineData[];
+}
+
+/** Via-bill lines given by the caller must be the bill's own (same blue lines, same red amounts). */
+function sameLines(bill: BillRow, detail: readonly BillLineData[]): boolean {
+  const mine = requestLines(detail) ?? [];
+  const theirs = parseBillLines(bill);
+  if (mine.length !== theirs.length) return false;
+  return theirs.every((t) => {
+    const m = mine.find((x) => x.seq === t.originalSeq);
+    return m !== undefined && (m.amount === undefined || new Dec(m.amount).abs().eq(new Dec(t.amount).abs()));
+  });
+}
+
+export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
+  interfaceCode: "ALLE.INVOICE.RED",
+  endpoint: "sim",
+  description: "2.1.04 数电票红冲（直接红冲或通过红字确认单）",
+  dataSchema: S.object(
+    {
+      serialNo: S.text(50),
+      invoiceCode: S.string(12),
+      invoiceNum: S.text(20),
+      originalIssueTime: S.string(19),
+      originalInvoiceAmount: S.amount(),
+      originalTotalTaxAmount: S.amount(),
+      redReason: RED_REASON_CODE_SCHEMA,
+      govRedConfirmBillUuid: S.string(32),
+      redInfoBillNo: S.string(30),
+      account: S.string(100),
+      drawer: S.string(10),
+      invoiceType: S.enumOf(["01", "02"]),
+      orgCode: S.string(20),
+      sellerName: S.string(100),
+      sellerTaxpayerId: S.text(20),
+      buyerName: S.string(100),
+      buyerTaxpayerId: S.string(20),
+      specialType: S.string(8),
+      invoiceDetail: S.array(BILL_LINE_SCHEMA, { maxItems: 2000 }),
+    },
+    ["serialNo", "invoiceNum", "redReason", "invoiceType", "sellerTaxpayerId"]
+  ),
+  idempotencyKey: (d) => d.serialNo.trim(),
+
+  async handle(ctx, d) {
+    const serialNo = d.serialNo.trim();
+    const reason = reasonOfCode(d.redReason);
+    if (!reason) return refuse("RCF_BAD_REASON", { code: d.redReason });
+    const usedSerial = await ctx.repo
+      .selectFrom("red_invoices")
+      .select("id")
+      .where("serial_no", "=", serialNo)
+      .executeTakeFirst();
+    if (usedSerial) return refuse("GW_DUPLICATE_SERIAL", { serialNo });
+    await settleOverdueBills(ctx);
+
+    let q = ctx.repo
+      .selectForUpdate("blue_invoices")
+      .selectAll()
+      .where("invoice_no", "=", d.invoiceNum.trim());
+    if (d.invoiceCode?.trim()) q = q.where("invoice_code", "=", d.invoiceCode.trim());
+    const blue = await q.executeTakeFirst();
+    if (!blue) return refuse("RCF_BLUE_NOT_FOUND", { invoiceNo: d.invoiceNum, role: "销方" });
+
+    const uuid = d.govRedConfirmBillUuid?.trim() || undefined;
+    const billNo = d.redInfoBillNo?.trim() || undefined;
+    let bill: BillRow;
+    let form: FormRow;
+    if (!uuid && !billNo) {
+      // Direct: enter the bill first (manual: 本接口可自动申请红字确认单).
+      const lines = requestLines(d.invoiceDetail);
+      const entered = await enterBill(
+        ctx,
+        {
+          orderNo: serialNo,
+          invoiceNo: blue.invoice_no,
+          reason,
+          entrant: "销方",
+          ...(lines ? { lines } : {}),
+          dataSource: "API接口",
+        },
+        { blue, sellerScope: ctx.repo }
+      );
+      if (!entered.ok) return entered.outcome;
+      ({ bill, form } = entered.applied);
+      if (!isInvoiceableConfirmStatus(bill.confirm_status)) {
+        // 待对方确认等异常状态: the bill stays entered, nothing is issued, the state is returned.
+        return refuse(
+          "RCF_AWAITING_NOT_ISSUED",
+          { statusLabel: confirmStatusLabel(bill.confirm_status) },
+          { keep: true, data: billState(bill), errorCode: RED_FLUSH_AWAITING_REPLY.errorCode }
+        );
+      }
+    } else {
+      const found = await findBill(ctx, { ...(billNo ? { billNo } : {}), ...(uuid ? { uuid } : {}) });
+      if (!found) {
+        if (billNo && uuid && (await findBill(ctx, { billNo })))
+          return refuse("RCF_BILL_KEYS_MISMATCH", { number: billNo, uuid });
+        return refuse("RCF_BILL_NOT_FOUND", { number: billNo ?? uuid ?? "" });
+      }
+      bill = found;
+      if (bill.seller_tax_id !== ctx.caller.org.tax_id)
+        return refuse("RCF_BILL_NOT_FOUND", { number: bill.bill_no });
+      if (bill.blue_invoice_no !== blue.invoice_no || bill.blue_invoice_code !== blue.invoice_code)
+        return refuse("RCF_BILL_INVOICE_MISMATCH", {
+          number: bill.bill_no,
+          billInvoiceNo: bill.blue_invoice_no,
+          invoiceNo: blue.invoice_no,
+        });
+      const held = await heldForm(ctx.repo, bill.bill_no);
+      const allowed = runConfirmFormAction("redFlush", engineForm(bill, "销方", held));
+      if (!allowed.ok) return refused(allowed.refusal, { data: billState(bill) });
+      if (d.invoiceDetail && d.invoiceDetail.length > 0 && !sameLines(bill, d.invoiceDetail))
+        return refuse("RCF_DETAIL_MISMATCH", { number: bill.bill_no });
+      // A bill the cloud did not hold yet (e.g. entered by the buyer) arrives through this API.
+      form =
+        held ??
+        (await insertFormCopy(ctx, ctx.repo, bill, {
+          serialNo,
+          dataSource: "API接口",
+          blueInvoiceId: blue.id,
+        }));
+    }
+
+    const issued = await issueRedFromBill(ctx, {
+      serialNo,
+      bill,
+      form,
+      blue,
+      ...(d.drawer ? { drawer: d.drawer } : {}),
+    });
+    if (!issued.ok) return issued.outcome;
+    return ok({ serialNo, invoiceNum: issued.invoiceNo, ...billState(bill) }, "红冲成功");
+  },
+};

@@ -1,0 +1,1080 @@
+/**
+ * The simulated tax bureau's 红字确认单 (数电) machinery shared by 2.1.03 / 2.1.04 / 2.1.08 / 2.1.09 /
+ * 2.1.12 / 2.1.13 and the HC.* extensions (piaozone-api §2.1, §4; domain-rules §4).
+ *
+ * Two records per bill:
+ * - `bureau_confirm_bills` — the bureau's copy, shared by seller and buyer: the truth of 确认状态,
+ *   确认日期 and the red invoice (one per bill);
+ * - `red_confirm_forms` (+ lines) — an organisation's record in 发票云 (流水号, 数据来源, 录入状态,
+ *   开票状态…). The acting organisation's record follows its own actions; the counterparty learns
+ *   of changes by 下载 / 更新确认单状态 (2.1.12) or the header refresh of 2.1.13 (manual §下载/更新).
+ *
+ * Every rule comes from src/domain (enter / confirm / revoke / redFlush via runConfirmFormAction,
+ * calcRedLine, checkRemainingReversible, canRedFlushInvoice, partialReversalRefusal, confirmDeadline,
+ * callbackDecision, redFlushWriteBackTarget); this module loads rows, asks the rule, writes the result.
+ */
+import { createHash } from "crypto";
+import {
+  AWAITING_PARTY,
+  CONFIRM_STATUS_CODES,
+  type ConfirmForm,
+  type ConfirmStatusCode,
+  EDITABLE_FIELDS,
+  RED_LINE_FIELD_LABEL,
+  type RedLineField,
+  type RemainingLine,
+  calcRedLine,
+  callbackDecision,
+  confirmDeadline,
+  confirmForm,
+  fullRedLine,
+  isValidConfirmStatus,
+  partialReversalRefusal,
+  redFlushWriteBackTarget,
+  runConfirmFormAction,
+} from "../../../domain/confirmForm";
+import type {
+  AuditStatus,
+  BlueInvoiceStatus,
+  DataSource,
+  FormInvoiceStatus,
+  InputInvoiceStatus,
+  RedReason,
+  Role,
+  TaxMode,
+} from "../../../domain/labels";
+import { Dec, ZERO, formatAmount, formatQty } from "../../../domain/money";
+import { canRedFlushInvoice, checkRemainingReversible } from "../../../domain/redFlush";
+import { type Refusal, refusal } from "../../../domain/refusals";
+import { PARTY_IDENTITY_CODES, codeToReason, reasonToCode } from "../../../gateway/assumptions";
+import { parseJsonExact, stringifyJson } from "../../../gateway/json";
+import { chinaDate } from "../../clock";
+import type { HandlerContext } from "../../context";
+import { BureauView, type OrgScope, findOrgByTaxId } from "../../db/repo";
+import type { RedConfirmApprovalSetting, Row } from "../../db/schema";
+import { lockForUpdate } from "../../db/tx";
+import { type Outcome, refuse, refused } from "../../registry";
+import { digitalInvoiceNo } from "../seed";
+
+export type BillRow = Row<"bureau_confirm_bills">;
+export type FormRow = Row<"red_confirm_forms">;
+export type BlueRow = Row<"blue_invoices">;
+export type BlueLineRow = Row<"blue_invoice_lines">;
+
+/** A bill line as the bureau stores it (line fields of 2.1.03), red-signed decimal strings. */
+export interface BillLine {
+  /** Blue line index, 0-based (originalSeq); the blue line is line_no = originalSeq + 1. */
+  readonly originalSeq: number;
+  readonly lineProperty: "0" | "1" | "2";
+  readonly goodsName: string;
+  readonly revenueCode: string;
+  readonly specification: string;
+  readonly units: string;
+  readonly quantity: string | null;
+  readonly price: string | null;
+  readonly amount: string;
+  readonly taxRate: string;
+  readonly taxAmount: string;
+}
+
+// ── bureau constants ─────────────────────────────────────────────────────────────────────────
+
+/** 02/03: the bill awaits the party AWAITING_PARTY names (domain-rules §4.3). */
+export const AWAITING_STATUSES = Object.keys(AWAITING_PARTY) as ConfirmStatusCode[];
+/** 01–04 有效. */
+export const VALID_STATUSES = CONFIRM_STATUS_CODES.filter((c) => isValidConfirmStatus(c));
+/** What the bureau sets when 02/03 is not confirmed within 72 h of 录入日期 (§4.2: 作废（超72小时未确认）). */
+export const BUREAU_EXPIRED_STATUS: ConfirmStatusCode = "07";
+
+/**
+ * [INFERRED piaozone-api §1.8] 红字确认单编号: 16 digits (the callback's length) = the seller's
+ * 4-digit administrative-division code (税号 positions 3–6) + a 12-digit bureau sequence.
+ */
+export function bureauBillNo(sellerTaxId: string, seq: number): string {
+  const region = /^\d{4}$/.test(sellerTaxId.slice(2, 6)) ? sellerTaxId.slice(2, 6) : "0000";
+  return region + String(seq).padStart(12, "0");
+}
+export const BILL_NO_SEQUENCE = "bureau:rcf_bill_no";
+
+/** govRedConfirmBillUuid: 32 lowercase hex, derived from the (unique) bill number. */
+export function bureauBillUuid(billNo: string): string {
+  return createHash("sha256").update(`hongchong-bureau-rcf:${billNo}`).digest("hex").slice(0, 32);
+}
+
+/** 20-digit 数电 red invoice number, from the same counter as the sandbox's blue numbers. */
+export async function nextDigitalInvoiceNo(ctx: HandlerContext, sellerTaxId: string): Promise<string> {
+  const seq = await ctx.nextSequence("invoice_no:digital");
+  return digitalInvoiceNo(chinaDate(ctx.now).slice(2, 4), sellerTaxId.slice(2, 4), seq);
+}
+
+/**
+ * [INFERRED §4.2] 审核状态 of a form created through the API, from the org's sim_red_confirm_bill
+ * setting: A → 暂存 (the approval flow holds it back, so 录入 is refused), D → 无需审批.
+ */
+export function auditStatusForNewForm(setting: RedConfirmApprovalSetting): AuditStatus {
+  return setting === "A" ? "暂存" : "无需审批";
+}
+
+// ── reading ──────────────────────────────────────────────────────────────────────────────────
+
+export function parseBillLines(bill: Pick<BillRow, "lines_json">): BillLine[] {
+  const raw = parseJsonExact(bill.lines_json) as unknown as Array<Record<string, string | null>>;
+  return raw.map((l) => ({
+    originalSeq: Number(l.originalSeq),
+    lineProperty: (l.lineProperty ?? "0") as BillLine["lineProperty"],
+    goodsName: l.goodsName ?? "",
+    revenueCode: l.revenueCode ?? "",
+    specification: l.specification ?? "",
+    units: l.units ?? "",
+    quantity: l.quantity ?? null,
+    price: l.price ?? null,
+    amount: l.amount ?? "0.00",
+    taxRate: l.taxRate ?? "0",
+    taxAmount: l.taxAmount ?? "0.00",
+  }));
+}
+
+export function stringifyBillLines(lines: readonly BillLine[]): string {
+  return stringifyJson(lines.map((l) => ({ ...l, originalSeq: String(l.originalSeq) })));
+}
+
+/** The caller's 购销身份 on a bill, or undefined when it is no party. */
+export function sideOn(
+  bill: Pick<BillRow, "seller_tax_id" | "buyer_tax_id">,
+  taxId: string
+): Role | undefined {
+  if (bill.seller_tax_id === taxId) return "销方";
+  if (bill.buyer_tax_id === taxId) return "购方";
+  return undefined;
+}
+
+/** 红冲原因 from a wire code ("1"…"4" or "01"…"04", assumptions A2/A3). */
+export function reasonOfCode(code: string): RedReason | undefined {
+  return codeToReason(code);
+}
+/** Wire code of a stored reason label (2.1.03's one-digit form). */
+export function reasonCode(label: string): string {
+  return reasonToCode(label, "2.1.03") ?? label;
+}
+
+export function identityOf(role: Role): "0" | "1" {
+  return PARTY_IDENTITY_CODES[role];
+}
+
+/** The bill's state as 2.1.03 / 2.1.04 / 2.1.13 / the callback name it. */
+export function billState(bill: Pick<BillRow, "bill_no" | "gov_uuid" | "confirm_status">) {
+  return {
+    redInfoBillNo: bill.bill_no,
+    govRedConfirmBillUuid: bill.gov_uuid,
+    redConfirmBillStatus: bill.confirm_status,
+  };
+}
+
+/** A bill the caller is a party to, by number or UUID (locked on PostgreSQL). */
+export async function findBill(
+  ctx: HandlerContext,
+  key: { billNo?: string; uuid?: string }
+): Promise<BillRow | undefined> {
+  let q = ctx.bureau.selectFrom("bureau_confirm_bills").selectAll();
+  if (key.billNo) q = q.where("bill_no", "=", key.billNo);
+  if (key.uuid) q = q.where("gov_uuid", "=", key.uuid);
+  return lockForUpdate(q, ctx.dialect).executeTakeFirst();
+}
+
+/** The caller's own record of a bill. */
+export async function heldForm(scope: OrgScope, billNo: string): Promise<FormRow | undefined> {
+  return scope
+    .selectForUpdate("red_confirm_forms")
+    .selectAll()
+    .where("bill_no", "=", billNo)
+    .executeTakeFirst();
+}
+
+/**
+ * The form as the rules see it, acting on `bill` from the caller's side. 确认状态 and 开票状态 are
+ * the bureau's (the bureau decides what may be done); the rest is the org's record when it has one.
+ */
+export function engineForm(bill: BillRow, myRole: Role, held: FormRow | undefined): ConfirmForm {
+  return confirmForm({
+    entryStatus: held?.entry_status ?? "录入成功",
+    confirmStatus: bill.confirm_status,
+    invoiceStatus: bill.red_invoice_no ? "已开票" : (held?.invoice_status ?? "未开票"),
+    entrantRole: bill.entrant_role,
+    myRole,
+    dataSource: held?.data_source ?? "税局下载",
+    auditStatus: held?.audit_status ?? "无需审批",
+    allocated: held?.allocated === 1,
+    entryDate: bill.entered_at,
+    confirmDate: bill.confirmed_at,
+  });
+}
+
+// ── the 72-hour rule ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * The bureau voids 02/03 bills not confirmed within 72 h of 录入日期 (→ 07). Settled lazily on the
+ * injected clock whenever a party reads or acts (no timers): every bill this tax ID is a party to
+ * whose deadline (engine: confirmDeadline) has passed. Returns the number voided.
+ */
+export async function settleOverdueBills(ctx: HandlerContext): Promise<number> {
+  const awaiting = await ctx.bureau
+    .selectFrom("bureau_confirm_bills")
+    .selectAll()
+    .where("confirm_status", "in", AWAITING_STATUSES)
+    .orderBy("id") // one lock order for concurrent settlers (PostgreSQL row locks)
+    .execute();
+  let voided = 0;
+  for (const bill of awaiting) {
+    const d = confirmDeadline(bill.entered_at, ctx.nowText);
+    if (!d.ok || !d.value.overdue) continue;
+    const r = await ctx.bureau
+      .updateTable("bureau_confirm_bills")
+      .set({ confirm_status: BUREAU_EXPIRED_STATUS, updated_at: ctx.now })
+      .where("id", "=", bill.id)
+      .where("confirm_status", "in", AWAITING_STATUSES)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) continue;
+    voided++;
+    await ctx.bureau.audit(
+      "bureau_confirm_bills",
+      bill.id,
+      "expire",
+      { confirmStatus: bill.confirm_status },
+      { confirmStatus: BUREAU_EXPIRED_STATUS, deadline: d.value.deadline }
+    );
+    await syncBuyerPoolStatus(ctx, bill);
+  }
+  return voided;
+}
+
+// ── the buyer's view of the blue invoice (发票状态 in 全票池, domain-rules §5) ─────────────────
+
+/** Pool statuses the bureau derives from the invoice's red state; 失控/作废/异常 are other facts, kept. */
+export const RED_DERIVED_POOL_STATUSES: readonly InputInvoiceStatus[] = [
+  "正常",
+  "红冲",
+  "部分红冲",
+  "全额红冲",
+  "红字发票待确认",
+];
+
+/**
+ * 发票状态 the bureau shows the buyer for a 数电 invoice (§5): 红字发票待确认 while one of its bills
+ * awaits confirmation (02/03), else 部分红冲 / 全额红冲 once reversed (Golden Tax IV splits them), else 正常.
+ */
+export function poolStatusOf(
+  blueStatus: BlueInvoiceStatus,
+  awaitingConfirmation: boolean
+): InputInvoiceStatus {
+  if (awaitingConfirmation) return "红字发票待确认";
+  if (blueStatus === "部分红冲" || blueStatus === "全额红冲") return blueStatus;
+  return "正常";
+}
+
+/** Recompute the buyer's 全票池 / bureau status of the bill's blue invoice. */
+export async function syncBuyerPoolStatus(
+  ctx: HandlerContext,
+  keys: Pick<BillRow, "seller_tax_id" | "buyer_tax_id" | "blue_invoice_code" | "blue_invoice_no">
+): Promise<void> {
+  const seller = await findOrgByTaxId(ctx.tx, keys.seller_tax_id);
+  if (!seller) return;
+  const blue = await ctx.repo
+    .forOrg(seller.id)
+    .selectFrom("blue_invoices")
+    .select("status")
+    .where("invoice_code", "=", keys.blue_invoice_code)
+    .where("invoice_no", "=", keys.blue_invoice_no)
+    .executeTakeFirst();
+  if (!blue) return;
+  const buyerBureau = new BureauView(ctx.tx, keys.buyer_tax_id, ctx.now);
+  const awaiting = await buyerBureau
+    .selectFrom("bureau_confirm_bills")
+    .select("id")
+    .where("seller_tax_id", "=", keys.seller_tax_id)
+    .where("blue_invoice_code", "=", keys.blue_invoice_code)
+    .where("blue_invoice_no", "=", keys.blue_invoice_no)
+    .where("confirm_status", "in", AWAITING_STATUSES)
+    .executeTakeFirst();
+  const status = poolStatusOf(blue.status, awaiting !== undefined);
+  await buyerBureau
+    .updateTable("bureau_invoices")
+    .set({ invoice_status: status, updated_at: ctx.now })
+    .where("invoice_code", "=", keys.blue_invoice_code)
+    .where("invoice_no", "=", keys.blue_invoice_no)
+    .where("invoice_status", "in", RED_DERIVED_POOL_STATUSES)
+    .execute();
+  const buyer = await findOrgByTaxId(ctx.tx, keys.buyer_tax_id);
+  if (!buyer) return;
+  await ctx.repo
+    .forOrg(buyer.id, "bureau")
+    .updateTable("input_pool")
+    .set({ invoice_status: status, updated_at: ctx.now })
+    .where("invoice_code", "=", keys.blue_invoice_code)
+    .where("invoice_no", "=", keys.blue_invoice_no)
+    .where("invoice_status", "in", RED_DERIVED_POOL_STATUSES)
+    .where("invoice_status", "!=", status)
+    .execute();
+}
+
+// ── 录入 (2.1.03, and 2.1.04 when no bill is given) ─────────────────────────────────────────────
+
+/** A line of a partial request (2.1.03 invoiceDetail, 2.1.04 invoiceDetail), magnitudes or red-signed. */
+export interface RequestLine {
+  readonly seq: number;
+  readonly quantity?: string;
+  readonly amount?: string;
+  readonly taxAmount?: string;
+}
+
+export interface ApplyInput {
+  /** 流水号 of the org's form (2.1.03 orderNo, 2.1.04 serialNo). */
+  readonly orderNo: string;
+  readonly invoiceNo: string;
+  readonly invoiceCode?: string;
+  readonly reason: RedReason;
+  /** 录入方身份 = the caller's side (2.1.03 enteridentity; 2.1.04 always 销方). */
+  readonly entrant: Role;
+  /** Absent = full reversal. */
+  readonly lines?: readonly RequestLine[];
+  readonly dataSource: DataSource;
+}
+
+export interface Applied {
+  readonly bill: BillRow;
+  readonly form: FormRow;
+  readonly blue: BlueRow;
+}
+
+/** The blue invoice a party enters a bill for, locked; the seller's org scope with it. */
+export async function findBlueForEntrant(
+  ctx: HandlerContext,
+  invoiceNo: string,
+  invoiceCode: string | undefined,
+  entrant: Role
+): Promise<{ blue: BlueRow; sellerScope: OrgScope } | undefined> {
+  const lookup = (scope: OrgScope) => {
+    let q = scope.selectForUpdate("blue_invoices").selectAll().where("invoice_no", "=", invoiceNo);
+    if (invoiceCode) q = q.where("invoice_code", "=", invoiceCode);
+    return q;
+  };
+  if (entrant === "销方") {
+    const blue = await lookup(ctx.repo).executeTakeFirst();
+    return blue ? { blue, sellerScope: ctx.repo } : undefined;
+  }
+  // "I am the buyer" (2.1.03 notes): the blue number belongs to the seller's org in the same cloud.
+  const sellers = await ctx.tx
+    .selectFrom("orgs")
+    .select("id")
+    .where("issue_system", "=", "数电")
+    .where("id", "!=", ctx.caller.org.id)
+    .orderBy("id")
+    .execute();
+  for (const s of sellers) {
+    const scope = ctx.repo.forOrg(s.id);
+    const blue = await lookup(scope).where("buyer_tax_id", "=", ctx.caller.org.tax_id).executeTakeFirst();
+    if (blue) return { blue, sellerScope: scope };
+  }
+  return undefined;
+}
+
+interface Available {
+  amount: Dec;
+  tax: Dec;
+  qty: Dec | null;
+}
+
+const dec = (s: string | null | undefined): Dec | null =>
+  s === null || s === undefined || s === "" ? null : new Dec(s);
+const isFull = (l: BlueLineRow) => l.line_property !== "0";
+
+/** Bills of this blue invoice still reserving amounts: 有效 (01–04) and not yet invoiced. */
+async function reservingBills(ctx: HandlerContext, blue: BlueRow): Promise<BillRow[]> {
+  return new BureauView(ctx.tx, blue.seller_tax_id, ctx.now)
+    .selectFrom("bureau_confirm_bills")
+    .selectAll()
+    .where("seller_tax_id", "=", blue.seller_tax_id)
+    .where("blue_invoice_code", "=", blue.invoice_code)
+    .where("blue_invoice_no", "=", blue.invoice_no)
+    .where("confirm_status", "in", VALID_STATUSES)
+    .where("red_invoice_no", "is", null)
+    .execute();
+}
+
+/** Per blue line: remaining minus what other valid bills reserve (signed: red amounts are negative). */
+function availableByLine(
+  lines: readonly BlueLineRow[],
+  reserving: readonly BillRow[]
+): Map<number, Available> {
+  const out = new Map<number, Available>();
+  for (const l of lines) {
+    out.set(l.line_no - 1, {
+      amount: new Dec(l.remaining_amount),
+      tax: new Dec(l.remaining_tax),
+      qty: dec(l.remaining_quantity),
+    });
+  }
+  for (const b of reserving) {
+    for (const r of parseBillLines(b)) {
+      const a = out.get(r.originalSeq);
+      if (!a) continue;
+      a.amount = a.amount.add(r.amount);
+      a.tax = a.tax.add(r.taxAmount);
+      if (a.qty !== null && r.quantity !== null) a.qty = a.qty.add(r.quantity);
+    }
+  }
+  return out;
+}
+
+function remainingOf(line: BlueLineRow, a: Available): RemainingLine {
+  return { amount: a.amount, tax: a.tax, quantity: a.qty, unitPrice: line.reversible_unit_price };
+}
+
+/** A whole blue line reversed: the engine's fullRedLine, or the plain negation on 折扣行 pairs. */
+function fullLine(line: BlueLineRow, a: Available): BillLine {
+  const base = {
+    originalSeq: line.line_no - 1,
+    lineProperty: line.line_property,
+    goodsName: line.goods_name,
+    revenueCode: line.revenue_code,
+    specification: line.specification,
+    units: line.units,
+    taxRate: line.tax_rate,
+  };
+  if (isFull(line)) {
+    return {
+      ...base,
+      quantity: a.qty === null || a.qty.isZero() ? null : formatQty(a.qty.neg()),
+      price: line.price,
+      amount: formatAmount(a.amount.neg()),
+      taxAmount: formatAmount(a.tax.neg()),
+    };
+  }
+  const r = fullRedLine(remainingOf(line, a));
+  return {
+    ...base,
+    quantity: r.quantity === null ? null : formatQty(r.quantity),
+    price: r.unitPrice === null ? line.price : formatQty(r.unitPrice),
+    amount: formatAmount(r.amount),
+    taxAmount: formatAmount(r.tax),
+  };
+}
+
+const magEq = (a: Dec, b: Dec) => a.abs().eq(b.abs());
+
+/**
+ * One requested line checked against its blue line (domain-rules §4.6/§4.7): equal to what is left →
+ * the whole line; otherwise calcRedLine for each field the reason lets the caller edit, and the
+ * request must carry exactly the engine's figures.
+ */
+function requestedLine(
+  blue: BlueRow,
+  line: BlueLineRow,
+  a: Available,
+  req: RequestLine,
+  row: number,
+  reason: RedReason
+): { ok: true; line: BillLine; full: boolean } | { ok: false; refusal: Refusal } {
+  const amount = dec(req.amount);
+  const tax = dec(req.taxAmount);
+  const qty = dec(req.quantity);
+  const wholeLine =
+    (amount === null && tax === null && qty === null) ||
+    (amount !== null &&
+      magEq(amount, a.amount) &&
+      (tax === null || magEq(tax, a.tax)) &&
+      (qty === null || a.qty === null || magEq(qty, a.qty)));
+  if (wholeLine) return { ok: true, line: fullLine(line, a), full: true };
+  if (isFull(line)) return { ok: false, refusal: refusal("DISCOUNT_LINE_NOT_EDITABLE") };
+
+  const given: Array<[RedLineField, Dec]> = [];
+  if (qty !== null) given.push(["quantity", qty]);
+  if (amount !== null) given.push(["amountExclTax", amount]);
+  if (amount !== null && tax !== null) given.push(["amountInclTax", amount.abs().add(tax.abs())]);
+  const editable = given.filter(([f]) => EDITABLE_FIELDS[reason].includes(f));
+  // Nothing the reason may edit: ask the engine anyway, for its refusal (开票有误, 差额征税, 折扣行…).
+  const attempts = editable.length > 0 ? editable : given.slice(0, 1);
+  let firstRefusal: Refusal | undefined;
+  let mismatch: Refusal | undefined;
+  for (const [field, value] of attempts) {
+    const r = calcRedLine({
+      reason,
+      taxMode: blue.tax_mode as TaxMode,
+      taxCode: line.revenue_code,
+      taxRate: line.tax_rate,
+      hasDiscountLine: line.has_discount_line === 1,
+      remaining: remainingOf(line, a),
+      edit: { field, value },
+    });
+    if (!r.ok) {
+      firstRefusal ??= r.refusal;
+      continue;
+    }
+    const v = r.value;
+    const diffs: Array<[string, string, string]> = [];
+    if (amount !== null && !magEq(amount, v.amount))
+      diffs.push(["金额", formatAmount(v.amount), req.amount ?? ""]);
+    if (tax !== null && !magEq(tax, v.tax)) diffs.push(["税额", formatAmount(v.tax), req.taxAmount ?? ""]);
+    if (qty !== null && v.quantity !== null && !magEq(qty, v.quantity))
+      diffs.push(["数量", formatQty(v.quantity), req.quantity ?? ""]);
+    if (diffs.length === 0) {
+      return {
+        ok: true,
+        full: v.full,
+        line: {
+          originalSeq: line.line_no - 1,
+          lineProperty: line.line_property,
+          goodsName: line.goods_name,
+          revenueCode: line.revenue_code,
+          specification: line.specification,
+          units: line.units,
+          quantity: v.quantity === null ? null : formatQty(v.quantity),
+          price: v.unitPrice === null ? null : formatQty(v.unitPrice),
+          amount: formatAmount(v.amount),
+          taxRate: line.tax_rate,
+          taxAmount: formatAmount(v.tax),
+        },
+      };
+    }
+    const [f, expected, actual] = diffs[0];
+    mismatch ??= refusal("RCF_LINE_MISMATCH", {
+      row,
+      field: `${f}（按${RED_LINE_FIELD_LABEL[field]}计算）`,
+      reason,
+      expected,
+      actual,
+    });
+  }
+  return { ok: false, refusal: mismatch ?? firstRefusal ?? refusal("NON_POSITIVE", { field: "红冲金额" }) };
+}
+
+/**
+ * Enter a bill at the bureau for a 数电 blue invoice and record it as the caller's form (流水号 =
+ * orderNo, 录入成功, 录入日期 = now). The engine decides the 确认状态 (enter rule), the lines
+ * (calcRedLine / remaining), whether a partial reversal is allowed and whether enough remains.
+ */
+export async function enterBill(
+  ctx: HandlerContext,
+  input: ApplyInput,
+  preloaded?: { blue: BlueRow; sellerScope: OrgScope }
+): Promise<{ ok: true; applied: Applied } | { ok: false; outcome: Outcome }> {
+  const no = (o: Outcome) => ({ ok: false as const, outcome: o });
+  const found =
+    preloaded ?? (await findBlueForEntrant(ctx, input.invoiceNo, input.invoiceCode, input.entrant));
+  if (!found) return no(refuse("RCF_BLUE_NOT_FOUND", { invoiceNo: input.invoiceNo, role: input.entrant }));
+  const { blue, sellerScope } = found;
+  if (blue.invoice_type !== "01" && blue.invoice_type !== "02")
+    return no(refuse("RCF_BLUE_NOT_DIGITAL", { invoiceNo: blue.invoice_no }));
+  const taken = await ctx.repo
+    .selectFrom("red_confirm_forms")
+    .select("id")
+    .where("serial_no", "=", input.orderNo)
+    .executeTakeFirst();
+  if (taken) return no(refuse("GW_DUPLICATE_SERIAL", { serialNo: input.orderNo }));
+  const flushable = canRedFlushInvoice(blue.status, blue.remaining_amount);
+  if (!flushable.ok) return no(refused(flushable.refusal));
+
+  // 录入: who enters and whether the buyer confirmed usage decide 01/02/03 (or a refusal).
+  const draft = confirmForm({
+    entrantRole: input.entrant,
+    myRole: input.entrant,
+    dataSource: input.dataSource,
+    auditStatus: auditStatusForNewForm(ctx.caller.org.red_confirm_approval),
+    buyerUsageConfirmed: blue.buyer_usage_confirmed === 1,
+  });
+  const entered = runConfirmFormAction("enter", draft, { now: ctx.nowText });
+  if (!entered.ok || !entered.form) return no(refused(entered.ok ? refusal("NOT_ENTERED") : entered.refusal));
+  const status = entered.form.confirmStatus as ConfirmStatusCode;
+
+  const blueLines = await sellerScope
+    .selectFrom("blue_invoice_lines")
+    .selectAll()
+    .where("invoice_id", "=", blue.id)
+    .orderBy("line_no")
+    .execute();
+  const reserving = await reservingBills(ctx, blue);
+  const available = availableByLine(blueLines, reserving);
+  const lineBySeq = new Map(blueLines.map((l) => [l.line_no - 1, l]));
+  const nonZero = (a: Available) => !a.amount.isZero() || !a.tax.isZero();
+
+  const lines: BillLine[] = [];
+  let coversAll = true;
+  if (input.lines && input.lines.length > 0) {
+    const seen = new Set<number>();
+    for (const [i, req] of input.lines.entries()) {
+      const line = lineBySeq.get(req.seq);
+      if (!line) return no(refuse("RCF_LINE_NOT_FOUND", { invoiceNo: blue.invoice_no, seq: req.seq }));
+      if (seen.has(req.seq)) return no(refuse("RCF_LINE_DUPLICATE", { seq: req.seq }));
+      seen.add(req.seq);
+      const r = requestedLine(blue, line, available.get(req.seq) as Available, req, i + 1, input.reason);
+      if (!r.ok) return no(refused(r.refusal));
+      lines.push(r.line);
+      coversAll &&= r.full;
+    }
+    for (const [seq, a] of available) if (nonZero(a) && !seen.has(seq)) coversAll = false;
+    // 折扣行 pairs are reversed together (a discounted line and its discount line, §9 A7).
+    for (const l of blueLines)
+      if (isFull(l) && seen.has(l.line_no - 1)) {
+        const partner = l.line_property === "2" ? l.line_no : l.line_no - 2;
+        if (!seen.has(partner)) return no(refuse("DISCOUNT_LINE_NOT_EDITABLE"));
+      }
+  } else {
+    for (const l of blueLines) {
+      const a = available.get(l.line_no - 1) as Available;
+      if (nonZero(a)) lines.push(fullLine(l, a));
+    }
+  }
+  if (lines.length === 0) return no(refuse("NO_REVERSIBLE_AMOUNT"));
+  if (!coversAll) {
+    const partial = partialReversalRefusal({
+      reason: input.reason,
+      taxMode: blue.tax_mode as TaxMode,
+      entryConfirmStatus: status,
+    });
+    if (partial) return no(refused(partial));
+  }
+
+  const total = lines.reduce((s, l) => s.add(l.amount), ZERO);
+  const totalTax = lines.reduce((s, l) => s.add(l.taxAmount), ZERO);
+  // 剩余可红冲 − 待开中的红冲金额 − what other valid bills reserve ≥ this bill (domain-rules §2, §9 A1).
+  const pendingReds = await sellerScope
+    .selectFrom("pending_reds")
+    .select("amount")
+    .where("blue_invoice_id", "=", blue.id)
+    .where("status", "=", "待开")
+    .execute();
+  const check = checkRemainingReversible(
+    blue.remaining_amount,
+    [...pendingReds.map((p) => p.amount), ...reserving.map((b) => b.amount)],
+    total
+  );
+  if (!check.allowed) return no(refused(check.refusal ?? refusal("INSUFFICIENT_REMAINING")));
+
+  const seq = await ctx.nextSequence(BILL_NO_SEQUENCE);
+  const billNo = bureauBillNo(blue.seller_tax_id, seq);
+  const uuid = bureauBillUuid(billNo);
+  const billRow = {
+    gov_uuid: uuid,
+    bill_no: billNo,
+    seller_tax_id: blue.seller_tax_id,
+    seller_name: blue.seller_name,
+    buyer_tax_id: blue.buyer_tax_id,
+    buyer_name: blue.buyer_name,
+    entrant_role: input.entrant,
+    confirm_status: status,
+    blue_invoice_code: blue.invoice_code,
+    blue_invoice_no: blue.invoice_no,
+    blue_invoice_date: blue.invoice_date,
+    invoice_type: blue.invoice_type,
+    red_reason: input.reason,
+    amount: formatAmount(total),
+    tax_amount: formatAmount(totalTax),
+    lines_json: stringifyBillLines(lines),
+    entered_at: ctx.nowText,
+    entered_at_ms: ctx.now,
+    confirmed_at: null,
+    red_invoice_no: null,
+    red_invoice_date: null,
+    updated_at: ctx.now,
+  };
+  const inserted = await ctx.bureau
+    .insertInto("bureau_confirm_bills", billRow)
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await ctx.bureau.audit("bureau_confirm_bills", inserted.id, "enter", undefined, {
+    billNo,
+    confirmStatus: status,
+    entrant: input.entrant,
+  });
+  const bill: BillRow = { id: Number(inserted.id), ...billRow };
+  const form = await insertFormCopy(ctx, ctx.repo, bill, {
+    serialNo: input.orderNo,
+    dataSource: input.dataSource,
+    auditStatus: draft.auditStatus,
+    blueInvoiceId: input.entrant === "销方" ? blue.id : null,
+  });
+  if (AWAITING_STATUSES.includes(status)) await syncBuyerPoolStatus(ctx, bill);
+  return { ok: true, applied: { bill, form, blue } };
+}
+
+/** An organisation's record of a bill (录入成功), with its lines, from the bureau's copy. */
+export async function insertFormCopy(
+  ctx: HandlerContext,
+  scope: OrgScope,
+  bill: BillRow,
+  opts: {
+    serialNo: string;
+    dataSource: DataSource;
+    auditStatus?: AuditStatus;
+    blueInvoiceId?: number | null;
+    invoiceStatus?: FormInvoiceStatus;
+    redInvoiceNo?: string | null;
+    redInvoiceDate?: string | null;
+  }
+): Promise<FormRow> {
+  const myTaxId = (await orgTaxId(ctx, scope.orgId)) as string;
+  const myRole = sideOn(bill, myTaxId) as Role;
+  const [seller, buyer] = await Promise.all([
+    findOrgByTaxId(ctx.tx, bill.seller_tax_id),
+    findOrgByTaxId(ctx.tx, bill.buyer_tax_id),
+  ]);
+  const row = {
+    serial_no: opts.serialNo,
+    bill_no: bill.bill_no,
+    gov_uuid: bill.gov_uuid,
+    order_no: opts.serialNo,
+    confirm_status: bill.confirm_status,
+    entry_status: "录入成功" as const,
+    invoice_status: opts.invoiceStatus ?? ("未开票" as const),
+    audit_status: opts.auditStatus ?? ("无需审批" as const),
+    data_source: opts.dataSource,
+    entrant_role: bill.entrant_role,
+    my_role: myRole,
+    seller_org_id: seller?.id ?? null,
+    buyer_org_id: buyer?.id ?? null,
+    seller_tax_id: bill.seller_tax_id,
+    seller_name: bill.seller_name,
+    buyer_tax_id: bill.buyer_tax_id,
+    buyer_name: bill.buyer_name,
+    blue_invoice_id: opts.blueInvoiceId ?? null,
+    blue_invoice_code: bill.blue_invoice_code,
+    blue_invoice_no: bill.blue_invoice_no,
+    blue_invoice_date: bill.blue_invoice_date,
+    invoice_type: bill.invoice_type,
+    red_reason: bill.red_reason,
+    amount: bill.amount,
+    tax_amount: bill.tax_amount,
+    entered_at: bill.entered_at,
+    entered_at_ms: bill.entered_at_ms,
+    confirmed_at: bill.confirmed_at,
+    red_invoice_no: opts.redInvoiceNo ?? null,
+    red_invoice_date: opts.redInvoiceDate ?? null,
+    allocated: 0 as const,
+    application_id: null,
+    delivery_email: "",
+    delivery_phone: "",
+    remark: "",
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  const id = await scope.insertReturningId("red_confirm_forms", row);
+  const lines = parseBillLines(bill);
+  if (lines.length > 0) {
+    await scope
+      .insertInto(
+        "red_confirm_form_lines",
+        lines.map((l, i) => ({
+          form_id: id,
+          line_no: i + 1,
+          blue_line_id: null,
+          original_seq: l.originalSeq,
+          line_property: l.lineProperty,
+          goods_name: l.goodsName,
+          revenue_code: l.revenueCode,
+          specification: l.specification,
+          units: l.units,
+          quantity: l.quantity,
+          price: l.price,
+          amount: l.amount,
+          tax_rate: l.taxRate,
+          tax_amount: l.taxAmount,
+        }))
+      )
+      .execute();
+  }
+  await scope.audit("red_confirm_forms", id, "create", undefined, {
+    serialNo: opts.serialNo,
+    billNo: bill.bill_no,
+    dataSource: opts.dataSource,
+    confirmStatus: bill.confirm_status,
+  });
+  return { id, org_id: scope.orgId, ...row };
+}
+
+async function orgTaxId(ctx: HandlerContext, orgId: number): Promise<string | undefined> {
+  if (orgId === ctx.caller.org.id) return ctx.caller.org.tax_id;
+  const r = await ctx.tx.selectFrom("orgs").select("tax_id").where("id", "=", orgId).executeTakeFirst();
+  return r?.tax_id;
+}
+
+// ── 红冲 from a bill (2.1.04) ─────────────────────────────────────────────────────────────────
+
+/**
+ * Issue the one red invoice of an invoiceable bill (the caller is its seller and holds `form`):
+ * red invoice + lines, the blue's remaining and 发票状态, the form's 开票状态, the bureau's red invoice
+ * number, the buyer's pool status, the application write-back and the INVOICE.RED callback.
+ */
+export async function issueRedFromBill(
+  ctx: HandlerContext,
+  args: { serialNo: string; bill: BillRow; form: FormRow; blue: BlueRow; drawer?: string }
+): Promise<{ ok: true; invoiceNo: string } | { ok: false; outcome: Outcome }> {
+  const { serialNo, bill, form, blue } = args;
+  const lines = parseBillLines(bill);
+  const blueLines = await ctx.repo
+    .selectFrom("blue_invoice_lines")
+    .selectAll()
+    .where("invoice_id", "=", blue.id)
+    .execute();
+  const byNo = new Map(blueLines.map((l) => [l.line_no, l]));
+  for (const l of lines) {
+    const b = byNo.get(l.originalSeq + 1);
+    const qtyShort =
+      l.quantity !== null &&
+      b?.remaining_quantity != null &&
+      new Dec(l.quantity).abs().gt(new Dec(b.remaining_quantity).abs());
+    if (
+      !b ||
+      new Dec(l.amount).abs().gt(new Dec(b.remaining_amount).abs()) ||
+      new Dec(l.taxAmount).abs().gt(new Dec(b.remaining_tax).abs()) ||
+      qtyShort
+    )
+      return { ok: false, outcome: refuse("INSUFFICIENT_REMAINING") };
+  }
+
+  const invoiceNo = await nextDigitalInvoiceNo(ctx, blue.seller_tax_id);
+  const amount = new Dec(bill.amount);
+  const tax = new Dec(bill.tax_amount);
+  const redId = await ctx.repo.insertReturningId("red_invoices", {
+    blue_invoice_id: blue.id,
+    serial_no: serialNo,
+    invoice_type: blue.invoice_type,
+    invoice_code: "",
+    invoice_no: invoiceNo,
+    invoice_date: ctx.nowText,
+    seller_name: blue.seller_name,
+    seller_tax_id: blue.seller_tax_id,
+    buyer_name: blue.buyer_name,
+    buyer_tax_id: blue.buyer_tax_id,
+    amount: formatAmount(amount),
+    tax_amount: formatAmount(tax),
+    total_amount: formatAmount(amount.add(tax)),
+    red_reason: bill.red_reason,
+    issue_status: "已开票",
+    issue_error: "",
+    confirm_form_id: form.id,
+    info_form_id: null,
+    created_at: ctx.now,
+    completes_at: null,
+  });
+  await ctx.repo
+    .insertInto(
+      "red_invoice_lines",
+      lines.map((l, i) => ({
+        red_invoice_id: redId,
+        line_no: i + 1,
+        blue_line_id: byNo.get(l.originalSeq + 1)?.id ?? null,
+        line_property: l.lineProperty,
+        goods_name: l.goodsName,
+        revenue_code: l.revenueCode,
+        specification: l.specification,
+        units: l.units,
+        quantity: l.quantity,
+        price: l.price,
+        amount: l.amount,
+        tax_rate: l.taxRate,
+        tax_amount: l.taxAmount,
+      }))
+    )
+    .execute();
+
+  // The blue's remaining values move by the (signed) red values; the header is Σ lines.
+  for (const l of lines) {
+    const b = byNo.get(l.originalSeq + 1) as BlueLineRow;
+    await ctx.repo
+      .updateTable("blue_invoice_lines")
+      .set({
+        remaining_amount: formatAmount(new Dec(b.remaining_amount).add(l.amount)),
+        remaining_tax: formatAmount(new Dec(b.remaining_tax).add(l.taxAmount)),
+        remaining_quantity:
+          b.remaining_quantity === null
+            ? null
+            : formatQty(new Dec(b.remaining_quantity).add(l.quantity ?? "0")),
+      })
+      .where("id", "=", b.id)
+      .execute();
+  }
+  const after = await ctx.repo
+    .selectFrom("blue_invoice_lines")
+    .select(["remaining_amount", "remaining_tax"])
+    .where("invoice_id", "=", blue.id)
+    .execute();
+  const remAmount = after.reduce((s, l) => s.add(l.remaining_amount), ZERO);
+  const remTax = after.reduce((s, l) => s.add(l.remaining_tax), ZERO);
+  const nothingLeft = after.every(
+    (l) => new Dec(l.remaining_amount).isZero() && new Dec(l.remaining_tax).isZero()
+  );
+  const blueStatus: BlueInvoiceStatus = nothingLeft ? "全额红冲" : "部分红冲";
+  await ctx.repo
+    .updateTable("blue_invoices")
+    .set({
+      remaining_amount: formatAmount(remAmount),
+      remaining_tax: formatAmount(remTax),
+      status: blueStatus,
+      updated_at: ctx.now,
+    })
+    .where("id", "=", blue.id)
+    .execute();
+  await ctx.repo.audit(
+    "blue_invoices",
+    blue.id,
+    "red-flush",
+    { status: blue.status, remainingAmount: blue.remaining_amount },
+    { status: blueStatus, remainingAmount: formatAmount(remAmount), redInvoiceNo: invoiceNo }
+  );
+
+  const flushed = runConfirmFormAction("redFlush", engineForm(bill, "销方", form));
+  const invoiceStatus = flushed.ok && flushed.form ? flushed.form.invoiceStatus : "已开票";
+  await ctx.repo
+    .updateTable("red_confirm_forms")
+    .set({
+      invoice_status: invoiceStatus,
+      confirm_status: bill.confirm_status,
+      confirmed_at: bill.confirmed_at,
+      red_invoice_no: invoiceNo,
+      red_invoice_date: ctx.nowText,
+      updated_at: ctx.now,
+    })
+    .where("id", "=", form.id)
+    .execute();
+  await ctx.repo.audit("red_confirm_forms", form.id, "red-flush", undefined, { serialNo, invoiceNo });
+  await ctx.bureau
+    .updateTable("bureau_confirm_bills")
+    .set({ red_invoice_no: invoiceNo, red_invoice_date: ctx.nowText, updated_at: ctx.now })
+    .where("id", "=", bill.id)
+    .execute();
+  await ctx.bureau.audit("bureau_confirm_bills", bill.id, "invoiced", undefined, { invoiceNo });
+  await syncBuyerPoolStatus(ctx, bill);
+
+  // Write-back (§4.3) and callback (§4.12): a linked 负数开票申请单 first, else the blue's own application.
+  const linked =
+    form.application_id === null
+      ? undefined
+      : await ctx.repo
+          .selectFrom("applications")
+          .selectAll()
+          .where("id", "=", form.application_id)
+          .executeTakeFirst();
+  const bluePositive =
+    blue.application_id === null
+      ? undefined
+      : await ctx.repo
+          .selectFrom("applications")
+          .selectAll()
+          .where("id", "=", blue.application_id)
+          .executeTakeFirst();
+  const linkedNegative = linked?.direction === "negative";
+  const target = redFlushWriteBackTarget(linkedNegative, bluePositive !== undefined);
+  const writeBack = target === "负数开票申请单" ? linked : target === "开票申请单" ? bluePositive : undefined;
+  if (writeBack) {
+    await ctx.repo
+      .updateTable("applications")
+      .set({ red_invoice_no: invoiceNo, updated_at: ctx.now })
+      .where("id", "=", writeBack.id)
+      .execute();
+    await ctx.repo.audit("applications", writeBack.id, "red-write-back", undefined, { invoiceNo });
+  }
+  const callBack = callbackDecision({
+    redNotCallback: ctx.caller.org.red_not_callback,
+    dataSource: form.data_source,
+    linkedNegativeApplication: linkedNegative,
+    blueHasPositiveApplication: bluePositive !== undefined,
+  });
+  if (callBack) {
+    const via = (linkedNegative ? linked : bluePositive)?.business_system_code;
+    await ctx.enqueueCallback({
+      interfaceCode: "INVOICE.RED",
+      ...(via ? { businessSystemCode: via } : {}),
+      data: {
+        serialNo,
+        invoiceNum: invoiceNo,
+        invoiceProperty: "1",
+        invoiceDate: ctx.nowText,
+        invoiceType: blue.invoice_type,
+        includeTaxAmount: amount.add(tax),
+        sellerName: blue.seller_name,
+        sellerTaxpayerId: blue.seller_tax_id,
+        buyerName: blue.buyer_name,
+        buyerTaxpayerId: blue.buyer_tax_id,
+        drawer: args.drawer ?? blue.drawer,
+        originalInvoiceNumber: blue.invoice_no,
+        originalIssueTime: blue.invoice_date,
+        redInfoBillNo: bill.bill_no,
+        govRedConfirmBillUuid: bill.gov_uuid,
+        redConfirmBillStatus: bill.confirm_status,
+        invoiceDetail: lines.map((l, i) => ({
+          seq: i,
+          detailRowNo: i + 1,
+          lineProperty: l.lineProperty,
+          billSourceId: String(l.originalSeq + 1),
+          goodsName: l.goodsName,
+          revenueCode: l.revenueCode,
+          specification: l.specification,
+          units: l.units,
+          ...(l.quantity !== null ? { quantity: new Dec(l.quantity) } : {}),
+          ...(l.price !== null ? { price: new Dec(l.price) } : {}),
+          amount: new Dec(l.amount),
+          taxRate: l.taxRate,
+          taxAmount: new Dec(l.taxAmount),
+        })),
+      },
+    });
+  }
+  return { ok: true, invoiceNo };
+}
+
+// ── 2.1.13 / 2.1.12 list item ───────────────────────────────────────────────────────────────
+
+/** One bill as 2.1.13 lists it: the 4 SEEN fields, the inferred ones, and the caller's record. */
+export function billSummary(bill: BillRow, myRole: Role, held: FormRow | undefined, blue?: BlueRow) {
+  // Only the deadline text is wanted here (the bill is already settled against the clock).
+  const deadline = AWAITING_STATUSES.includes(bill.confirm_status as ConfirmStatusCode)
+    ? confirmDeadline(bill.entered_at, bill.entered_at)
+    : undefined;
+  return {
+    govRedConfirmBillUuid: bill.gov_uuid,
+    redConfirmBillStatus: bill.confirm_status,
+    redInfoBillNo: bill.bill_no,
+    redConfirmEnterDate: bill.entered_at,
+    enteridentity: identityOf(bill.entrant_role),
+    identity: identityOf(myRole),
+    sellerTaxpayerId: bill.seller_tax_id,
+    sellerName: bill.seller_name,
+    buyerTaxpayerId: bill.buyer_tax_id,
+    buyerName: bill.buyer_name,
+    invoiceType: bill.invoice_type,
+    originalInvoiceCode: bill.blue_invoice_code,
+    originalInvoiceNumber: bill.blue_invoice_no,
+    originalIssueTime: bill.blue_invoice_date,
+    ...(blue
+      ? { originalInvoiceAmount: new Dec(blue.amount), originalTotalTaxAmount: new Dec(blue.tax_amount) }
+      : {}),
+    redAmount: new Dec(bill.amount),
+    redTaxAmount: new Dec(bill.tax_amount),
+    redReason: reasonCode(bill.red_reason),
+    confirmDate: bill.confirmed_at ?? "",
+    confirmDeadline: deadline && deadline.ok ? deadline.value.deadline : "",
+    invoicedFlag: bill.red_invoice_no ? "1" : "0",
+    redInvoiceNumber: bill.red_invoice_no ?? "",
+    redInvoiceDate: bill.red_invoice_date ?? "",
+    entryStatus: held?.entry_status ?? "",
+    serialNo: held?.serial_no ?? "",
+    dataSource: held?.data_source ?? "",
+    invoiceStatus: held?.invoice_status ?? "",
+  };
+}
+
+/** Line fields of a bill as 2.1.12 returns them (2.1.03's line fields). */
+export function billDetail(bill: BillRow) {
+  return parseBillLines(bill).map((l) => ({
+    lineProperty: l.lineProperty,
+    originalSeq: l.originalSeq,
+    goodsName: l.goodsName,
+    revenueCode: l.revenueCode,
+    specification: l.specification,
+    units: l.units,
+    ...(l.quantity !== null ? { quantity: l.quantity } : {}),
+    ...(l.price !== null ? { price: l.price } : {}),
+    amount: new Dec(l.amount),
+    taxRate: l.taxRate,
+    taxAmount: new Dec(l.taxAmount),
+  }));
+}

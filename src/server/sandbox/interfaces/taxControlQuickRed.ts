@@ -1,0 +1,456 @@
+/**
+ * 2.2.02 税控发票快速红冲（仅支持全额红冲） (code: ASSUMED_INTERFACE_CODES["2.2.02"]) — fully reverse
+ * 税控 blue invoices by 发票代码 + 号码 (or by an approved 红字信息表编号), domain-rules §2, §3.3.
+ *
+ * `data` is an array like 2.2.01; each element is one reversal with its own serialNo and its own
+ * answer (批量: passing invoices are red-flushed, failing ones are reported — §2 batch rule):
+ * - 税控普票 → red at once; 税控专票 → only with an approved 红字信息表 of this seller for that invoice
+ *   (engine `applyInfoFormAction(redFlush)`: 审核成功 + number + 销方税号 = org), else refused;
+ * - engine checks: 发票状态 ∈ {正常, 部分红冲} and 可红冲金额 > 0 (`canRedFlushInvoice`), then the
+ *   remaining check against pending 待开 reds (`checkRemainingReversible` → INSUFFICIENT_REMAINING);
+ * - the red invoice (8-digit number, same 发票代码 series) is issued at once; blue → 全额红冲 (the
+ *   bureau reports Golden Tax III's 红冲 to the buyer, see inputCollection.ts); the form → 已开票 with
+ *   红票代码/号码, at the bureau too; the 开票申请单 gets the red number written back; callback
+ *   INVOICE.RED (5.1.03 per-bill) when the business system registered a URL.
+ *
+ * Idempotency is PER ELEMENT: each serialNo is claimed in the serial registry (`idempotency`, UNIQUE
+ * (org, serialNo)) with INSERT … ON CONFLICT DO NOTHING inside the request's transaction. A claim
+ * already held by a committed request answers that request's recorded element result; a concurrent
+ * request waits on the row (PostgreSQL) or on the database (SQLite) and then replays. A refused
+ * element releases its claim, so the caller may fix and resend the same serialNo.
+ */
+import { applyInfoFormAction, infoFormActionRefusal } from "../../../domain/infoForm";
+import { InvoiceKind } from "../../../domain/labels";
+import {
+  INVOICE_FAMILY,
+  canRedFlushInvoice,
+  checkBatchSize,
+  checkRemainingReversible,
+} from "../../../domain/redFlush";
+import { Dec, formatAmount, formatQty, magnitude } from "../../../domain/money";
+import { type Refusal, refusal } from "../../../domain/refusals";
+import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import { parseJsonExact, stringifyJson } from "../../../gateway/json";
+import type { HandlerContext } from "../../context";
+import type { Row } from "../../db/schema";
+import { type InterfaceHandler, ok, refused } from "../../registry";
+import { requestHash } from "../../protocol/payload";
+import { S } from "../../protocol/schemas";
+import { mergeBureauForm } from "./redInfoFormDownload";
+import {
+  TAX_CONTROL_CODE_PATTERN,
+  TAX_CONTROL_NO_PATTERN,
+  engineForm,
+  newTaxControlInvoiceNo,
+} from "./taxControlShared";
+
+export interface QuickRedItem {
+  readonly serialNo: string;
+  readonly sellerTaxpayerId: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly redInfoBillNo?: string;
+  readonly invoiceType?: "028" | "026" | "004" | "007";
+  readonly deviceNo?: string;
+  readonly drawer?: string;
+  readonly remark?: string;
+}
+
+/** 5.1.03 `originalInvoiceStatus` after a red (piaozone-api §1.7: 税控 3 = reversed). */
+export const TAX_CONTROL_STATUS_REVERSED = "3";
+/** 税控 invoiceStatus of the red invoice itself: 0 normal. */
+export const TAX_CONTROL_STATUS_NORMAL = "0";
+
+const ITEM_SCHEMA = {
+  ...S.object(
+    {
+      serialNo: S.text(30),
+      sellerTaxpayerId: S.text(20),
+      originalInvoiceCode: S.string(12, { pattern: TAX_CONTROL_CODE_PATTERN }),
+      originalInvoiceNumber: S.string(8, { pattern: TAX_CONTROL_NO_PATTERN }),
+      redInfoBillNo: S.string(30, { pattern: "^\\d{1,30}$" }),
+      invoiceType: S.enumOf(["028", "026", "004", "007"]),
+      deviceNo: S.string(50),
+      terminalNo: S.string(50),
+      drawer: S.string(10),
+      remark: S.string(230),
+      originalIssueTime: S.dateTime(),
+    },
+    ["serialNo", "sellerTaxpayerId"]
+  ),
+  // Blue code + number, or the 红字信息表编号 that names them (piaozone-api 2.2.02).
+  anyOf: [{ required: ["originalInvoiceCode", "originalInvoiceNumber"] }, { required: ["redInfoBillNo"] }],
+};
+
+type ElementAnswer = Record<string, unknown> & { serialNo: string; success: boolean };
+
+interface StoredElement {
+  readonly ok: boolean;
+  readonly data: ElementAnswer;
+}
+
+class ElementRefused {
+  constructor(readonly refusal: Refusal) {}
+}
+type Stop = (code: Parameters<typeof refusal>[0], params?: Parameters<typeof refusal>[1]) => never;
+/** Refuse the current element (caught per element in redFlushElement). */
+const stop: Stop = (code, params) => {
+  throw new ElementRefused(refusal(code, params));
+};
+
+export const taxControlQuickRedHandler: InterfaceHandler<QuickRedItem[]> = {
+  interfaceCode: ASSUMED_INTERFACE_CODES["2.2.02"],
+  endpoint: "sim",
+  description: "2.2.02 税控发票快速红冲（仅支持全额红冲）",
+  dataSchema: S.array(ITEM_SCHEMA, { minItems: 1, maxItems: 1000 }),
+  // No call-level key: every element is idempotent by its own serialNo (see the header).
+
+  async handle(ctx, items) {
+    const size = checkBatchSize(items.length);
+    if (!size.ok) return refused(size.refusal);
+    if (ctx.caller.org.issue_system !== "税控") {
+      return refused(
+        refusal("GW_VALIDATION", {
+          detail: "数电企业请通过数电票红冲接口（2.1.04）红冲，税控快速红冲仅适用于税控发票",
+        })
+      );
+    }
+    const answers: ElementAnswer[] = [];
+    let firstRefusal: Refusal | undefined;
+    for (const item of items) {
+      const a = await redFlushElement(ctx, item);
+      answers.push(a.answer);
+      if (!a.ok) firstRefusal ??= a.refusal;
+    }
+    const succeeded = answers.filter((a) => a.success).length;
+    if (succeeded === 0 && firstRefusal) return refused(firstRefusal, { data: answers });
+    return ok(answers, `成功${succeeded}张，失败${answers.length - succeeded}张`);
+  },
+};
+
+function refusedAnswer(serialNo: string, r: Refusal): ElementAnswer {
+  return { serialNo, success: false, errorCode: r.code, refusalCode: r.code, message: r.message };
+}
+
+/** One element: claim its serialNo, then red-flush or refuse; the claim records the answer. */
+async function redFlushElement(
+  ctx: HandlerContext,
+  item: QuickRedItem
+): Promise<{ ok: true; answer: ElementAnswer } | { ok: false; answer: ElementAnswer; refusal: Refusal }> {
+  const serialNo = item.serialNo.trim();
+  const hash = requestHash(ctx.request.interfaceCode, item);
+  const claim = await ctx.repo
+    .insertInto("idempotency", {
+      serial_no: serialNo,
+      interface_code: ctx.request.interfaceCode,
+      request_hash: hash,
+      status: "running",
+      result_json: "",
+      created_at: ctx.now,
+    })
+    .onConflict((oc) => oc.columns(["org_id", "serial_no"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!claim) {
+    const held = await ctx.repo
+      .selectFrom("idempotency")
+      .selectAll()
+      .where("serial_no", "=", serialNo)
+      .executeTakeFirstOrThrow();
+    if (held.request_hash !== hash || held.status !== "done") {
+      const r = refusal("GW_DUPLICATE_SERIAL", { serialNo });
+      return { ok: false, answer: refusedAnswer(serialNo, r), refusal: r };
+    }
+    const stored = parseJsonExact(held.result_json, { numbers: "decimal" }) as unknown as StoredElement;
+    return stored.ok
+      ? { ok: true, answer: stored.data }
+      : {
+          ok: false,
+          answer: stored.data,
+          refusal: refusal("GW_DUPLICATE_SERIAL", { serialNo }),
+        };
+  }
+  try {
+    const answer = await issueRed(ctx, item, serialNo);
+    await ctx.repo
+      .updateTable("idempotency")
+      .set({ status: "done", result_json: stringifyJson({ ok: true, data: answer } satisfies StoredElement) })
+      .where("id", "=", claim.id)
+      .execute();
+    return { ok: true, answer };
+  } catch (e) {
+    if (!(e instanceof ElementRefused)) throw e;
+    // Nothing was written for this element before the refusal (every check runs before any write):
+    // release the claim so the same serialNo can be resent once the problem is fixed.
+    await ctx.repo.deleteFrom("idempotency").where("id", "=", claim.id).execute();
+    return { ok: false, answer: refusedAnswer(serialNo, e.refusal), refusal: e.refusal };
+  }
+}
+
+/** The 红字信息表 named by number: this org's copy, else the bureau's (copied in, as 2.2.05 would). */
+async function infoFormByNo(ctx: HandlerContext, formNo: string): Promise<Row<"info_forms"> | undefined> {
+  const own = await ctx.repo
+    .selectForUpdate("info_forms")
+    .selectAll()
+    .where("bill_no", "=", formNo)
+    .executeTakeFirst();
+  if (own) return own;
+  const b = await ctx.bureau
+    .selectFrom("bureau_info_forms")
+    .selectAll()
+    .where("bill_no", "=", formNo)
+    .executeTakeFirst();
+  return b ? (await mergeBureauForm(ctx, b)).row : undefined;
+}
+
+async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: string): Promise<ElementAnswer> {
+  const org = ctx.caller.org;
+  const formNo = item.redInfoBillNo?.trim() || undefined;
+  const form = formNo ? await infoFormByNo(ctx, formNo) : undefined;
+  if (formNo && !form) stop("GW_NOT_FOUND", { message: `红字信息表编号“${formNo}”不存在` });
+
+  // 购方申请-已抵扣 forms name no blue invoice: nothing to reverse in full here.
+  if (form && !form.blue_invoice_no) stop("INFO_FORM_NO_BLUE", { formNo: form.bill_no ?? "" });
+  const code = item.originalInvoiceCode?.trim() ?? form?.blue_invoice_code ?? "";
+  const no = item.originalInvoiceNumber?.trim() ?? form?.blue_invoice_no ?? "";
+  if (form && (form.blue_invoice_code !== code || form.blue_invoice_no !== no)) {
+    stop("INFO_FORM_BLUE_MISMATCH", {
+      formNo: form.bill_no ?? "",
+      code: form.blue_invoice_code,
+      no: form.blue_invoice_no,
+    });
+  }
+  const blue = await ctx.repo
+    .selectForUpdate("blue_invoices")
+    .selectAll()
+    .where("invoice_code", "=", code)
+    .where("invoice_no", "=", no)
+    .executeTakeFirst();
+  if (!blue) return stop("GW_NOT_FOUND", { message: `蓝票（发票代码 ${code}，发票号码 ${no}）不存在` });
+  if (item.invoiceType && item.invoiceType !== blue.invoice_type) {
+    stop("GW_VALIDATION", {
+      detail: `invoiceType ${item.invoiceType} 与蓝票的发票种类 ${blue.invoice_type} 不一致`,
+    });
+  }
+  const kind = InvoiceKind.normalize(blue.kind);
+  const family = kind ? INVOICE_FAMILY[kind] : undefined;
+  if (family !== "税控普票" && family !== "税控专票") {
+    stop("GW_VALIDATION", { detail: `发票“${no}”不是税控发票（${blue.kind}），请通过数电票红冲接口红冲` });
+  }
+
+  // §2: the 红冲 button precondition, then the remaining check against 待开 reds (full reversal).
+  const pre = canRedFlushInvoice(blue.status, blue.remaining_amount);
+  if (!pre.ok) throw new ElementRefused(pre.refusal);
+  const pending = await ctx.repo
+    .selectFrom("pending_reds")
+    .select("amount")
+    .where("blue_invoice_id", "=", blue.id)
+    .where("status", "=", "待开")
+    .execute();
+  const check = checkRemainingReversible(
+    blue.remaining_amount,
+    pending.map((p) => p.amount),
+    blue.remaining_amount
+  );
+  if (!check.allowed) throw new ElementRefused(check.refusal!);
+
+  // §3.3: a red 专票 needs an approved 红字信息表 of this seller for this invoice, covering it in full.
+  let applicationNo: string | null = null;
+  if (form?.application_id != null) {
+    const app = await ctx.repo
+      .selectFrom("applications")
+      .select("bill_no")
+      .where("id", "=", form.application_id)
+      .executeTakeFirst();
+    applicationNo = app?.bill_no ?? null;
+  }
+  if (family === "税控专票") {
+    if (!form) return stop("INFO_FORM_NUMBER_MISSING");
+    const r = infoFormActionRefusal(engineForm(form, applicationNo), {
+      type: "redFlush",
+      orgTaxId: org.tax_id,
+    });
+    if (r) throw new ElementRefused(r);
+    if (!magnitude(form.amount).eq(magnitude(blue.remaining_amount))) {
+      stop("QUICK_RED_FULL_ONLY", {
+        amount: formatAmount(magnitude(form.amount)),
+        remaining: formatAmount(magnitude(blue.remaining_amount)),
+      });
+    }
+  }
+
+  // ── issue ─────────────────────────────────────────────────────────────────────
+  const lines = await ctx.repo
+    .selectFrom("blue_invoice_lines")
+    .selectAll()
+    .where("invoice_id", "=", blue.id)
+    .orderBy("line_no")
+    .execute();
+  const redAmount = magnitude(blue.remaining_amount).neg();
+  const redTax = magnitude(blue.remaining_tax).neg();
+  const redNo = await newTaxControlInvoiceNo(ctx);
+  const redCode = blue.invoice_code;
+  const useForm = family === "税控专票" ? form : undefined;
+  const redId = await ctx.repo.insertReturningId("red_invoices", {
+    blue_invoice_id: blue.id,
+    serial_no: serialNo,
+    invoice_type: blue.invoice_type,
+    invoice_code: redCode,
+    invoice_no: redNo,
+    invoice_date: ctx.nowText,
+    seller_name: blue.seller_name,
+    seller_tax_id: blue.seller_tax_id,
+    buyer_name: blue.buyer_name,
+    buyer_tax_id: blue.buyer_tax_id,
+    amount: formatAmount(redAmount),
+    tax_amount: formatAmount(redTax),
+    total_amount: formatAmount(redAmount.add(redTax)),
+    red_reason: "",
+    issue_status: "已开票",
+    issue_error: "",
+    confirm_form_id: null,
+    info_form_id: useForm?.id ?? null,
+    created_at: ctx.now,
+    completes_at: null,
+  });
+  const redLines = lines
+    .filter((l) => !new Dec(l.remaining_amount).isZero() || !new Dec(l.remaining_tax).isZero())
+    .map((l, i) => ({
+      red_invoice_id: redId,
+      line_no: i + 1,
+      blue_line_id: l.id,
+      line_property: l.line_property,
+      goods_name: l.goods_name,
+      revenue_code: l.revenue_code,
+      specification: l.specification,
+      units: l.units,
+      quantity: l.remaining_quantity !== null ? formatQty(magnitude(l.remaining_quantity).neg()) : null,
+      price: l.price,
+      amount: formatAmount(new Dec(l.remaining_amount).neg()),
+      tax_rate: l.tax_rate,
+      tax_amount: formatAmount(new Dec(l.remaining_tax).neg()),
+    }));
+  if (redLines.length > 0) await ctx.repo.insertInto("red_invoice_lines", redLines).execute();
+  await ctx.repo
+    .updateTable("blue_invoice_lines")
+    .set({ remaining_amount: "0.00", remaining_tax: "0.00" })
+    .where("invoice_id", "=", blue.id)
+    .execute();
+  await ctx.repo
+    .updateTable("blue_invoice_lines")
+    .set({ remaining_quantity: "0" })
+    .where("invoice_id", "=", blue.id)
+    .where("remaining_quantity", "is not", null)
+    .execute();
+  await ctx.repo
+    .updateTable("blue_invoices")
+    .set({ remaining_amount: "0.00", remaining_tax: "0.00", status: "全额红冲", updated_at: ctx.now })
+    .where("id", "=", blue.id)
+    .execute();
+  await ctx.repo.audit(
+    "blue_invoices",
+    blue.id,
+    "red_flush",
+    { status: blue.status, remaining: blue.remaining_amount },
+    { status: "全额红冲", remaining: "0.00", redInvoiceNo: redNo }
+  );
+  await ctx.repo.audit("red_invoices", redId, "issue", undefined, {
+    serialNo,
+    invoiceCode: redCode,
+    invoiceNo: redNo,
+    amount: formatAmount(redAmount),
+  });
+
+  // The form → 已开票 (engine), with the red invoice; the bureau's copy follows.
+  if (useForm) {
+    const decision = applyInfoFormAction(engineForm(useForm, applicationNo), {
+      type: "redFlush",
+      orgTaxId: org.tax_id,
+      redInvoice: { code: redCode, no: redNo },
+    });
+    if (!decision.ok) throw new ElementRefused(decision.refusal);
+    const f = decision.value.form!;
+    await ctx.repo
+      .updateTable("info_forms")
+      .set({
+        status: f.status!,
+        red_invoice_code: f.redInvoiceCode ?? null,
+        red_invoice_no: f.redInvoiceNo ?? null,
+        blue_invoice_id: blue.id,
+        updated_at: ctx.now,
+      })
+      .where("id", "=", useForm.id)
+      .execute();
+    await ctx.repo.audit(
+      "info_forms",
+      useForm.id,
+      "red_flush",
+      { status: useForm.status },
+      { status: f.status, redInvoiceNo: redNo }
+    );
+    await ctx.bureau
+      .updateTable("bureau_info_forms")
+      .set({ status: f.status!, red_invoice_code: redCode, red_invoice_no: redNo, updated_at: ctx.now })
+      .where("bill_no", "=", useForm.bill_no!)
+      .execute();
+    await ctx.bureau.audit("bureau_info_forms", useForm.bill_no!, "invoiced", undefined, {
+      redInvoiceNo: redNo,
+    });
+  }
+
+  // Write-back (§2 / §4.3): the 开票申请单 of the form, else the one the blue came from.
+  const applicationId = useForm?.application_id ?? blue.application_id;
+  if (applicationId !== null) {
+    await ctx.repo
+      .updateTable("applications")
+      .set({ red_invoice_no: redNo, updated_at: ctx.now })
+      .where("id", "=", applicationId)
+      .execute();
+    await ctx.repo.audit("applications", applicationId, "red_write_back", undefined, { redInvoiceNo: redNo });
+  }
+
+  const answer: ElementAnswer = {
+    serialNo,
+    success: true,
+    errorCode: "0",
+    message: "",
+    invoiceType: blue.invoice_type,
+    invoiceProperty: "1",
+    invoiceCode: redCode,
+    invoiceNum: redNo,
+    invoiceDate: ctx.nowText,
+    invoiceStatus: TAX_CONTROL_STATUS_NORMAL,
+    originalInvoiceCode: blue.invoice_code,
+    originalInvoiceNumber: blue.invoice_no,
+    originalIssueTime: blue.invoice_date,
+    originalInvoiceStatus: TAX_CONTROL_STATUS_REVERSED,
+    redInfoBillNo: useForm?.bill_no ?? "",
+    totalAmount: redAmount,
+    totalTaxAmount: redTax,
+    includeTaxAmount: redAmount.add(redTax),
+  };
+  await ctx.enqueueCallback({
+    interfaceCode: "INVOICE.RED",
+    data: {
+      ...answer,
+      sellerName: blue.seller_name,
+      sellerTaxpayerId: blue.seller_tax_id,
+      buyerName: blue.buyer_name,
+      buyerTaxpayerId: blue.buyer_tax_id,
+      drawer: item.drawer ?? blue.drawer,
+      invoiceDetail: redLines.map((l) => ({
+        seq: l.line_no - 1,
+        detailRowNo: l.line_no,
+        lineProperty: l.line_property,
+        goodsName: l.goods_name,
+        revenueCode: l.revenue_code,
+        ...(l.quantity !== null ? { quantity: new Dec(l.quantity) } : {}),
+        ...(l.price !== null ? { price: new Dec(l.price) } : {}),
+        amount: new Dec(l.amount),
+        taxRate: l.tax_rate,
+        taxAmount: new Dec(l.tax_amount),
+      })),
+    },
+  });
+  return answer;
+}
