@@ -4,8 +4,9 @@
  * HONGCHONG_UPSTREAM_URL) forwards the same paths to a real invoice cloud instead.
  * Stops gracefully on SIGTERM / SIGINT (in-flight requests finish, the database closes).
  */
-import { startGateway } from "../server";
+import { chinaDateTime, startGateway } from "../server";
 import { resolveDataDir } from "../server/db/connect";
+import { sandboxStoryClock } from "../server/sandbox/storyClock";
 
 export interface ServeArgs {
   port: number;
@@ -13,9 +14,12 @@ export interface ServeArgs {
   dataDir: string | undefined;
   relay: string | undefined;
   corsOrigins: string[] | undefined;
+  /** story: the sandbox calendar (seed's 2025-10-10 10:00 + real time since seeding); real: the system clock. */
+  clock: "story" | "real";
 }
 
-const USAGE = "用法: hongchong serve [--port N] [--data DIR] [--host H] [--relay URL] [--cors ORIGIN,…]";
+const USAGE =
+  "用法: hongchong serve [--port N] [--data DIR] [--host H] [--relay URL] [--cors ORIGIN,…] [--clock story|real]";
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
   const args: ServeArgs = {
@@ -28,6 +32,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
           .map((s) => s.trim())
           .filter(Boolean)
       : undefined,
+    clock: env.HONGCHONG_CLOCK === "real" ? "real" : "story",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,6 +61,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       case "--relay":
         args.relay = value();
         break;
+      case "--clock": {
+        const v = value();
+        if (v !== "story" && v !== "real") throw new Error(`--clock 只能是 story 或 real：${v}\n${USAGE}`);
+        args.clock = v;
+        break;
+      }
       case "--cors":
         args.corsOrigins = value()
           .split(",")
@@ -81,12 +92,16 @@ export async function runServe(argv: string[]): Promise<void> {
     ...(args.corsOrigins ? { corsOrigins: args.corsOrigins } : {}),
     ...(args.relay ? { relay: { upstreamBaseUrl: args.relay } } : {}),
     logger: { level: process.env.HONGCHONG_LOG_LEVEL ?? "warn" },
+    ...(mode === "sandbox" && args.clock === "story" ? { clockFactory: (db) => sandboxStoryClock(db) } : {}),
   });
   const where = gw.db.dialect === "sqlite" ? `SQLite ${gw.db.location}` : `PostgreSQL ${gw.db.location}`;
   process.stdout.write(
     `红冲助手网关已启动（${mode === "sandbox" ? "沙箱模式" : `转发模式 → ${args.relay}`}）\n` +
       `  数据库: ${where}${gw.seeded ? "（已写入沙箱种子数据）" : ""}\n` +
       `  查看沙箱账号: hongchong sandbox accounts${args.dataDir ? ` --data ${args.dataDir}` : ""}\n` +
+      (mode === "sandbox"
+        ? `  沙箱时钟: ${chinaDateTime(gw.clock.now())}（${args.clock === "story" ? "沙箱日历，随真实时间走；--clock real 使用系统时间" : "系统时间"}；POST /sandbox/clock 可调整）\n`
+        : "") +
       `hongchong gateway listening on ${gw.url}\n`
   );
 

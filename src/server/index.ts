@@ -28,6 +28,8 @@ export interface StartGatewayOptions {
   readonly databaseUrl?: string;
   readonly pgSchema?: string;
   readonly clock?: Clock;
+  /** Builds the clock from the opened database (e.g. the sandbox's persisted calendar); ignored with `clock`. */
+  readonly clockFactory?: (db: DbHandle["db"]) => Promise<Clock>;
   readonly corsOrigins?: readonly string[];
   readonly bodyLimit?: number;
   readonly relay?: BuildServerOptions["relay"];
@@ -59,7 +61,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let app: FastifyInstance | undefined;
   try {
     const seeded = mode === "sandbox" && (opts.seed ?? true) ? await seedIfEmpty(db.db, db.dialect) : false;
-    const clock = opts.clock ?? new SettableClock();
+    const clock = opts.clock ?? (opts.clockFactory ? await opts.clockFactory(db.db) : new SettableClock());
     app = buildServer({
       db,
       clock,

@@ -4,9 +4,9 @@
  * form for 回退, and spare usage-confirmed invoices for the two-party flows.
  *
  * Deterministic like seed.ts: fixed instants, fixed numbers. Awaiting bills (02/03) are dated around
- * the tests' "now", 2025-10-10 10:00:00 China time (test/integration/server/helpers TEST_NOW):
- * with the real clock they are long past their 72 hours and read as 07 — set the sandbox clock
- * (`POST /sandbox/clock {"set":"2025-10-10 10:00:00"}`) to see them awaiting.
+ * the sandbox story's "now", 2025-10-10 10:00:00 China time (storyClock.ts; the tests' TEST_NOW):
+ * `hongchong serve` starts a fresh sandbox's clock there (storyClock.ts), so they are awaiting; with
+ * `--clock real` they are long past their 72 hours and read as 07.
  * Red lines come from the engine (calcRedLine / fullRedLine), so the seed obeys the same rules.
  */
 import { type ConfirmStatusCode, type RedLineEdit, calcRedLine, fullRedLine } from "../../domain/confirmForm";
