@@ -5,8 +5,11 @@
  * back as refusals; host failures (Excel API errors) are thrown.
  */
 import type { Result } from "../domain/refusals";
+import type { Rect } from "./address";
 import type { ParsedRow } from "./mapping";
 import type { SheetKind } from "./schemas";
+import type { AnnotationPlan } from "./xlsx/plan";
+import type { TemplateSheetData } from "./xlsx/templateData";
 
 /** Where the data of a read lives, enough to write results back to the same cells. */
 export interface SheetLayout {
@@ -151,6 +154,61 @@ export interface WriteTableSummary {
   readonly cancelled: boolean;
 }
 
+// ── Bulk templates (issue 5): the CLI's template and import, on the open workbook ──────
+
+export interface TemplateSheetSummary {
+  /** The data sheet (the template's title, numbered when taken). */
+  readonly sheetName: string;
+  /** The 说明 sheet written next to it. */
+  readonly instructionsSheetName: string;
+  readonly columns: number;
+}
+
+export interface ReadValuesOptions extends RunOptions {
+  /** The sheet to read; default the active sheet. */
+  readonly sheetName?: string;
+  /** Also report which rows the selection of the active sheet touches (`selectedRows`). */
+  readonly selectionOnly?: boolean;
+  /** Refuse (FILE_TOO_MANY_ROWS) before reading a used range with more rows than this below its header. */
+  readonly maxRows?: number;
+}
+
+/** A sheet's cell values as `validateSheetData` takes them, with the facts the host knows. */
+export interface SheetValuesRead {
+  readonly sheetName: string;
+  /**
+   * Values from A1: row i is sheet row i, column j sheet column j (rows above / columns left of the
+   * used range are empty). As Excel gives them: numbers, date serials, strings ("" for blank).
+   */
+  readonly values: ReadonlyArray<readonly unknown[]>;
+  /** Merged areas near the top (where a header can be), 0-based. */
+  readonly merges: readonly Rect[];
+  /** 0-based hidden (or filtered-out) rows of the used range. */
+  readonly hiddenRows: readonly number[];
+  /** With `selectionOnly`: 0-based sheet rows the selection touches, ascending; else null. */
+  readonly selectedRows: readonly number[] | null;
+}
+
+export interface ApplyPlanOptions extends RunOptions {
+  /**
+   * The header row as read (cells from column A): when given and the sheet's header row no longer
+   * starts with these cells, nothing is written (SHEET_HEADER_CHANGED).
+   */
+  readonly expectedHeader?: readonly unknown[];
+}
+
+export interface ApplyPlanSummary {
+  readonly sheetName: string;
+  /** Headers written at the right of the header row (失败原因, 申请批次号, 流水号 …). */
+  readonly appendedColumns: readonly string[];
+  readonly cellsMarked: number;
+  /** Cells whose earlier mark is gone (red fill reset and/or our note deleted; not marked again). */
+  readonly marksCleared: number;
+  readonly cellsWritten: number;
+  readonly annotationMode: AnnotationMode;
+  readonly cancelled: boolean;
+}
+
 export interface WorkbookPort {
   /** Parse the selected rows of the active sheet (all areas; hidden/filtered rows skipped). */
   readSelection(kind: SheetKind, opts?: RunOptions): Promise<Result<SelectionRead>>;
@@ -197,4 +255,20 @@ export interface WorkbookPort {
     rows: ReadonlyArray<readonly TableCell[]>,
     opts?: WriteTableOptions
   ): Promise<Result<WriteTableSummary>>;
+  /**
+   * Insert a bulk template (`templateSheetData(kind)`, the sheet `hongchong template` writes): the
+   * data sheet (red required headers, number formats, drop-downs, frozen header) and its 说明 sheet.
+   */
+  createTemplateSheet?(
+    data: TemplateSheetData,
+    opts?: { readonly name?: string }
+  ): Promise<Result<TemplateSheetSummary>>;
+  /** The used range of a sheet (default the active one) as values from A1, in chunks. */
+  readValues?(opts?: ReadValuesOptions): Promise<Result<SheetValuesRead>>;
+  /**
+   * Apply an import's write-back plan (src/sheet/xlsx/plan.ts) as annotate.ts does on a file: the
+   * appended headers, the earlier marks of the planned rows cleared, bad cells filled red with a
+   * note, the values written as text. In chunks.
+   */
+  applyImportPlan?(plan: AnnotationPlan, opts?: ApplyPlanOptions): Promise<Result<ApplyPlanSummary>>;
 }

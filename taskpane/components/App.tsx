@@ -14,6 +14,7 @@ import {
 } from "../services/settings";
 import type { KeyValueStore } from "../services/storage";
 import { TaskStore } from "../workflows/tasks";
+import { BulkImportPanel } from "./BulkImportPanel";
 import { ConfirmFormPanel } from "./ConfirmFormPanel";
 import { DashboardPanel } from "./DashboardPanel";
 import { InfoFormPanel } from "./InfoFormPanel";
@@ -39,12 +40,14 @@ export interface AppProps {
   readonly initialTab?: TabId;
 }
 
-export type TabId = "redFlush" | "infoForms" | "confirmForms" | "inputSync" | "dashboard" | "settings";
+export type TabId =
+  "redFlush" | "infoForms" | "confirmForms" | "inputSync" | "bulkImport" | "dashboard" | "settings";
 const TABS: readonly TabId[] = [
   "redFlush",
   "infoForms",
   "confirmForms",
   "inputSync",
+  "bulkImport",
   "dashboard",
   "settings",
 ];
@@ -123,6 +126,7 @@ export const App: React.FC<AppProps> = (props) => {
           {tab === "infoForms" ? <InfoFormPanel /> : null}
           {tab === "confirmForms" ? <ConfirmFormPanel /> : null}
           {tab === "inputSync" ? <InputSyncPanel /> : null}
+          {tab === "bulkImport" ? <BulkImportPanel /> : null}
           {tab === "dashboard" ? <DashboardPanel /> : null}
           {tab === "settings" ? (
             <SettingsPanel

@@ -3,6 +3,8 @@
  * components get a WorkbookPort and never call Excel.run. Nothing runs at import time.
  */
 import type {
+  ApplyPlanOptions,
+  ReadValuesOptions,
   RowWriteBack,
   RunOptions,
   SheetLayout,
@@ -14,10 +16,15 @@ import type {
   WriteTableOptions,
 } from "../port";
 import type { SheetKind } from "../schemas";
+import type { AnnotationPlan } from "../xlsx/plan";
+import type { TemplateSheetData } from "../xlsx/templateData";
+import { applyImportPlan } from "./applyPlan";
 import { createSheet } from "./createSheet";
 import { annotationModeFor, officeExcelHost, type ExcelHost } from "./host";
 import { readSelection } from "./read";
 import { readAll } from "./readAll";
+import { readValues } from "./readValues";
+import { createTemplateSheet } from "./templateSheet";
 import { writeTable } from "./table";
 import { upsertRows } from "./upsert";
 import { clearMarks, writeResults } from "./write";
@@ -65,6 +72,18 @@ export class OfficeWorkbook implements WorkbookPort {
     opts?: WriteTableOptions
   ) {
     return writeTable(this.host, sheetName, headers, rows, opts);
+  }
+
+  createTemplateSheet(data: TemplateSheetData, opts?: { readonly name?: string }) {
+    return createTemplateSheet(this.host, data, opts);
+  }
+
+  readValues(opts?: ReadValuesOptions) {
+    return readValues(this.host, opts);
+  }
+
+  applyImportPlan(plan: AnnotationPlan, opts?: ApplyPlanOptions) {
+    return applyImportPlan(this.host, plan, opts);
   }
 }
 

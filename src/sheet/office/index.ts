@@ -7,3 +7,6 @@ export { headerIsKind, locateKindData } from "./locate";
 export { readAll } from "./readAll";
 export { tableCell, writeTable } from "./table";
 export { findOrCreateKindData, upsertRows } from "./upsert";
+export { applyImportPlan, charsToPoints, foldedUserNote, isOurAnnotation } from "./applyPlan";
+export { readValues } from "./readValues";
+export { createTemplateSheet, templateValidation } from "./templateSheet";

@@ -11,16 +11,14 @@ import type ExcelJS from "exceljs";
 import { promises as fs } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { fail, ok, type Result } from "../../domain/refusals";
-import { findHeaderRow, headerScore } from "../mapping";
 import { applyPlan, applyWrites } from "./annotate";
 import { validateGrid, type GridValidation } from "./grid";
 import { newBatchNo, newImportSerialNo } from "./ids";
-import { KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
-import { DEFAULT_LIMITS, DEFAULT_SUBMIT_BATCH, HEADER_SEARCH_ROWS, type ImportLimits } from "./limits";
+import { detectTemplateKind, KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
+import { DEFAULT_LIMITS, DEFAULT_SUBMIT_BATCH, type ImportLimits } from "./limits";
 import { planImport, planResults, type SubmitOutcome } from "./plan";
 import { canSubmit, submitInBatches, type Submitter } from "./submit";
 import { loadWorkbook, readXlsxBytes, sheetFacts, sheetValues } from "./workbook";
-import { normalizeText } from "../../domain/parse";
 
 export interface ImportOptions {
   /** Template kind; detected from the header when absent. */
@@ -67,21 +65,10 @@ async function saveWorkbook(wb: ExcelJS.Workbook, out: string): Promise<void> {
   await fs.rename(tmp, out);
 }
 
-/** The kind whose headers the sheet matches best (ties: the order of TEMPLATE_KINDS). */
+/** The kind whose headers the sheet matches best (kinds.ts `detectTemplateKind`). */
 export function detectKind(values: ReadonlyArray<readonly unknown[]>): KindSpec | null {
-  const top = values.slice(0, HEADER_SEARCH_ROWS).map((r) => r.map((c) => normalizeText(c) ?? ""));
-  let best: KindSpec | null = null;
-  let bestScore = 0;
-  for (const k of TEMPLATE_KINDS) {
-    const spec = KIND_SPECS[k];
-    const row = findHeaderRow(spec.schema, top);
-    const score = row < 0 ? 0 : headerScore(spec.schema, top[row]);
-    if (score > bestScore) {
-      best = spec;
-      bestScore = score;
-    }
-  }
-  return best;
+  const kind = detectTemplateKind(values);
+  return kind ? KIND_SPECS[kind] : null;
 }
 
 function validateSheet(

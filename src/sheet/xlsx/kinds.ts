@@ -14,6 +14,9 @@ import {
   type SheetSchema,
 } from "../schemas";
 import { inputDownloadSchema } from "./inputDownload";
+import { normalizeText } from "../../domain/parse";
+import { findHeaderRow, headerScore } from "../mapping";
+import { HEADER_SEARCH_ROWS } from "./limits";
 
 export const TEMPLATE_KINDS = [
   "info-form-import",
@@ -142,4 +145,24 @@ export function kindSpec(kind: string): Result<KindSpec> {
   return isTemplateKind(kind)
     ? ok(KIND_SPECS[kind])
     : fail("FILE_UNKNOWN_KIND", { kind, allowed: TEMPLATE_KINDS.join(", ") });
+}
+
+/**
+ * The template whose header the sheet matches best (ties: the order of TEMPLATE_KINDS). Host-independent:
+ * the CLI (importer.ts) and the task pane both call this one.
+ */
+export function detectTemplateKind(values: ReadonlyArray<readonly unknown[]>): TemplateKind | null {
+  const top = values.slice(0, HEADER_SEARCH_ROWS).map((r) => r.map((c) => normalizeText(c) ?? ""));
+  let best: TemplateKind | null = null;
+  let bestScore = 0;
+  for (const k of TEMPLATE_KINDS) {
+    const schema = KIND_SPECS[k].schema;
+    const row = findHeaderRow(schema, top);
+    const score = row < 0 ? 0 : headerScore(schema, top[row]);
+    if (score > bestScore) {
+      best = k;
+      bestScore = score;
+    }
+  }
+  return best;
 }
