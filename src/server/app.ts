@@ -27,6 +27,7 @@ import { runIdempotent } from "./idempotency";
 import { decodeRequestData, encodeResponseData, exactView, requestHash, typedView } from "./protocol/payload";
 import {
   APP_TOKEN_BODY_SCHEMA,
+  CALLBACK_ENDPOINT_BODY_SCHEMA,
   CLOCK_BODY_SCHEMA,
   ENVELOPE_BODY_SCHEMA,
   LOGIN_BODY_SCHEMA,
@@ -474,6 +475,78 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     if (body.frozen === false) clock.unfreeze();
     return sendJson(reply, { success: true, errorCode: "0", message: "", data: clockState() });
   });
+
+  // ── sandbox admin: callback registration (what 发票云's 系统管理 → 业务系统 does) ──────────────
+
+  if (mode === "sandbox") {
+    /** The caller's org from its access_token, or the refusal envelope already sent. */
+    const callerOrg = async (req: FastifyRequest, reply: FastifyReply) => {
+      const auth = await authenticate(db, presentedToken(req), clock.now());
+      if (auth.ok) return auth.value;
+      await sendJson(reply, refusalEnvelope("sim", { code: auth.code }));
+      return undefined;
+    };
+    const listEndpoints = async (orgId: number) =>
+      (
+        await db
+          .selectFrom("callback_endpoints")
+          .select(["business_system_code", "url"])
+          .where("org_id", "=", orgId)
+          .orderBy("business_system_code")
+          .execute()
+      ).map((r) => ({ businessSystemCode: r.business_system_code, url: r.url })); // plain objects for stringifyJson
+    app.get("/sandbox/callbacks", async (req, reply) => {
+      const caller = await callerOrg(req, reply);
+      if (!caller) return reply;
+      return sendJson(reply, {
+        success: true,
+        errorCode: "0",
+        message: "",
+        data: await listEndpoints(caller.org.id),
+      });
+    });
+    app.put("/sandbox/callbacks", { schema: { body: CALLBACK_ENDPOINT_BODY_SCHEMA } }, async (req, reply) => {
+      const caller = await callerOrg(req, reply);
+      if (!caller) return reply;
+      const body = req.body as { businessSystemCode: string; url: string };
+      await withTxOrRollback(db, async (tx) => {
+        const before = await tx
+          .selectFrom("callback_endpoints")
+          .selectAll()
+          .where("org_id", "=", caller.org.id)
+          .where("business_system_code", "=", body.businessSystemCode)
+          .executeTakeFirst();
+        if (before) {
+          await tx
+            .updateTable("callback_endpoints")
+            .set({ url: body.url })
+            .where("id", "=", before.id)
+            .execute();
+        } else {
+          await tx
+            .insertInto("callback_endpoints")
+            .values({ org_id: caller.org.id, business_system_code: body.businessSystemCode, url: body.url })
+            .execute();
+        }
+        await appendAudit(tx, {
+          orgId: caller.org.id,
+          actor: caller.user.username,
+          entity: "callback_endpoints",
+          entityId: body.businessSystemCode,
+          action: before ? "update" : "create",
+          before: before ? { url: before.url } : undefined,
+          after: { url: body.url },
+          at: clock.now(),
+        });
+      });
+      return sendJson(reply, {
+        success: true,
+        errorCode: "0",
+        message: "回调地址已保存",
+        data: await listEndpoints(caller.org.id),
+      });
+    });
+  }
 
   return app;
 }

@@ -107,6 +107,17 @@ export const LOGOUT_BODY_SCHEMA: JsonSchema = {
   properties: { access_token: { type: "string", maxLength: 300 } },
 };
 
+/** PUT /sandbox/callbacks: where 2.1.02 callbacks of a businessSystemCode go (发票云 系统管理 → 业务系统). */
+export const CALLBACK_ENDPOINT_BODY_SCHEMA: JsonSchema = {
+  type: "object",
+  required: ["businessSystemCode", "url"],
+  additionalProperties: false,
+  properties: {
+    businessSystemCode: { type: "string", minLength: 1, maxLength: 30 },
+    url: { type: "string", minLength: 8, maxLength: 500, pattern: "^https?://" },
+  },
+};
+
 /** POST /sandbox/clock */
 export const CLOCK_BODY_SCHEMA: JsonSchema = {
   type: "object",
