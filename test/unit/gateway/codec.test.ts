@@ -166,3 +166,16 @@ describe("encodeData / decodeData", () => {
     await expect(encodeData({ a: 1 }, { encoding: "aes" })).rejects.toThrow(/aesPassword/);
   });
 });
+
+describe("base64 on large payloads", () => {
+  it("validates and decodes an 8 MB payload without exhausting the regex stack", async () => {
+    const { bytesToBase64, base64ToBytes, isBase64 } = await import("../../../src/gateway/bytes");
+    const bytes = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) & 255);
+    const b64 = bytesToBase64(bytes);
+    expect(isBase64(b64)).toBe(true);
+    const back = base64ToBytes(b64);
+    expect(back && Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
+    expect(isBase64(b64.slice(1))).toBe(false);
+    expect(isBase64("AAA=A===")).toBe(false);
+  });
+});

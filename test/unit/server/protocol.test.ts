@@ -120,6 +120,7 @@ describe("CLI", () => {
   test("serve arguments: defaults, --port/--data/--host, inline values, errors in Chinese", () => {
     expect(parseServeArgs([], {})).toEqual({
       port: 8787,
+      clock: "story",
       host: "127.0.0.1",
       dataDir: undefined,
       relay: undefined,
@@ -127,11 +128,22 @@ describe("CLI", () => {
     });
     expect(
       parseServeArgs(
-        ["--port", "0", "--data", "/tmp/x", "--host=0.0.0.0", "--cors", "https://a, https://b"],
+        [
+          "--port",
+          "0",
+          "--data",
+          "/tmp/x",
+          "--host=0.0.0.0",
+          "--cors",
+          "https://a, https://b",
+          "--clock",
+          "real",
+        ],
         {}
       )
     ).toEqual({
       port: 0,
+      clock: "real",
       host: "0.0.0.0",
       dataDir: "/tmp/x",
       relay: undefined,
@@ -139,6 +151,7 @@ describe("CLI", () => {
     });
     expect(() => parseServeArgs(["--port", "x"], {})).toThrow("端口无效：x");
     expect(() => parseServeArgs(["--nope"], {})).toThrow("未知参数：--nope");
+    expect(() => parseServeArgs(["--clock", "fast"], {})).toThrow("--clock 只能是 story 或 real");
   });
 
   test("accounts table aligns CJK columns", () => {
