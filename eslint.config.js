@@ -10,6 +10,7 @@ const tsFiles = ["**/*.{ts,tsx,cts,mts}"];
 module.exports = [
   {
     ignores: [
+      ".tmp/**",
       "node_modules/**",
       "dist/**",
       "coverage/**",

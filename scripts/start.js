@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable no-undef */
 // `npm start`: the sandbox gateway (embedded SQLite, seeded on first run) and the add-in's dev server,
 // side by side. Ctrl-C stops both; if one dies, the other is stopped too.
 "use strict";

@@ -23,7 +23,6 @@ type Command = (argv: string[]) => Promise<number>;
  * Commands are loaded on demand with require(): `hongchong eval` must not pay for Fastify or exceljs, and
  * tsx's CommonJS hook (bin/hongchong.js) handles require() of .ts files, not native dynamic import().
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const load = <T>(path: string): T => require(path) as T;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
