@@ -19,6 +19,7 @@ import { parseChinaDateTime } from "../clock";
 import {
   type BillLine,
   BILL_NO_SEQUENCE,
+  lineGoodsColumns,
   bureauBillNo,
   bureauBillUuid,
   stringifyBillLines,
@@ -601,16 +602,7 @@ async function insertForm(scope: OrgScope, f: FormSpec): Promise<number> {
         line_no: i + 1,
         blue_line_id: f.myRole === "销方" ? f.blueLineIds[l.originalSeq] : null,
         original_seq: l.originalSeq,
-        line_property: l.lineProperty,
-        goods_name: l.goodsName,
-        revenue_code: l.revenueCode,
-        specification: l.specification,
-        units: l.units,
-        quantity: l.quantity,
-        price: l.price,
-        amount: l.amount,
-        tax_rate: l.taxRate,
-        tax_amount: l.taxAmount,
+        ...lineGoodsColumns(l),
       }))
     )
     .execute();

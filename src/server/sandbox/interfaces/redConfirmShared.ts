@@ -117,6 +117,22 @@ export function auditStatusForNewForm(setting: RedConfirmApprovalSetting): Audit
 
 // ── reading ──────────────────────────────────────────────────────────────────────────────────
 
+/** The columns a red line shares with its form line and its red-invoice line (goods, quantity, money). */
+export function lineGoodsColumns(l: BillLine) {
+  return {
+    line_property: l.lineProperty,
+    goods_name: l.goodsName,
+    revenue_code: l.revenueCode,
+    specification: l.specification,
+    units: l.units,
+    quantity: l.quantity,
+    price: l.price,
+    amount: l.amount,
+    tax_rate: l.taxRate,
+    tax_amount: l.taxAmount,
+  };
+}
+
 export function parseBillLines(bill: Pick<BillRow, "lines_json">): BillLine[] {
   const raw = parseJsonExact(bill.lines_json) as unknown as Array<Record<string, string | null>>;
   return raw.map((l) => ({
@@ -767,16 +783,7 @@ export async function insertFormCopy(
           line_no: i + 1,
           blue_line_id: null,
           original_seq: l.originalSeq,
-          line_property: l.lineProperty,
-          goods_name: l.goodsName,
-          revenue_code: l.revenueCode,
-          specification: l.specification,
-          units: l.units,
-          quantity: l.quantity,
-          price: l.price,
-          amount: l.amount,
-          tax_rate: l.taxRate,
-          tax_amount: l.taxAmount,
+          ...lineGoodsColumns(l),
         }))
       )
       .execute();
@@ -862,16 +869,7 @@ export async function issueRedFromBill(
         red_invoice_id: redId,
         line_no: i + 1,
         blue_line_id: byNo.get(l.originalSeq + 1)?.id ?? null,
-        line_property: l.lineProperty,
-        goods_name: l.goodsName,
-        revenue_code: l.revenueCode,
-        specification: l.specification,
-        units: l.units,
-        quantity: l.quantity,
-        price: l.price,
-        amount: l.amount,
-        tax_rate: l.taxRate,
-        tax_amount: l.taxAmount,
+        ...lineGoodsColumns(l),
       }))
     )
     .execute();
