@@ -1,5 +1,5 @@
 import * as React from "react";
-import { Tab, TabList, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Tab, TabList, Title3, makeStaticStyles, makeStyles, tokens } from "@fluentui/react-components";
 import type { WorkbookPort } from "../../src/sheet/port";
 import { translator, type MessageKey } from "../i18n";
 import { PaneContext, type PaneServices } from "../hooks/usePane";
@@ -52,6 +52,14 @@ const TABS: readonly TabId[] = [
   "settings",
 ];
 
+/**
+ * A task pane is narrow: 20-digit invoice numbers, 16-digit form numbers and long refusal messages must wrap
+ * inside their table cell instead of running over the next column.
+ */
+const useNarrowPaneStyles = makeStaticStyles({
+  "td, th": { overflowWrap: "anywhere", wordBreak: "break-word" },
+});
+
 const useStyles = makeStyles({
   root: {
     padding: tokens.spacingHorizontalM,
@@ -65,6 +73,7 @@ const useStyles = makeStyles({
 
 /** The task pane: header (新建工作表, tasks), tabs (no router: office.js replaces the history API), panels. */
 export const App: React.FC<AppProps> = (props) => {
+  useNarrowPaneStyles();
   const styles = useStyles();
   const [{ settings, secrets }, setConfig] = React.useState(() => loadSettings(props.store));
   const [tab, setTab] = React.useState<TabId>(props.initialTab ?? "redFlush");
