@@ -133,8 +133,8 @@ const R = (refuse: RefusalCode): Rule => ({ refuse });
  * - 审核失败 stays 审核失败 on 仅保存/编辑 (its 失败原因 stays until the next upload).
  * - 已撤销 is terminal (§3.4): every status-changing action is refused. Rollback is the exception:
  *   it does not touch the form's status, and refusing it would leave the 开票申请单 stuck at 已提交.
- * - 已开票 is not deletable and not rolled back (§3.5/§3.6); a second 红冲 of it is refused with the
- *   红冲 precondition's own code (状态须为审核成功).
+ * - 已开票 is not deletable and not rolled back (§3.5/§3.6); a second 红冲 of it is refused saying it is
+ *   already invoiced (INFO_FORM_ALREADY_RED_FLUSHED), which tells the clerk more than 状态须为审核成功.
  * - An unsaved form (新建) can be discarded (删除) and behaves as 未上传 for rollback.
  */
 export const INFO_FORM_TRANSITIONS: Readonly<
@@ -169,7 +169,7 @@ export const INFO_FORM_TRANSITIONS: Readonly<
     未上传: R("INFO_FORM_NOT_APPROVED"),
     审核失败: R("INFO_FORM_NOT_APPROVED"),
     审核成功: { to: "已开票", guards: ["formNoPresent", "sellerIsCurrentOrg"] },
-    已开票: R("INFO_FORM_NOT_APPROVED"),
+    已开票: R("INFO_FORM_ALREADY_RED_FLUSHED"),
     已撤销: R("INFO_FORM_REVOKED_TERMINAL"),
   },
   revoke: {

@@ -16,6 +16,7 @@ export const REFUSALS = {
 
   // ── 001 红字信息表 ─────────────────────────────────────────────────────────
   INFO_FORM_NOT_APPROVED: "只有税局审核通过后才允许红冲", // (M)
+  INFO_FORM_ALREADY_RED_FLUSHED: "红字信息表已开具红字发票（已开票），不能重复红冲",
   INFO_FORM_NUMBER_MISSING: "必须成功获取红字信息表编号后才允许红冲，请先上传税局获取编号", // (M, paraphrased)
   SELLER_TAX_ID_MISMATCH: "销方税号与当前业务单元下的企业信息中的税号一致才允许红冲", // (M)
   INFO_FORM_REVOKE_NOT_APPROVED: "税局审核成功的红字信息表才允许撤销", // (M)

@@ -151,7 +151,7 @@ describe("red-flush (§3.3)", () => {
   it.each([
     ["未上传", "INFO_FORM_NOT_APPROVED"],
     ["审核失败", "INFO_FORM_NOT_APPROVED"],
-    ["已开票", "INFO_FORM_NOT_APPROVED"],
+    ["已开票", "INFO_FORM_ALREADY_RED_FLUSHED"],
     ["已撤销", "INFO_FORM_REVOKED_TERMINAL"],
   ] as const)("%s → %s", (status, want) => {
     expect(refusalOf({ ...approved, status }, act())).toBe(want);
