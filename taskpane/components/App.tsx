@@ -69,6 +69,8 @@ const useStyles = makeStyles({
   },
   header: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   title: { flexGrow: 1 },
+  // Seven tabs do not fit one line of a 320–420 px pane: they wrap instead of overflowing.
+  tabs: { flexWrap: "wrap", rowGap: tokens.spacingVerticalXXS, maxWidth: "100%" },
 });
 
 /** The task pane: header (新建工作表, tasks), tabs (no router: office.js replaces the history API), panels. */
@@ -123,6 +125,7 @@ export const App: React.FC<AppProps> = (props) => {
           selectedValue={tab}
           onTabSelect={(_, d) => setTab(d.value as TabId)}
           size="small"
+          className={styles.tabs}
         >
           {TABS.map((id) => (
             <Tab key={id} value={id} data-testid={`tab-${id}`}>

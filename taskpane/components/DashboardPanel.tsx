@@ -57,7 +57,7 @@ export const DashboardPanel: React.FC = () => {
           ))}
         </Select>
       </Field>
-      <div style={{ display: "flex", gap: tokens.spacingHorizontalS }}>
+      <div style={{ display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS }}>
         <Button
           data-testid="dash-refresh"
           appearance="primary"
@@ -68,7 +68,7 @@ export const DashboardPanel: React.FC = () => {
         </Button>
         {port?.readAll ? (
           <Button data-testid="dash-refresh-all" disabled={job.running} onClick={() => refresh(true)}>
-            {SCHEMAS[kind].title}
+            {t("dash.refreshAll", { sheet: SCHEMAS[kind].title })}
           </Button>
         ) : null}
       </div>

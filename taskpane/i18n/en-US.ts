@@ -149,6 +149,7 @@ export const enUS: Readonly<Record<MessageKey, string>> = {
   "input.changesTitle": "Changes since the last sync",
   "dash.source": "Count",
   "dash.refresh": "Count selected rows",
+  "dash.refreshAll": "Count the whole sheet ({sheet})",
   "dash.chartTitle": "By status",
   "dash.awaitingTitle": "Confirmation forms awaiting the other party (72-hour limit)",
   "dash.col.form": "Form no.",

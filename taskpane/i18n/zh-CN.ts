@@ -142,6 +142,7 @@ export const zhCN = {
   "input.changesTitle": "变更记录（自上次同步以来的状态变化）",
   "dash.source": "统计对象",
   "dash.refresh": "统计选中行",
+  "dash.refreshAll": "统计整张工作表（{sheet}）",
   "dash.chartTitle": "按状态统计",
   "dash.awaitingTitle": "待对方确认的红字确认单（72小时内须确认）",
   "dash.col.form": "确认单编号",

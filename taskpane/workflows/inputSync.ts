@@ -4,6 +4,7 @@
  * 进项发票池 (mergeDownloadedInvoice) → the pool rows to write and a 变更记录 of what changed.
  */
 import {
+  chinaCalendarDay,
   inputDownloadPrecheck,
   mergeDownloadedInvoice,
   type DownloadedInvoice,
@@ -76,6 +77,18 @@ export function precheckInputSync(req: InputSyncRequest): Result<true> {
 
 const keyOf = (code: string | null | undefined, no: string): string => `${code ?? ""}|${no}`;
 
+/** Blank text as null, as the sheet reads it back (a 数电 invoice's 发票代码 is "" on the wire, blank in the pool). */
+const blankAsNull = (v: string | null | undefined): string | null => (v?.trim() ? v.trim() : null);
+
+/**
+ * 开票日期 at the precision of the pool's column (a date, yyyy-MM-dd, China time): 4.03 may send
+ * "2025-01-08 10:20:30", the sheet holds 2025-01-08 — the same day is not a change.
+ */
+export function poolIssueDate(v: string | null | undefined): string {
+  const t = (v ?? "").trim();
+  return chinaCalendarDay(t) ?? t;
+}
+
 /** A 4.03 header as the domain's downloaded invoice (amounts exact; 价税合计 = 金额 + 税额 when absent). */
 export function downloadedFrom(
   h: InputInvoiceHeader,
@@ -88,12 +101,12 @@ export function downloadedFrom(
     ((h.invoiceStatus ?? "正常") as InputInvoiceStatus);
   return {
     billKind,
-    invoiceType: h.invoiceType ?? "",
-    invoiceCode: h.invoiceCode ?? null,
-    invoiceNo: h.invoiceNo ?? h.etaxInvoiceNo ?? "",
-    issueDate: h.invoiceDate ?? "",
-    sellerTaxId: h.salerTaxNo ?? null,
-    sellerName: h.salerName ?? null,
+    invoiceType: h.invoiceType?.trim() ?? "",
+    invoiceCode: blankAsNull(h.invoiceCode),
+    invoiceNo: blankAsNull(h.invoiceNo) ?? blankAsNull(h.etaxInvoiceNo) ?? "",
+    issueDate: poolIssueDate(h.invoiceDate),
+    sellerTaxId: blankAsNull(h.salerTaxNo),
+    sellerName: blankAsNull(h.salerName),
     amountExclTax: amount,
     tax,
     totalAmount: amount !== null && tax !== null ? amount.plus(tax) : null,
@@ -114,7 +127,7 @@ export function poolInvoiceOf(row: ParsedRow): PoolInvoice {
     invoiceType: textOf(v.invoiceType) ?? "",
     invoiceCode: textOf(v.invoiceCode),
     invoiceNo: textOf(v.invoiceNumber) ?? "",
-    issueDate: textOf(v.issueDate) ?? "",
+    issueDate: poolIssueDate(textOf(v.issueDate)),
     sellerTaxId: textOf(v.sellerTaxId),
     sellerName: textOf(v.sellerName),
     amountExclTax: decOf(v.amount),

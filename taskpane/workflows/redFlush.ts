@@ -8,7 +8,13 @@
  * row that has one always re-uses it. A re-run skips rows already done, re-sends failed rows with
  * their old serial, and first queries the gateway for rows whose outcome is unknown.
  */
-import { calcRedLine, confirmStatusLabel, type RedLine } from "../../src/domain/confirmForm";
+import {
+  ENTRY_RESULT,
+  calcRedLine,
+  confirmStatusLabel,
+  partialReversalRefusal,
+  type RedLine,
+} from "../../src/domain/confirmForm";
 import { RED_FLUSH_BATCH_LIMIT } from "../../src/domain/inferred";
 import { InvoiceKind, RedReason, TaxMode, type RedFlushTarget } from "../../src/domain/labels";
 import { Dec, formatAmount, magnitude, round2HalfUp } from "../../src/domain/money";
@@ -202,15 +208,16 @@ export async function refreshRemaining(
 export type ResumeState = "new" | "done" | "retry" | "unknown";
 
 /**
- * 成功… → done (never sent again); 失败… → retry with the same serial; a serial with anything else
- * (处理中, blank after a crash) → unknown: query first.
+ * 成功… or a 红票号码 → done (never sent again, its cells left as they are); 失败… → retry with the
+ * same serial; a serial with anything else (处理中, blank after a crash) → unknown: query first.
  */
 export function resumeStateOf(
   e: Pick<BlueInvoiceEntry, "serialNo" | "processStatus" | "redInvoiceNumber">
 ): ResumeState {
-  if (e.serialNo === null) return "new";
   const status = e.processStatus ?? "";
+  // A success result is final even if its 流水号 cell was cleared: never red-flush twice.
   if (status.startsWith(PROCESS_STATUS.success) || e.redInvoiceNumber !== null) return "done";
+  if (e.serialNo === null) return "new";
   if (status.startsWith(PROCESS_STATUS.failure)) return "retry";
   return "unknown";
 }
@@ -243,7 +250,10 @@ export interface PreflightEntry {
   readonly requestAmount: string;
   readonly available: string;
   readonly resume: ResumeState;
-  /** Eligible and not already done. */
+  /**
+   * Something will be done in the run: eligible and not already done, or an unknown-result row to
+   * look up by its serial (plan null when it is no longer eligible: then only looked up).
+   */
   readonly willSend: boolean;
   readonly plan: SendPlan | null;
 }
@@ -251,6 +261,7 @@ export interface PreflightEntry {
 export interface RedFlushPreflight {
   readonly layout: SheetLayout;
   readonly entries: readonly PreflightEntry[];
+  /** Eligible and not done, so that 可红冲 + 不可红冲 + 已完成 = every invoice of the summary. */
   readonly eligibleCount: number;
   readonly refusedCount: number;
   readonly doneCount: number;
@@ -297,6 +308,28 @@ function digitalLine(l: BlueInvoiceLineInfo, line: RedLine): RedFlushLine {
     taxRate: l.taxRate,
     taxAmount: line.tax,
   };
+}
+
+/**
+ * A partial 数电 红冲 the bureau will refuse as full-only (domain-rules §4 intro, §4.6): 差额征税,
+ * 开票有误, or — known only from HC.BLUEINVOICE.QUERY — a buyer that made no 用途确认, so the
+ * seller's 2.1.04 enters the form as 01 (无需确认) and the bureau allows the full amount only.
+ * Without the gateway record the confirmation is unknown (null) and only the first two are checked.
+ */
+function digitalPartialRefusal(
+  e: BlueInvoiceEntry,
+  reason: RedReason,
+  remoteLines: readonly BlueInvoiceLineInfo[] | null
+): Refusal | null {
+  const diffTax = (remoteLines ?? []).some((l) => TaxMode.normalize(l.taxMode) === "差额征税");
+  return partialReversalRefusal({
+    reason,
+    taxMode: diffTax ? "差额征税" : "普通征税",
+    // The pane is the seller (销方): 2.1.04 is the seller's entry.
+    entryConfirmStatus: e.remote
+      ? ENTRY_RESULT["销方"][e.remote.buyerUsageConfirmed ? "usageConfirmed" : "usageNotConfirmed"]
+      : null,
+  });
 }
 
 type PlanResult = { ok: true; plan: SendPlan } | { ok: false; refusal: Refusal; columnKey?: string };
@@ -386,6 +419,8 @@ function planFor(e: BlueInvoiceEntry, kind: InvoiceKind, reversible: Dec, reques
   }
   const invoiceType = DIGITAL_TYPE[kind] as "01" | "02";
   if (!partial) return { ok: true, plan: { family, invoiceType, reason } };
+  const fullOnly = digitalPartialRefusal(e, reason, remoteLines);
+  if (fullOnly) return { ok: false, refusal: fullOnly, columnKey: "redAmount" };
   if (!remoteLines || remoteLines.length !== 1) {
     return {
       ok: false,
@@ -438,58 +473,24 @@ export function buildPreflight(
     };
     const kind = InvoiceKind.normalize(inputs[i].kind);
     const family = kind ? INVOICE_FAMILY[kind] : null;
-    if (e.cellErrors.length > 0) {
-      const first = e.cellErrors[0];
-      return {
-        ...base,
-        family,
-        eligible: false,
-        reason: { ...first.refusal, message: `${first.cellAddress}：${first.message}` },
-        cellErrors: e.cellErrors,
-        willSend: false,
-        plan: null,
-      };
+    // An earlier run's result comes first: the blue invoice's status now reflects that very run
+    // (全额红冲 after our own red), so eligibility would wrongly refuse it.
+    if (resume === "done") {
+      return { ...base, family, eligible: true, reason: null, cellErrors: [], willSend: false, plan: null };
     }
-    if (!d.eligible || kind === undefined) {
-      const columnKey = d.refusal?.code === "UNKNOWN_INVOICE_KIND" ? "invoiceKind" : undefined;
-      return {
-        ...base,
-        family,
-        eligible: false,
-        reason: d.refusal ?? refusal("UNKNOWN_INVOICE_KIND", { value: inputs[i].kind }),
-        cellErrors: columnKey ? [{ columnKey, message: d.refusal!.message }] : [],
-        willSend: false,
-        plan: null,
-      };
+    const checked = eligibilityOf(e, d, kind, family, inputs[i].kind, inputs[i].reversibleAmount);
+    if (resume === "unknown" && !checked.eligible) {
+      // Sent before, result lost: look it up by its serial; it is re-sent only if eligible, so the
+      // refusal is kept for the run in case the gateway knows nothing of the serial.
+      return { ...base, ...checked, eligible: true, willSend: true, plan: null };
     }
-    const reversible = magnitude(inputs[i].reversibleAmount);
-    const plan = planFor(e, kind, reversible, d.requestAmount);
-    if (!plan.ok) {
-      return {
-        ...base,
-        family,
-        eligible: false,
-        reason: plan.refusal,
-        cellErrors: plan.columnKey ? [{ columnKey: plan.columnKey, message: plan.refusal.message }] : [],
-        willSend: false,
-        plan: null,
-      };
-    }
-    return {
-      ...base,
-      family,
-      eligible: true,
-      reason: null,
-      cellErrors: [],
-      willSend: resume !== "done",
-      plan: plan.plan,
-    };
+    return { ...base, ...checked, willSend: checked.eligible };
   });
   const sendCount = out.filter((e) => e.willSend).length;
   return {
     layout: read.layout,
     entries: out,
-    eligibleCount: out.filter((e) => e.eligible).length,
+    eligibleCount: out.filter((e) => e.eligible && e.resume !== "done").length,
     refusedCount: out.filter((e) => !e.eligible).length,
     doneCount: out.filter((e) => e.eligible && e.resume === "done").length,
     sendCount,
@@ -498,6 +499,51 @@ export function buildPreflight(
     remainingNote: refreshed.note,
     hiddenRowsSkipped: read.hiddenRowsSkipped,
   };
+}
+
+type Eligibility = Pick<PreflightEntry, "family" | "eligible" | "reason" | "cellErrors" | "plan">;
+
+/** The eligibility of a row that has not been sent yet (or must be re-sent): cells, §2 rules, plan. */
+function eligibilityOf(
+  e: BlueInvoiceEntry,
+  d: ReturnType<typeof domainPreflight>["rows"][number],
+  kind: InvoiceKind | undefined,
+  family: InvoiceFamily | null,
+  kindText: string,
+  reversibleAmount: Parameters<typeof magnitude>[0]
+): Eligibility {
+  if (e.cellErrors.length > 0) {
+    const first = e.cellErrors[0];
+    return {
+      family,
+      eligible: false,
+      reason: { ...first.refusal, message: `${first.cellAddress}：${first.message}` },
+      cellErrors: e.cellErrors,
+      plan: null,
+    };
+  }
+  if (!d.eligible || kind === undefined) {
+    const columnKey = d.refusal?.code === "UNKNOWN_INVOICE_KIND" ? "invoiceKind" : undefined;
+    return {
+      family,
+      eligible: false,
+      reason: d.refusal ?? refusal("UNKNOWN_INVOICE_KIND", { value: kindText }),
+      cellErrors: columnKey ? [{ columnKey, message: d.refusal!.message }] : [],
+      plan: null,
+    };
+  }
+  const reversible = magnitude(reversibleAmount);
+  const plan = planFor(e, kind, reversible, d.requestAmount);
+  if (!plan.ok) {
+    return {
+      family,
+      eligible: false,
+      reason: plan.refusal,
+      cellErrors: plan.columnKey ? [{ columnKey: plan.columnKey, message: plan.refusal.message }] : [],
+      plan: null,
+    };
+  }
+  return { family, eligible: true, reason: null, cellErrors: [], plan: plan.plan };
 }
 
 /** Read the selection, refresh from the gateway, pre-flight. */
@@ -667,8 +713,8 @@ async function resolveUnknown(
   serialNo: string,
   orgTaxId: string
 ): Promise<RedFlushOutcome | null> {
-  const plan = p.plan!;
-  if (plan.family === "税控专票") {
+  // By the row's family, not its plan: a row looked up only (no longer eligible) has no plan.
+  if (p.family === "税控专票") {
     const form = await findInfoFormBySerial(client, serialNo);
     return form ? fromInfoFormStatus(p, serialNo, form.status, form.formNo, form.failReason) : null;
   }
@@ -677,7 +723,7 @@ async function resolveUnknown(
   if (q.refusal && isUnknownOutcome(q.refusal)) {
     return outcomeOf(p, serialNo, "pending", refusal("PANE_RESULT_PENDING", { serialNo }).message);
   }
-  if (plan.family === "数电" && p.entry.redFormNumber) {
+  if (p.family === "数电" && p.entry.redFormNumber) {
     const bills = await client.queryRedConfirmBills({
       taxpayerId: orgTaxId,
       redInfoBillNo: p.entry.redFormNumber,
@@ -845,6 +891,12 @@ export async function runRedFlush(
         continue;
       }
     }
+    if (p.plan === null) {
+      // Unknown at the gateway and no longer eligible: not sent; say why, keep the serial.
+      outcomes.push(skippedOf(p));
+      done++;
+      continue;
+    }
     queue.push({ p, serialNo: p.entry.serialNo ?? newSerial() });
   }
   const resolved = outcomes.flatMap(writeBacks);
@@ -890,16 +942,17 @@ export async function runRedFlush(
   }
 
   // 3. Refused rows: 已跳过, reason, bad cells red.
-  const skipped = pre.entries
-    .filter((e) => !e.eligible)
-    .map((p) =>
-      outcomeOf(p, p.entry.serialNo, "skipped", p.reason?.message ?? "", {
-        cellErrors: p.cellErrors.map((c) => ({ columnKey: c.columnKey, message: c.message })),
-      })
-    );
+  const skipped = pre.entries.filter((e) => !e.eligible).map(skippedOf);
   outcomes.push(...skipped);
   const last = await write(skipped.flatMap(writeBacks));
   return { outcomes, cancelled, writes, refusal: last };
+}
+
+/** 已跳过 with the row's refusal and its bad cells (the serial, if any, is kept). */
+function skippedOf(p: PreflightEntry): RedFlushOutcome {
+  return outcomeOf(p, p.entry.serialNo, "skipped", p.reason?.message ?? "", {
+    cellErrors: p.cellErrors.map((c) => ({ columnKey: c.columnKey, message: c.message })),
+  });
 }
 
 /** Rows that are already done (成功) in a pre-flight, reported without sending. */
@@ -919,14 +972,15 @@ export function restrictToFamily(
   code: "PANE_NOT_TAX_CONTROL_SPECIAL" | "PANE_NOT_DIGITAL"
 ): RedFlushPreflight {
   const entries = pre.entries.map((e): PreflightEntry => {
-    if (!e.eligible || e.family === family) return e;
+    // Done rows stay as they are whatever their family: nothing is written to them.
+    if (!e.eligible || e.family === family || e.resume === "done") return e;
     return { ...e, eligible: false, willSend: false, plan: null, reason: refusal(code), cellErrors: [] };
   });
   const sendCount = entries.filter((e) => e.willSend).length;
   return {
     ...pre,
     entries,
-    eligibleCount: entries.filter((e) => e.eligible).length,
+    eligibleCount: entries.filter((e) => e.eligible && e.resume !== "done").length,
     refusedCount: entries.filter((e) => !e.eligible).length,
     doneCount: entries.filter((e) => e.eligible && e.resume === "done").length,
     sendCount,

@@ -229,10 +229,37 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   // Re-run on the same rows: nothing can be sent again, the sheet keeps its red numbers.
   const issued = [dsheet.text(2, "红票号码"), dsheet.text(3, "红票号码")];
   const again = await preflight(page);
-  expect(Object.values(again).map((r) => r.eligible)).toEqual([false, false, false]);
+  // The done rows are 已完成 (their own red made the blue 全额红冲: that is no refusal).
+  expect(Object.values(again).map((r) => r.eligible)).toEqual([true, true, false]);
+  expect(again["2"].text).toContain("已完成");
+  expect(again["3"].text).toContain("已完成");
+  expect(again["2"].text).not.toContain("只有发票状态为");
+  await expectText(page.getByTestId("redflush-summary"), "共 3 张：0 张可红冲，1 张不可红冲，2 张已完成");
   expect(await page.getByTestId("redflush-run").isDisabled()).toBe(true);
   const dafter = await viewSheet(page, "数电蓝票");
   expect([dafter.text(2, "红票号码"), dafter.text(3, "红票号码")]).toEqual(issued);
+  expect(await count("red_invoices")).toBe(redBefore + 3);
+
+  // Excel closed after 2.1.04 issued row 3's red but before its result was written: only the 流水号
+  // is in the sheet, and the blue is now 全额红冲. The re-run looks it up by that serial (4.1.04) and
+  // writes the red number back; row 2 stays 成功 untouched; nothing is issued again.
+  const dserial = dafter.text(3, "流水号");
+  for (const h of ["红票号码", "处理状态", "确认状态", "红字信息表编号/红字确认单编号"])
+    await typeCells(page, "数电蓝票", 2, dafter.col(h), [[""]]);
+  await selectRange(page, "数电蓝票", "A2:A4");
+  const lost = await preflight(page);
+  expect(lost["3"]).toMatchObject({ eligible: true });
+  expect(lost["3"].text).toContain("结果未知，将先按原流水号查询");
+  expect(lost["2"].text).toContain("已完成");
+  const lres = await redFlush(page);
+  expect(lres["3"].status).toBe("success");
+  expect(lres["2"]).toBeUndefined();
+  const dlost = await viewSheet(page, "数电蓝票");
+  expect(dlost.text(3, "流水号")).toBe(dserial);
+  expect(dlost.text(3, "处理状态")).toBe("成功");
+  expect(dlost.text(3, "红票号码")).toBe(issued[1]);
+  expect(dlost.text(2, "处理状态")).toBe("成功");
+  expect(dlost.text(2, "红票号码")).toBe(issued[0]);
   expect(await count("red_invoices")).toBe(redBefore + 3);
 
   // The 税控 sheet, after Excel closed between writing row 3's serial and its result (处理状态 and
@@ -247,14 +274,18 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   await page.getByTestId("tab-redFlush").click();
   const tpre = await preflight(page);
   expect(tpre["3"].text).toContain("结果未知，将先按原流水号查询");
+  expect(tpre["2"]).toMatchObject({ eligible: true });
+  expect(tpre["2"].text).toContain("已完成");
   const tres = await redFlush(page);
   expect(tres["3"].status).toBe("success");
   const tafter = await viewSheet(page, "蓝票清单");
   expect(tafter.text(3, "流水号")).toBe(serial);
   expect(tafter.text(3, "处理状态")).toBe("成功");
   expect(tafter.text(3, "红字信息表编号/红字确认单编号")).toBe(form);
-  // Row 2 (now 全额红冲) is not sent again and keeps its red number; the bad cells keep one note each.
-  expect(tres["2"].status).toBe("skipped");
+  // Row 2 (now 全额红冲) is done: not sent again, not rewritten (still 成功) and keeps its red number;
+  // the bad cells keep one note each.
+  expect(tres["2"]).toBeUndefined();
+  expect(tafter.text(2, "处理状态")).toBe("成功");
   expect(tafter.text(2, "流水号")).toBe(sheet.text(2, "流水号"));
   expect(tafter.text(2, "红票号码")).toBe(sheet.text(2, "红票号码"));
   expect(tafter.dump.fills).toEqual({ F5: FAILURE_FILL, N6: FAILURE_FILL });
@@ -577,6 +608,21 @@ test("进项同步: a small-scale enterprise is refused before sending; a normal
   const logged = log.dump.rows.slice(1).map((r) => r.slice(2).join("|"));
   expect(logged).toContain(`${stale}|勾选状态|未勾选|已勾选`);
   await screenshot(page, "input-sync");
+
+  // The same sync right away: every invoice is now in the pool as downloaded, so nothing changed
+  // (no blank-vs-"" 发票代码, no date-vs-date-time 开票日期). The first sync inserted rows, so its
+  // summary never says 新增 0.
+  await page.getByTestId("input-download").click();
+  const again = await whileClockRuns(E.clock, async () => {
+    const text =
+      (await page
+        .getByTestId("input-summary")
+        .textContent()
+        .catch(() => null)) ?? "";
+    return text.includes("新增 0，") ? text : null;
+  });
+  expect(again).toBe(`下载 ${downloaded} 张：新增 0，更新 ${downloaded}，变更 0 条`);
+  expect(await page.getByTestId("input-change").count()).toBe(0);
 });
 
 /** `yyyy-MM-dd HH:mm:ss` in China time, `hoursAgo` before the browser's (real) now. */
@@ -669,7 +715,19 @@ test("状态看板: bars by status of the selected forms and the awaiting-confir
   await clickAndWait(page, "dash-refresh", "dash", "dash-refresh");
   expect(await counts()).toEqual(["1"]);
   await expectText(page.getByTestId("dash-chart").locator("xpath=.."), "购方录入 待销方确认");
+  await expectText(page.getByTestId("dash-refresh-all"), "统计整张工作表（红字确认单）");
   await clickAndWait(page, "dash-refresh-all", "dash", "dash-refresh");
   expect(await counts()).toEqual(["2", "2", "1", "1", "1"]);
+  // The seven tabs fit the 420-px pane (they wrap) and none is scrolled out of sight.
+  const viewportWidth = page.viewportSize()!.width;
+  const tabs = await page.locator('[data-testid^="tab-"]').all();
+  expect(tabs).toHaveLength(7);
+  for (const tab of tabs) {
+    const box = await tab.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(viewportWidth);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewportWidth);
   await screenshot(page, "dashboard");
 });

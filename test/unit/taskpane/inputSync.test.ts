@@ -123,4 +123,46 @@ describe("进项同步 workflow", () => {
     expect(up.ok && [up.value.updated, up.value.inserted]).toEqual([1, 2]);
     expect(port.cell("inputPool", 1, "发票状态")).toBe("部分红冲");
   });
+
+  it("reports nothing the second time the same download is synced; a real status change is reported", async () => {
+    const port = new FakePort();
+    // As the gateway sends them: a 数电 invoice's 发票代码 is "", 开票日期 carries the time.
+    const inv = (status: string) => ({
+      invoiceType: "02",
+      invoiceCode: "",
+      invoiceNo: "24440000000077778888",
+      invoiceDate: "2025-01-08 10:20:30",
+      invoiceAmount: "1000.00",
+      totalTaxAmount: "130.00",
+      salerName: "供应商",
+      salerTaxNo: ORG,
+      invoiceStatus: status,
+    });
+    let status = "正常";
+    const { client } = fakeClient({
+      startInputCollection: () => okResult({ taskNo: "T1" }),
+      queryInputCollection: () => okResult({ taskStatus: "success", total: "1", invoices: [inv(status)] }),
+    });
+    const sync = async () => {
+      const existing = await port.readAll("inputPool");
+      if (!existing.ok) throw new Error(existing.refusal.message);
+      const r = await runInputSync(client, base, { existing: existing.value.rows, pollMs: 0 });
+      if (!r.ok) throw new Error(r.refusal.message);
+      const up = await port.upsertRows("inputPool", r.value.upserts);
+      if (!up.ok) throw new Error(up.refusal.message);
+      return r.value;
+    };
+    const first = await sync();
+    expect([first.inserted, first.updated]).toEqual([1, 0]);
+    expect(port.cell("inputPool", 1, "开票日期")).toBe("2025-01-08");
+    expect(port.cell("inputPool", 1, "发票代码")).toBe("");
+    const second = await sync();
+    expect([second.inserted, second.updated]).toEqual([0, 1]);
+    expect(second.changes).toEqual([]);
+    status = "部分红冲";
+    const third = await sync();
+    expect(third.changes.map((c) => [c.invoiceCode, c.invoiceNo, c.field, c.from, c.to])).toEqual([
+      ["", "24440000000077778888", "发票状态", "正常", "部分红冲"],
+    ]);
+  });
 });

@@ -399,3 +399,145 @@ describe("发票红冲 workflow: sending", () => {
     expect(port.sheets.get("blueInvoices")!.marks.get("1:1")).toMatch(/发票号码格式不正确/);
   });
 });
+
+describe("发票红冲 workflow: re-run of rows with an earlier result", () => {
+  const H = [...HEADER, "流水号", "处理状态", "红票号码"];
+  // After our own full red the blue invoice is 全额红冲 with nothing left to reverse.
+  const reversed = (no: string) => digital(no, { status: "全额红冲", reversible: "0.00" });
+
+  it("keeps a done row 成功 with its red number and sends nothing", async () => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [H, [...reversed("24330000000012345601"), "HC-RED-20250101-AAAAAAAA", "成功", "RED1"]],
+      },
+    });
+    const { client, log } = fakeClient({});
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    const e = pre.value.entries[0];
+    expect([e.resume, e.eligible, e.reason, e.willSend]).toEqual(["done", true, null, false]);
+    expect(pre.value.doneCount).toBe(1);
+    expect(pre.value.sendCount).toBe(0);
+    const run = await runRedFlush(port, client, pre.value, { orgTaxId: ORG, yieldNow: noYield });
+    expect(run.outcomes).toEqual([]);
+    // Only the pre-flight's remaining-amount query reached the gateway; the row was not rewritten.
+    expect(log.map((l) => l.method)).toEqual(["HC.BLUEINVOICE.QUERY"]);
+    expect(port.writeLog).toEqual([]);
+    expect(port.cell("blueInvoices", 1, "处理状态")).toBe("成功");
+    expect(port.cell("blueInvoices", 1, "红票号码")).toBe("RED1");
+  });
+
+  it("looks up a row whose result was lost (serial, blank results, blue now 全额红冲) and writes its red number", async () => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [H, [...reversed("24330000000012345602"), "HC-RED-20250101-BBBBBBBB", "", ""]],
+      },
+    });
+    const { client, calls } = fakeClient({
+      queryInvoice: (d) =>
+        okResult({
+          serialNo: (d as { serialNo: string }).serialNo,
+          invoiceNum: "RED-LOST",
+          invoiceStatus: "0",
+        }),
+    });
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    const e = pre.value.entries[0];
+    expect([e.resume, e.eligible, e.willSend, e.plan]).toEqual(["unknown", true, true, null]);
+    const run = await runRedFlush(port, client, pre.value, {
+      orgTaxId: ORG,
+      newSerial: () => "NEW-SERIAL-SHOULD-NOT-BE-USED",
+      yieldNow: noYield,
+    });
+    expect(run.refusal).toBeNull();
+    expect(calls("queryInvoice").map((c) => (c.data as { serialNo: string }).serialNo)).toEqual([
+      "HC-RED-20250101-BBBBBBBB",
+    ]);
+    expect(calls("redFlushDigital")).toHaveLength(0);
+    expect(port.cell("blueInvoices", 1, "红票号码")).toBe("RED-LOST");
+    expect(port.cell("blueInvoices", 1, "处理状态")).toBe("成功");
+    expect(port.cell("blueInvoices", 1, "流水号")).toBe("HC-RED-20250101-BBBBBBBB");
+  });
+
+  it("skips a lost-result row the gateway does not know when it is no longer eligible, keeping its serial", async () => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [H, [...reversed("24330000000012345603"), "HC-RED-20250101-CCCCCCCC", "处理中", ""]],
+      },
+    });
+    const { client, calls } = fakeClient({
+      queryInvoice: () => failResult("GW_NOT_FOUND", { message: "不存在" }),
+    });
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    await runRedFlush(port, client, pre.value, { orgTaxId: ORG, yieldNow: noYield });
+    expect(calls("queryInvoice")).toHaveLength(1);
+    expect(calls("redFlushDigital")).toHaveLength(0);
+    expect(port.cell("blueInvoices", 1, "处理状态")).toBe("已跳过");
+    expect(String(port.cell("blueInvoices", 1, "失败原因"))).toMatch(/^只有发票状态为/);
+    expect(port.cell("blueInvoices", 1, "流水号")).toBe("HC-RED-20250101-CCCCCCCC");
+  });
+});
+
+describe("发票红冲 workflow: partial 数电 red without the buyer's usage confirmation", () => {
+  const blue = (buyerUsageConfirmed: boolean) => ({
+    invoiceCode: null,
+    invoiceNo: "24330000000012345678",
+    kind: "数电发票（普通发票）",
+    status: "正常",
+    reversibleAmount: "100.00",
+    reversibleTax: "13.00",
+    pendingRedAmounts: [],
+    buyerUsageConfirmed,
+    lines: [
+      {
+        seq: 1,
+        goodsName: "*信息技术服务*软件服务",
+        revenueCode: "3040201000000000000",
+        quantity: null,
+        unitPrice: null,
+        amount: "100.00",
+        taxRate: "0.13",
+        tax: "13.00",
+        taxMode: "普通征税",
+        remainingAmount: "100.00",
+        remainingTax: "13.00",
+        remainingQuantity: null,
+        redUnitPrice: null,
+        hasDiscountLine: false,
+      },
+    ],
+  });
+  const prepare = async (buyerUsageConfirmed: boolean, request: string) => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [HEADER, digital("24330000000012345678", { request, reason: "销售折让" })],
+      },
+    });
+    const { client } = fakeClient({
+      "HC.BLUEINVOICE.QUERY": () =>
+        okResult({ pageNo: 1, pageSize: 100, total: "1", items: [blue(buyerUsageConfirmed)] }),
+    });
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    return pre.value.entries[0];
+  };
+
+  it("refuses the partial amount in the pre-flight (NO_CONFIRMATION_FULL_ONLY at 本次红冲金额)", async () => {
+    const e = await prepare(false, "40.00");
+    expect(e.eligible).toBe(false);
+    expect(e.reason?.code).toBe("NO_CONFIRMATION_FULL_ONLY");
+    expect(e.cellErrors).toEqual([{ columnKey: "redAmount", message: e.reason!.message }]);
+  });
+
+  it("allows the full amount without confirmation, and the partial one once the buyer confirmed usage", async () => {
+    const full = await prepare(false, "100.00");
+    expect(full.eligible).toBe(true);
+    expect(full.plan?.family === "数电" && full.plan.lines).toBeUndefined();
+    const partial = await prepare(true, "40.00");
+    expect(partial.eligible).toBe(true);
+    const lines = partial.plan?.family === "数电" ? partial.plan.lines : undefined;
+    expect(lines?.map((l) => [String(l.amount), String(l.taxAmount)])).toEqual([["-40", "-5.2"]]);
+  });
+});
