@@ -57,6 +57,27 @@ export const RED_FLUSH_STATUSES_BY_SYSTEM = {
   金税四期: ["部分红冲", "全额红冲"],
 } as const satisfies Record<string, readonly InputInvoiceStatus[]>;
 
+/**
+ * 发票状态 the bureau reports to the buyer for an invoice (§5): 作废 stays 作废; a 数电 invoice whose
+ * 红字确认单 awaits confirmation (02/03) is 红字发票待确认; a reversed invoice is 红冲 under Golden Tax III
+ * (税控, no full/partial split) or 部分红冲 / 全额红冲 under Golden Tax IV; otherwise 正常 (作废中 is the
+ * seller's pending state, still 正常 at the bureau).
+ * [INFERRED §5] A partly reversed invoice with another form awaiting confirmation shows 红字发票待确认:
+ * it is the state the buyer has to act on within 72 hours, and the manual defines it by that form alone.
+ */
+export function bureauInputStatus(input: {
+  readonly system: keyof typeof RED_FLUSH_STATUSES_BY_SYSTEM;
+  readonly blueStatus: string;
+  readonly awaitingConfirmation: boolean;
+}): InputInvoiceStatus {
+  if (input.blueStatus === "作废") return "作废";
+  if (input.system === "金税四期" && input.awaitingConfirmation) return "红字发票待确认";
+  if (input.blueStatus === "部分红冲" || input.blueStatus === "全额红冲") {
+    return input.system === "金税三期" ? RED_FLUSH_STATUSES_BY_SYSTEM.金税三期[0] : input.blueStatus;
+  }
+  return "正常";
+}
+
 /** Whether the invoice has been reversed at all, whichever system reported it. */
 export function isRedFlushed(status: InputInvoiceStatus): boolean {
   return status === "红冲" || status === "部分红冲" || status === "全额红冲";

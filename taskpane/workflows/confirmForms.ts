@@ -30,7 +30,7 @@ import {
   Role,
   TaxMode,
 } from "../../src/domain/labels";
-import { formatAmount, formatQty, type Dec } from "../../src/domain/money";
+import { formatAmount, formatQty, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
   EXTENSIONS,
@@ -264,10 +264,10 @@ export function computeDraft(e: ConfirmFormEntry): FormDraft {
     ok.push(result.value);
     const f = formatRedLine(result.value);
     const pairs: Array<[string, string, string]> = [
-      ["金额", fmtAmount(l.sheet.amount ? l.sheet.amount.abs().negated() : null), f.amount],
-      ["税额", fmtAmount(l.sheet.tax ? l.sheet.tax.abs().negated() : null), f.tax],
-      ["含税金额", fmtAmount(l.sheet.total ? l.sheet.total.abs().negated() : null), f.amountInclTax],
-      ["数量", fmtQty(l.sheet.quantity ? l.sheet.quantity.abs().negated() : null), f.quantity ?? ""],
+      ["金额", fmtAmount(l.sheet.amount ? toRed(l.sheet.amount) : null), f.amount],
+      ["税额", fmtAmount(l.sheet.tax ? toRed(l.sheet.tax) : null), f.tax],
+      ["含税金额", fmtAmount(l.sheet.total ? toRed(l.sheet.total) : null), f.amountInclTax],
+      ["数量", fmtQty(l.sheet.quantity ? toRed(l.sheet.quantity) : null), f.quantity ?? ""],
       ["单价", fmtQty(l.sheet.unitPrice), f.unitPrice ?? ""],
     ];
     for (const [field, before, after] of pairs) {

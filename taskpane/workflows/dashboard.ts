@@ -3,7 +3,13 @@
  * and the 红字确认单 awaiting the counterparty (02/03) with the time left before the 72-hour deadline
  * (confirmDeadline from the engine; the bureau sets 07 itself, we only show it).
  */
-import { confirmDeadline, confirmStatusLabel, parseChinaDateTime } from "../../src/domain/confirmForm";
+import {
+  AWAITING_PARTY,
+  confirmDeadline,
+  confirmStatusLabel,
+  isKnownConfirmStatus,
+  parseChinaDateTime,
+} from "../../src/domain/confirmForm";
 import type { ParsedRow } from "../../src/sheet/mapping";
 import type { SheetKind } from "../../src/sheet/schemas";
 import { chinaDateTime, textOf } from "./common";
@@ -71,11 +77,16 @@ export interface AwaitingForm {
   readonly minutesLeft: number | null;
 }
 
+/** 02/03: a status in which the form awaits a party (the engine's AWAITING_PARTY). */
+function isAwaitingConfirmation(status: string | null | undefined): boolean {
+  return isKnownConfirmStatus(status) && AWAITING_PARTY[status] !== undefined;
+}
+
 /** Forms in 02/03, soonest deadline first. */
 export function awaitingConfirmation(entries: readonly ConfirmFormEntry[], nowMs: number): AwaitingForm[] {
   const now = chinaDateTime(nowMs);
   const out = entries
-    .filter((e) => e.form.confirmStatus === "02" || e.form.confirmStatus === "03")
+    .filter((e) => isAwaitingConfirmation(e.form.confirmStatus))
     .map((e): AwaitingForm => {
       const base = {
         key: e.key,

@@ -12,7 +12,7 @@ import {
   type InfoFormAction,
 } from "../../src/domain/infoForm";
 import { InfoFormApplicant, InfoFormInvoiceType, InfoFormStatus } from "../../src/domain/labels";
-import { formatAmount, formatQty, magnitude, type Dec } from "../../src/domain/money";
+import { formatAmount, formatQty, magnitude, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
   EXTENSIONS,
@@ -304,16 +304,15 @@ const INVOICE_TYPE_CODE = (t: string | null): "004" | "028" =>
   InfoFormInvoiceType.normalize(t ?? "") === "增值税电子专用发票" ? "028" : "004";
 
 function linesOf(e: InfoFormEntry): RedInfoFormLine[] {
-  const neg = (d: Dec) => (d.isZero() ? d : magnitude(d).negated());
   return e.lines
     .filter((l) => l.amount !== null)
     .map((l) => ({
       goodsName: l.goodsName ?? "",
       revenueCode: l.taxCode ?? "",
-      amount: neg(l.amount!),
+      amount: toRed(l.amount!),
       taxRate: l.taxRate?.toFixed() ?? "",
-      taxAmount: neg(l.tax ?? l.amount!.times(0)),
-      ...(l.quantity ? { quantity: neg(l.quantity) } : {}),
+      taxAmount: toRed(l.tax ?? l.amount!.times(0)),
+      ...(l.quantity ? { quantity: toRed(l.quantity) } : {}),
       ...(l.unitPrice ? { price: magnitude(l.unitPrice) } : {}),
       ...(l.spec ? { specification: l.spec } : {}),
       ...(l.unit ? { units: l.unit } : {}),
@@ -579,11 +578,11 @@ export function infoFormPrintHtml(entries: readonly InfoFormEntry[]): string {
           l.goodsName,
           l.spec,
           l.unit,
-          l.quantity ? formatQty(l.quantity.abs().negated()) : "",
+          l.quantity ? formatQty(toRed(l.quantity)) : "",
           l.unitPrice ? formatQty(l.unitPrice.abs()) : "",
-          l.amount ? formatAmount(magnitude(l.amount).negated()) : "",
+          l.amount ? formatAmount(toRed(l.amount)) : "",
           l.taxRate ? `${formatQty(l.taxRate.times(100))}%` : "",
-          l.tax ? formatAmount(magnitude(l.tax).negated()) : "",
+          l.tax ? formatAmount(toRed(l.tax)) : "",
         ];
         return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
       })
@@ -594,7 +593,7 @@ export function infoFormPrintHtml(entries: readonly InfoFormEntry[]): string {
       .join("")}</table>
 <table class="lines"><thead><tr><th>货物名称</th><th>规格型号</th><th>单位</th><th>数量</th><th>单价</th><th>金额</th><th>税率</th><th>税额</th></tr></thead>
 <tbody>${lines}</tbody>
-<tfoot><tr><th colspan="5">合计</th><td>${formatAmount(amount.negated())}</td><td></td><td>${formatAmount(tax.negated())}</td></tr></tfoot></table></section>`;
+<tfoot><tr><th colspan="5">合计</th><td>${formatAmount(toRed(amount))}</td><td></td><td>${formatAmount(toRed(tax))}</td></tr></tfoot></table></section>`;
   });
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>红字信息表</title><style>
 body{font-family:"Microsoft YaHei",sans-serif;font-size:12px;margin:16px}

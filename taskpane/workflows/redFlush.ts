@@ -17,7 +17,7 @@ import {
 } from "../../src/domain/confirmForm";
 import { RED_FLUSH_BATCH_LIMIT } from "../../src/domain/inferred";
 import { InvoiceKind, RedReason, TaxMode, type RedFlushTarget } from "../../src/domain/labels";
-import { Dec, formatAmount, magnitude, round2HalfUp } from "../../src/domain/money";
+import { Dec, formatAmount, magnitude, round2HalfUp, toRed } from "../../src/domain/money";
 import {
   INVOICE_FAMILY,
   checkBatchSize,
@@ -292,8 +292,6 @@ function reversibleLines(inv: BlueInvoiceInfo): BlueInvoiceLineInfo[] {
   );
 }
 
-const neg = (d: Dec): Dec => (d.isZero() ? d : magnitude(d).negated());
-
 function digitalLine(l: BlueInvoiceLineInfo, line: RedLine): RedFlushLine {
   return {
     lineProperty: "0",
@@ -357,10 +355,10 @@ function planFor(e: BlueInvoiceEntry, kind: InvoiceKind, reversible: Dec, reques
         const lines = remoteLines.map((l): RedInfoFormLine => ({
           goodsName: l.goodsName,
           revenueCode: l.revenueCode,
-          amount: neg(magnitude(l.remainingAmount)),
+          amount: toRed(l.remainingAmount),
           taxRate: l.taxRate,
-          taxAmount: neg(magnitude(l.remainingTax)),
-          ...(l.remainingQuantity ? { quantity: neg(magnitude(l.remainingQuantity)) } : {}),
+          taxAmount: toRed(l.remainingTax),
+          ...(l.remainingQuantity ? { quantity: toRed(l.remainingQuantity) } : {}),
           ...(l.unitPrice ? { price: magnitude(l.unitPrice) } : {}),
         }));
         return { ok: true, plan: { family, invoiceType, lines } };
@@ -381,9 +379,9 @@ function planFor(e: BlueInvoiceEntry, kind: InvoiceKind, reversible: Dec, reques
             {
               goodsName: l.goodsName,
               revenueCode: l.revenueCode,
-              amount: neg(request),
+              amount: toRed(request),
               taxRate: l.taxRate,
-              taxAmount: neg(round2HalfUp(request.times(l.taxRate))),
+              taxAmount: toRed(round2HalfUp(request.times(l.taxRate))),
             },
           ],
         },
@@ -404,9 +402,9 @@ function planFor(e: BlueInvoiceEntry, kind: InvoiceKind, reversible: Dec, reques
           {
             goodsName: e.goodsName ?? "",
             revenueCode: e.taxCode ?? "",
-            amount: neg(request),
+            amount: toRed(request),
             taxRate: e.taxRate.toFixed(),
-            taxAmount: neg(tax),
+            taxAmount: toRed(tax),
           },
         ],
       },

@@ -8,6 +8,8 @@ import {
   ConfirmForm,
   ConfirmFormAction,
   CONFIRM_FORM_DEFAULTS,
+  DEFAULT_CHANNEL,
+  EDITABLE_FIELDS,
   callbackDecision,
   calcRedLine,
   confirmDeadline,
@@ -147,7 +149,8 @@ export const confirmFormHandlers: EvalHandlers = {
     if (!r.ok) return { refused: r.refusal.code, message: r.refusal.message };
     const line = formatRedLine(r.value);
     const out: EvalOutput = { amount: line.amount, tax: line.tax, amountInclTax: line.amountInclTax };
-    if (reason === "销售退回" || reason === "服务终止") {
+    // 数量 and 单价 are reported for the reasons whose editable fields include 数量 (销售退回 / 服务终止).
+    if (EDITABLE_FIELDS[reason].includes("quantity")) {
       out.quantity = line.quantity;
       out.unitPrice = line.unitPrice;
     }
@@ -203,7 +206,7 @@ export const confirmFormHandlers: EvalHandlers = {
 
   "rcf.rollback"(inputs) {
     const out = act("rollback", inputs, {
-      channel: optLabel(inputs, "channel", Channel, "RPA"),
+      channel: optLabel(inputs, "channel", Channel, DEFAULT_CHANNEL),
       requery: requeryOf(inputs),
     });
     if (!out.ok) {

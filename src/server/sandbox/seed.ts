@@ -9,7 +9,7 @@
  * and 差额征税 lines use the manuals' formulas (domain-rules §4.7, §6) from the tax-inclusive amount.
  */
 import { createHash } from "crypto";
-import { Dec, formatAmount, formatQty, round2HalfUp } from "../../domain/money";
+import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
 import { uscCheckChar } from "../../domain/parse/taxId";
 import { hashSecret } from "../auth";
 import type { DigitalChannel, IssueSystem, RedNotCallbackSetting } from "../db/schema";
@@ -244,7 +244,7 @@ function computeLine(l: LineSpec): ComputedLine {
   }
   const qty = l.qty ? new Dec(l.qty) : null;
   // 单价 of the blue line: exact when it divides, else 13 dp (it is "given" afterwards, §1.4).
-  const price = qty && !qty.isZero() ? amount.div(qty).toDecimalPlaces(13, Dec.ROUND_HALF_UP) : null;
+  const price = qty && !qty.isZero() ? round13HalfUp(amount.div(qty)) : null;
   const revAmount = l.reversed ? new Dec(l.reversed.amount) : new Dec(0);
   const remainingAmount = amount.sub(revAmount);
   const remainingTax = l.reversed ? tax.sub(R2(revAmount.mul(rate))) : tax;

@@ -11,12 +11,13 @@
  */
 import { type ConfirmStatusCode, type RedLineEdit, calcRedLine, fullRedLine } from "../../domain/confirmForm";
 import type { DataSource, FormInvoiceStatus, InputInvoiceStatus, RedReason, Role } from "../../domain/labels";
-import { Dec, formatAmount, formatQty, round2HalfUp } from "../../domain/money";
+import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
 import { OrgScope } from "../db/repo";
 import type { SqlDialectName } from "../db/dialect";
 import { type Tx, setMeta } from "../db/tx";
 import { parseChinaDateTime } from "../clock";
 import {
+  AWAITING_STATUSES,
   type BillLine,
   BILL_NO_SEQUENCE,
   lineGoodsColumns,
@@ -214,7 +215,7 @@ function figures(l: SeedLine): BlueLineFigures {
     amount,
     tax: R2(amount.mul(l.rate)),
     qty,
-    price: amount.div(qty).toDecimalPlaces(13, Dec.ROUND_HALF_UP),
+    price: round13HalfUp(amount.div(qty)),
   };
 }
 
@@ -346,7 +347,7 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
     }
     await scopes.销方.audit("blue_invoices", blueId, "create", undefined, { invoiceNo, remark: spec.remark });
 
-    const awaiting = bill?.status === "02" || bill?.status === "03";
+    const awaiting = bill !== undefined && AWAITING_STATUSES.includes(bill.status);
     if (spec.usageConfirmed) {
       // The buyer's 勾选 put the invoice in its 全票池.
       const poolStatus: InputInvoiceStatus = awaiting ? "红字发票待确认" : "正常";

@@ -282,3 +282,22 @@ describe("merge into the 全票池", () => {
     );
   });
 });
+
+describe("bureauInputStatus (§5: what the bureau reports to the buyer)", () => {
+  const { bureauInputStatus } = jest.requireActual(
+    "../../../src/domain/inputSync"
+  ) as typeof import("../../../src/domain/inputSync");
+  it.each([
+    ["金税三期", "正常", false, "正常"],
+    ["金税三期", "部分红冲", false, "红冲"],
+    ["金税三期", "全额红冲", false, "红冲"],
+    ["金税四期", "部分红冲", false, "部分红冲"],
+    ["金税四期", "全额红冲", false, "全额红冲"],
+    ["金税四期", "正常", true, "红字发票待确认"],
+    ["金税四期", "部分红冲", true, "红字发票待确认"],
+    ["金税四期", "作废", true, "作废"],
+    ["金税四期", "作废中", false, "正常"],
+  ] as const)("%s, blue %s, awaiting %s → %s", (system, blueStatus, awaitingConfirmation, want) => {
+    expect(bureauInputStatus({ system, blueStatus, awaitingConfirmation })).toBe(want);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import {
   type ConfirmForm,
+  DEFAULT_CHANNEL,
   type EntryRequery,
   confirmForm,
   runConfirmFormAction,
@@ -226,7 +227,7 @@ export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
         ? { entryStatus: "录入成功", confirmStatus: bill.confirm_status }
         : { entryStatus: "录入失败", confirmStatus: null };
     }
-    const channel = (ctx.caller.org.digital_channel ?? "RPA") as Channel;
+    const channel = (ctx.caller.org.digital_channel ?? DEFAULT_CHANNEL) as Channel;
     const r = runConfirmFormAction("rollback", formOfRow(form), { channel, requery });
     const seen = r.ok ? r.effects.statusUpdatedTo : r.statusUpdatedTo;
     if (seen && !r.ok) {

@@ -20,7 +20,7 @@ import {
   type DownloadedInvoice,
   type FieldChange,
   type PoolInvoice,
-  RED_FLUSH_STATUSES_BY_SYSTEM,
+  bureauInputStatus,
   inputDownloadPrecheck,
   mergeDownloadedInvoice,
 } from "../../../domain/inputSync";
@@ -53,6 +53,7 @@ import {
 } from "../../registry";
 import { S } from "../../protocol/schemas";
 import { DEFAULT_TASK_DURATION_MS, createTask, readTask, taskParams } from "../../tasks";
+import { AWAITING_STATUSES } from "./redConfirmShared";
 
 export const INPUT_COLLECTION_TASK_KIND = "inputCollection";
 /** Clock time a collection task runs before its result is ready. */
@@ -167,22 +168,18 @@ interface Collected {
 
 const orNull = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? null : s);
 
-/**
- * 发票状态 the bureau reports for an invoice a sandbox seller issued (§5): Golden Tax III (税控) says
- * only 红冲; Golden Tax IV (数电) says 部分红冲 / 全额红冲; a 数电 blue whose 红字确认单 awaits
- * confirmation is 红字发票待确认. 作废中 is the seller's pending state: still 正常 at the bureau.
- */
+/** 发票状态 the bureau reports for an invoice a sandbox seller issued: the engine's bureauInputStatus. */
 export function bureauStatusOfIssued(
   blue: Row<"blue_invoices">,
   confirmPending: boolean
 ): InputInvoiceStatus {
   const kind = InvoiceKind.normalize(blue.kind);
   const goldenTax3 = kind !== undefined && INVOICE_FAMILY[kind] !== "数电";
-  if (blue.status === "作废") return "作废";
-  if (blue.status === "部分红冲" || blue.status === "全额红冲") {
-    return goldenTax3 ? RED_FLUSH_STATUSES_BY_SYSTEM.金税三期[0] : blue.status;
-  }
-  return confirmPending ? "红字发票待确认" : "正常";
+  return bureauInputStatus({
+    system: goldenTax3 ? "金税三期" : "金税四期",
+    blueStatus: blue.status,
+    awaitingConfirmation: confirmPending,
+  });
 }
 
 /**
@@ -247,7 +244,7 @@ async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collec
     .selectFrom("bureau_confirm_bills")
     .select(["seller_tax_id", "blue_invoice_no"])
     .where("buyer_tax_id", "=", taxId)
-    .where("confirm_status", "in", ["02", "03"])
+    .where("confirm_status", "in", AWAITING_STATUSES)
     .execute();
   const pending = new Set(pendingBills.map((b) => `${b.seller_tax_id}|${b.blue_invoice_no}`));
   const blues = await ctx.tx

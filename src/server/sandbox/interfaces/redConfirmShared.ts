@@ -44,6 +44,7 @@ import type {
   TaxMode,
 } from "../../../domain/labels";
 import { Dec, ZERO, formatAmount, formatQty } from "../../../domain/money";
+import { bureauInputStatus } from "../../../domain/inputSync";
 import { canRedFlushInvoice, checkRemainingReversible } from "../../../domain/redFlush";
 import { type Refusal, refusal } from "../../../domain/refusals";
 import { PARTY_IDENTITY_CODES, codeToReason, reasonToCode } from "../../../gateway/assumptions";
@@ -274,17 +275,12 @@ export const RED_DERIVED_POOL_STATUSES: readonly InputInvoiceStatus[] = [
   "红字发票待确认",
 ];
 
-/**
- * 发票状态 the bureau shows the buyer for a 数电 invoice (§5): 红字发票待确认 while one of its bills
- * awaits confirmation (02/03), else 部分红冲 / 全额红冲 once reversed (Golden Tax IV splits them), else 正常.
- */
+/** 发票状态 the bureau shows the buyer for a 数电 invoice: the engine's bureauInputStatus (Golden Tax IV). */
 export function poolStatusOf(
   blueStatus: BlueInvoiceStatus,
   awaitingConfirmation: boolean
 ): InputInvoiceStatus {
-  if (awaitingConfirmation) return "红字发票待确认";
-  if (blueStatus === "部分红冲" || blueStatus === "全额红冲") return blueStatus;
-  return "正常";
+  return bureauInputStatus({ system: "金税四期", blueStatus, awaitingConfirmation });
 }
 
 /** Recompute the buyer's 全票池 / bureau status of the bill's blue invoice. */

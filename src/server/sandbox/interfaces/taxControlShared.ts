@@ -8,7 +8,7 @@ import { INFO_FORM_APPLY_TYPE_CODES, INFO_FORM_DOWNLOAD_SCOPE_CODES } from "../.
 import type { RedInfoFormInfo } from "../../../gateway/extensions";
 import type { InfoForm } from "../../../domain/infoForm";
 import { InfoFormApplicant, type InfoFormInvoiceType, type Role } from "../../../domain/labels";
-import { Dec } from "../../../domain/money";
+import { Dec, formatAmount } from "../../../domain/money";
 import { chinaDate } from "../../clock";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
@@ -172,8 +172,8 @@ export function infoFormInfo(row: Row<"info_forms">, applicationNo: string | nul
     fillDate: row.filled_at ?? "",
     status: row.status,
     failReason: orNull(row.fail_reason),
-    amount: new Dec(row.amount).toFixed(2),
-    tax: new Dec(row.tax_amount).toFixed(2),
+    amount: formatAmount(row.amount),
+    tax: formatAmount(row.tax_amount),
     linkedApplication: applicationNo,
   };
 }
