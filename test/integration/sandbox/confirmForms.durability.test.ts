@@ -6,8 +6,8 @@
  * Every blue invoice ends reversed exactly once; nothing is half-written (a form has all its lines,
  * a red invoice all its lines, the bureau bill and the blue's remaining values agree with it).
  */
-import { type ChildProcess, spawn } from "child_process";
 import fs from "fs";
+import { type ServeChild, spawnServe } from "../server/spawnServe";
 import os from "os";
 import path from "path";
 import { Dec } from "../../../src/domain/money";
@@ -19,15 +19,10 @@ import { SEED_ORGS, seedCredentials, seedTaxId } from "../../../src/server/sandb
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, "../../..");
 const BATCH = 24;
 const LINES = 2;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
+type Child = ServeChild;
 
 /**
  * Where the child keeps its data: a SQLite directory, or — when DATABASE_URL is set — a fresh
@@ -74,34 +69,7 @@ async function freshStore(): Promise<Store> {
 }
 
 function startServe(store: Store): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    [path.join(ROOT, "bin/hongchong.js"), "serve", "--port", "0", ...store.args],
-    {
-      cwd: ROOT,
-      env: store.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    }
-  );
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}\n${err}`)), 60_000);
-    proc.stderr?.on("data", (c: Buffer) => (err += c.toString()));
-    proc.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], exited });
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early (${code}):\n${out}\n${err}`));
-    });
-  });
+  return spawnServe(store.args, store.env);
 }
 
 const seller = SEED_ORGS.find((o) => o.key === "seller")!;

@@ -4,8 +4,8 @@
  * is lost, nothing is half-written (an invoice is there with all its lines, its idempotency record
  * and its audit row, or not at all), and re-sending the whole batch duplicates nothing.
  */
-import { type ChildProcess, spawn } from "child_process";
 import fs from "fs";
+import { type ServeChild, spawnServe } from "./spawnServe";
 import os from "os";
 import path from "path";
 import { Dec } from "../../../src/domain/money";
@@ -16,47 +16,15 @@ import { encodeData } from "../../../src/gateway/codec";
 
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, "../../..");
 const BATCH = 60;
 const LINES_PER_INVOICE = 3;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
+type Child = ServeChild;
 
 function startServe(dataDir: string): Promise<Child> {
   const env = { ...process.env };
   delete env.DATABASE_URL; // this test is about the embedded SQLite database
-  const proc = spawn(
-    process.execPath,
-    [path.join(ROOT, "bin/hongchong.js"), "serve", "--port", "0", "--data", dataDir],
-    {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    }
-  );
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}\n${err}`)), 60_000);
-    proc.stderr?.on("data", (c: Buffer) => (err += c.toString()));
-    proc.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], exited });
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early (${code}):\n${out}\n${err}`));
-    });
-  });
+  return spawnServe(["--data", dataDir], env);
 }
 
 async function post(url: string, body: unknown): Promise<any> {
