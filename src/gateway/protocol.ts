@@ -19,8 +19,6 @@ export interface RequestEnvelope {
   readonly data: string;
 }
 
-export const REQUEST_ENVELOPE_FIELDS = ["requestId", "businessSystemCode", "interfaceCode", "data"] as const;
-
 // ── response envelope (§1.5) ────────────────────────────────────────────────────
 
 /** A response as it may arrive: every quirk the docs show. */

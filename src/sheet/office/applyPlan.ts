@@ -33,7 +33,7 @@ import {
   type QueuedCommand,
 } from "./batch";
 import { annotationModeFor, type ExcelHost } from "./host";
-import { LOCATE_BATCH, SCAN_CELL_BUDGET } from "./write";
+import { LOCATE_BATCH, SCAN_CELL_BUDGET, scanRedCells } from "./write";
 
 /** annotate.ts's separator between our message and the user's own note on the same cell. */
 export const USER_NOTE_SEPARATOR = "\n——原批注：";
@@ -98,8 +98,8 @@ function writeBlocks(writes: readonly CellWrite[]): ValueBlock[] {
   return blocks;
 }
 
-/** Read the fills of the clear area of these rows → our red cells. */
-async function scanRedCells(
+/** Read the fills of the clear area of these rows → our red cells (no sync when there is nothing to scan). */
+async function scanClearArea(
   context: Excel.RequestContext,
   sheet: Excel.Worksheet,
   runs: readonly RowRun[],
@@ -107,25 +107,7 @@ async function scanRedCells(
 ): Promise<Array<{ row: number; column: number }>> {
   if (runs.length === 0 || columns.size === 0) return [];
   const c0 = Math.min(...columns);
-  const width = Math.max(...columns) - c0 + 1;
-  const scans = runs.map((run) => ({
-    run,
-    props: sheet
-      .getRangeByIndexes(run.start, c0, run.count, width)
-      .getCellProperties({ format: { fill: { color: true } } }),
-  }));
-  await context.sync();
-  const red: Array<{ row: number; column: number }> = [];
-  for (const { run, props } of scans) {
-    props.value.forEach((cells, i) =>
-      cells.forEach((cell, j) => {
-        if (columns.has(c0 + j) && cell.format?.fill?.color?.toUpperCase() === FAILURE_FILL) {
-          red.push({ row: run.start + i, column: c0 + j });
-        }
-      })
-    );
-  }
-  return red;
+  return scanRedCells(context, sheet, runs, { c0, width: Math.max(...columns) - c0 + 1, owned: columns });
 }
 
 /** Rows of a chunk, by the widest span scanned (the scan response stays within SCAN_CELL_BUDGET). */
@@ -139,7 +121,11 @@ function rowChunks(rows: readonly number[], clearColumns: ReadonlySet<number>): 
 
 function groupByRow<T extends { row: number }>(items: readonly T[]): Map<number, T[]> {
   const m = new Map<number, T[]>();
-  for (const it of items) m.set(it.row, [...(m.get(it.row) ?? []), it]);
+  for (const it of items) {
+    const row = m.get(it.row);
+    if (row) row.push(it);
+    else m.set(it.row, [it]);
+  }
   return m;
 }
 
@@ -241,7 +227,7 @@ export async function applyImportPlan(
           cancelled = true;
           break;
         }
-        const red = await scanRedCells(
+        const red = await scanClearArea(
           context,
           sheet,
           toRowRuns(chunk.filter((r) => clearRows.has(r))),

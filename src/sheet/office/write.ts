@@ -164,12 +164,15 @@ function rowsPerScannedChunk(width: number): number {
   return Math.max(1, Math.min(MAX_ROWS_PER_CHUNK, Math.floor(SCAN_CELL_BUDGET / width)));
 }
 
-/** Read the fills of the chunk's rows (one getCellProperties per run) → our red cells. */
-async function scanRedCells(
+/**
+ * Read the fills of the chunk's rows (one getCellProperties per run, one sync) → our red cells
+ * (those in `span.owned`). Shared with applyPlan.ts.
+ */
+export async function scanRedCells(
   context: Excel.RequestContext,
   sheet: Excel.Worksheet,
   runs: readonly RowRun[],
-  span: { c0: number; width: number; owned: Set<number> }
+  span: { c0: number; width: number; owned: ReadonlySet<number> }
 ): Promise<Array<{ row: number; column: number }>> {
   const scans = runs.map((run) => ({
     run,

@@ -64,13 +64,6 @@ export interface ExportColumn<R> {
   readonly width?: number;
 }
 
-const FORMULA_LEAD = /^[=+\-@\t\r]/;
-
-/** Would Excel (or a CSV consumer) read this text as a formula? */
-export function looksLikeFormula(s: string): boolean {
-  return FORMULA_LEAD.test(s);
-}
-
 const DATE_TEXT = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?/;
 
 /** "2024-10-22 10:44:24" → a Date whose UTC components are that wall clock; null if not a date. */

@@ -224,7 +224,9 @@ function withGroupErrors(rows: ImportRow[]): ImportRow[] {
   const badRowsByGroup = new Map<string, number[]>();
   for (const r of rows) {
     if (r.group !== null && !r.done && r.cellErrors.length > 0) {
-      badRowsByGroup.set(r.group, [...(badRowsByGroup.get(r.group) ?? []), r.rowIndex]);
+      const bad = badRowsByGroup.get(r.group);
+      if (bad) bad.push(r.rowIndex);
+      else badRowsByGroup.set(r.group, [r.rowIndex]);
     }
   }
   if (badRowsByGroup.size === 0) return rows;

@@ -123,7 +123,10 @@ function writeSheet(
       sheet.values[plan.headerRow] = header;
     }
   }
-  const rows = Math.max(sheet.values.length, ...Array.from(writes.keys(), (r) => r + 1));
+  // A loop, not Math.max(...keys): a spread of one argument per written row overflows the call
+  // stack on the very large files this path exists for.
+  let rows = sheet.values.length;
+  for (const r of writes.keys()) rows = Math.max(rows, r + 1);
   for (let r = 0; r < rows; r++) {
     const values = [...(sheet.values[r] ?? [])];
     const rowWrites = writes.get(r);
