@@ -193,7 +193,7 @@ function reducedLevyTaxFromExcl(u: Dec, rental: boolean): Dec {
 }
 
 /** 减按计征 tax from a 含税 value T: generic T÷1.015×1.5%; rental T÷1.05×1.5%. */
-function reducedLevyTaxFromIncl(t: Dec, rental: boolean): Dec {
+export function reducedLevyTaxFromIncl(t: Dec, rental: boolean): Dec {
   return round2HalfUp(
     quotient(t, rental ? RENTAL_INCL_DIVISOR : GENERIC_REDUCED_INCL_DIVISOR).times(REDUCED_LEVY_RATE)
   );

@@ -9,6 +9,7 @@
  * and 差额征税 lines use the manuals' formulas (domain-rules §4.7, §6) from the tax-inclusive amount.
  */
 import { createHash } from "crypto";
+import { reducedLevyTaxFromIncl } from "../../domain/confirmForm/calcRedLine";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
 import { uscCheckChar } from "../../domain/parse/taxId";
 import { hashSecret } from "../auth";
@@ -223,15 +224,11 @@ function computeLine(l: LineSpec): ComputedLine {
       amount = new Dec(l.levy.amount);
       tax = R2(amount.mul(rate));
       break;
-    case "reduced": {
-      const gross = new Dec(l.levy.gross);
-      tax = R2(gross.div("1.015").mul("0.015"));
-      amount = gross.sub(tax);
-      break;
-    }
+    case "reduced":
     case "rental": {
+      // 减按计征 / 个人出租住房: the domain rule, from the 含税 gross.
       const gross = new Dec(l.levy.gross);
-      tax = R2(gross.div("1.05").mul("0.015"));
+      tax = reducedLevyTaxFromIncl(gross, l.levy.kind === "rental");
       amount = gross.sub(tax);
       break;
     }

@@ -15,7 +15,6 @@ import type { Role } from "../../../domain/labels";
 import { refusal } from "../../../domain/refusals";
 import { roleOfIdentity } from "../../../gateway/assumptions";
 import type { HandlerContext } from "../../context";
-import { findOrgByTaxId } from "../../db/repo";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, type TaskSettlement, type TaskSettler, ok, refuse } from "../../registry";
 import { S } from "../../protocol/schemas";
@@ -68,12 +67,32 @@ interface TaskItem {
   readonly failReason: string;
 }
 
+/** The other party of a bill, seen from the calling org. */
+const counterpartyTaxId = (ctx: HandlerContext, bill: BillRow): string =>
+  sideOn(bill, ctx.caller.org.tax_id) === "销方" ? bill.buyer_tax_id : bill.seller_tax_id;
+
+/** Which of the bills' counterparties are orgs in the cloud: one read per pass, not one per bill. */
+async function counterpartiesInCloud(ctx: HandlerContext, bills: readonly BillRow[]): Promise<Set<string>> {
+  const taxIds = [...new Set(bills.map((b) => counterpartyTaxId(ctx, b)))];
+  const out = new Set<string>();
+  for (let i = 0; i < taxIds.length; i += 1000) {
+    const rows = await ctx.tx
+      .selectFrom("orgs")
+      .select("tax_id")
+      .where("tax_id", "in", taxIds.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) out.add(r.tax_id);
+  }
+  return out;
+}
+
 /** Merge one downloaded bill into the org's records; the engine says what may change. */
 async function mergeBill(
   ctx: HandlerContext,
   bill: BillRow,
   statusOnly: boolean,
-  held: Row<"red_confirm_forms"> | undefined
+  held: Row<"red_confirm_forms"> | undefined,
+  inCloud: ReadonlySet<string>
 ): Promise<TaskItem> {
   const item = {
     number: bill.bill_no,
@@ -82,8 +101,7 @@ async function mergeBill(
     failReason: "",
   };
   const myRole = sideOn(bill, ctx.caller.org.tax_id) as Role;
-  const counterpartyTaxId = myRole === "销方" ? bill.buyer_tax_id : bill.seller_tax_id;
-  const bothPartiesInCloud = (await findOrgByTaxId(ctx.tx, counterpartyTaxId)) !== undefined;
+  const bothPartiesInCloud = inCloud.has(counterpartyTaxId(ctx, bill));
   const bureauInvoiced = bill.red_invoice_no !== null;
   if (statusOnly) {
     if (!held) return { ...item, action: "UNCHANGED", updatedFields: "" };
@@ -161,7 +179,8 @@ function settlerFor(kind: string, statusOnly: boolean): TaskSettler {
         lines += n;
       }
       const items = [...done];
-      for (const b of pass) items.push(await mergeBill(ctx, b, statusOnly, held.get(b.bill_no)));
+      const inCloud = statusOnly ? new Set<string>() : await counterpartiesInCloud(ctx, pass);
+      for (const b of pass) items.push(await mergeBill(ctx, b, statusOnly, held.get(b.bill_no), inCloud));
       const complete = pass.length === todo.length;
       return {
         status: complete ? "成功" : "进行中",
