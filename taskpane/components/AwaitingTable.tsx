@@ -1,16 +1,8 @@
 import * as React from "react";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  tokens,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableRow, Text, tokens } from "@fluentui/react-components";
 import { formatTimeLeft, type AwaitingForm } from "../workflows/dashboard";
 import { usePane } from "../hooks/usePane";
+import { TableHead } from "./TableHead";
 
 export interface AwaitingTableProps {
   readonly forms: readonly AwaitingForm[];
@@ -22,15 +14,15 @@ export const AwaitingTable: React.FC<AwaitingTableProps> = ({ forms }) => {
   if (forms.length === 0) return <Text data-testid="dash-awaiting-none">{t("dash.none")}</Text>;
   return (
     <Table size="small" data-testid="dash-awaiting" aria-label={t("dash.awaitingTitle")}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("common.row")}</TableHeaderCell>
-          <TableHeaderCell>{t("dash.col.form")}</TableHeaderCell>
-          <TableHeaderCell>{t("dash.col.status")}</TableHeaderCell>
-          <TableHeaderCell>{t("dash.col.deadline")}</TableHeaderCell>
-          <TableHeaderCell>{t("dash.col.left")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead
+        labels={[
+          t("common.row"),
+          t("dash.col.form"),
+          t("dash.col.status"),
+          t("dash.col.deadline"),
+          t("dash.col.left"),
+        ]}
+      />
       <TableBody>
         {forms.map((f) => (
           <TableRow

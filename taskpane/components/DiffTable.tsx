@@ -1,15 +1,8 @@
 import * as React from "react";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  tokens,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableRow, tokens } from "@fluentui/react-components";
 import type { DiffRow } from "../workflows/confirmForms";
 import { usePane } from "../hooks/usePane";
+import { TableHead } from "./TableHead";
 
 export interface DiffTableProps {
   readonly rows: readonly DiffRow[];
@@ -20,14 +13,14 @@ export const DiffTable: React.FC<DiffTableProps> = ({ rows }) => {
   const { t } = usePane();
   return (
     <Table size="small" data-testid="confirm-diff" aria-label={t("confirm.diffTitle")}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("confirm.col.line")}</TableHeaderCell>
-          <TableHeaderCell>{t("confirm.col.field")}</TableHeaderCell>
-          <TableHeaderCell>{t("confirm.col.before")}</TableHeaderCell>
-          <TableHeaderCell>{t("confirm.col.after")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead
+        labels={[
+          t("confirm.col.line"),
+          t("confirm.col.field"),
+          t("confirm.col.before"),
+          t("confirm.col.after"),
+        ]}
+      />
       <TableBody>
         {rows.map((r, i) => (
           <TableRow

@@ -1,14 +1,7 @@
 import * as React from "react";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  tokens,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableRow, tokens } from "@fluentui/react-components";
 import { usePane } from "../hooks/usePane";
+import { TableHead } from "./TableHead";
 
 export interface FormOutcomeListProps {
   readonly testId: string;
@@ -26,13 +19,7 @@ export const FormOutcomeList: React.FC<FormOutcomeListProps> = ({ testId, outcom
   if (outcomes.length === 0) return null;
   return (
     <Table size="small" data-testid={testId} aria-label={t("common.result")}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("common.row")}</TableHeaderCell>
-          <TableHeaderCell>{t("common.status")}</TableHeaderCell>
-          <TableHeaderCell>{t("common.result")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead labels={[t("common.row"), t("common.status"), t("common.result")]} />
       <TableBody>
         {outcomes.map((o) => (
           <TableRow key={o.key} data-testid={`${testId}-row`} data-row={o.rowLabel} data-ok={String(o.ok)}>

@@ -1,16 +1,8 @@
 import * as React from "react";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  tokens,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableRow, Text, tokens } from "@fluentui/react-components";
 import type { PreflightEntry } from "../workflows/redFlush";
 import { usePane } from "../hooks/usePane";
+import { TableHead } from "./TableHead";
 
 export interface PreflightTableProps {
   readonly entries: readonly PreflightEntry[];
@@ -28,16 +20,16 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
   };
   return (
     <Table size="small" data-testid="redflush-preflight-table" aria-label={t("red.preflight")}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("red.col.rows")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.invoice")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.route")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.request")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.available")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.check")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead
+        labels={[
+          t("red.col.rows"),
+          t("red.col.invoice"),
+          t("red.col.route"),
+          t("red.col.request"),
+          t("red.col.available"),
+          t("red.col.check"),
+        ]}
+      />
       <TableBody>
         {entries.map((e) => (
           <TableRow

@@ -1,14 +1,8 @@
 import * as React from "react";
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableRow } from "@fluentui/react-components";
 import type { OutcomeStatus, RedFlushOutcome } from "../workflows/redFlush";
 import { usePane } from "../hooks/usePane";
+import { TableHead } from "./TableHead";
 
 export interface RedFlushResultTableProps {
   readonly outcomes: readonly RedFlushOutcome[];
@@ -20,14 +14,7 @@ export const RedFlushResultTable: React.FC<RedFlushResultTableProps> = ({ outcom
   const label = (s: OutcomeStatus) => t(`status.${s}`);
   return (
     <Table size="small" data-testid="redflush-results" aria-label={t("common.result")}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>{t("red.col.rows")}</TableHeaderCell>
-          <TableHeaderCell>{t("red.col.invoice")}</TableHeaderCell>
-          <TableHeaderCell>{t("common.status")}</TableHeaderCell>
-          <TableHeaderCell>{t("common.result")}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead labels={[t("red.col.rows"), t("red.col.invoice"), t("common.status"), t("common.result")]} />
       <TableBody>
         {outcomes.map((o) => (
           <TableRow

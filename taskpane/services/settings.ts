@@ -3,6 +3,7 @@
  * language. Public settings and secrets (appSecret, AES password) are stored under separate keys;
  * secrets only when the user asks to remember them, otherwise they live in memory for the session.
  */
+import { DEFAULT_CHANNEL } from "../../src/domain/confirmForm";
 import type { Channel, EnterpriseNature } from "../../src/domain/labels";
 import type { DataEncoding, RED_REASON_CODE_MAPPINGS, UserType } from "../../src/gateway";
 import type { Lang } from "../i18n";
@@ -43,7 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   orgName: "",
   orgTaxId: "",
   enterpriseNature: "一般纳税人",
-  channel: "RPA",
+  channel: DEFAULT_CHANNEL,
   encoding: "base64",
   reasonMapping: "bureau",
   language: "zh-CN",

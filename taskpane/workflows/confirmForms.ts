@@ -33,6 +33,7 @@ import {
 import { formatAmount, formatQty, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
+  DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
   identityCode,
   newSerialNo,
@@ -524,7 +525,12 @@ async function runOne(
         return fail(r.data.message, { confirmStatus: confirmStatusLabel(r.data.bill.redConfirmBillStatus) });
       }
       const q = await client.queryInvoice({ serialNo, sellerTaxpayerId: taxNo });
-      if (q.ok && q.data.invoiceNum && q.data.invoiceStatus !== "2" && q.data.invoiceStatus !== "4") {
+      if (
+        q.ok &&
+        q.data.invoiceNum &&
+        q.data.invoiceStatus !== DIGITAL_INVOICE_STATUS.issuing &&
+        q.data.invoiceStatus !== DIGITAL_INVOICE_STATUS.failed
+      ) {
         return {
           ok: true,
           message: "已开具红字发票",
@@ -535,7 +541,7 @@ async function runOne(
           },
         };
       }
-      if (q.ok && q.data.invoiceStatus === "4")
+      if (q.ok && q.data.invoiceStatus === DIGITAL_INVOICE_STATUS.failed)
         return fail(q.data.issueErrorMessage || "开票失败", { invoiceStatus: "开票失败" });
       return { ok: true, message: refusal("PANE_RESULT_PENDING", { serialNo }).message, values: {} };
     }

@@ -15,6 +15,7 @@ import { InfoFormApplicant, InfoFormInvoiceType, InfoFormStatus } from "../../sr
 import { formatAmount, formatQty, magnitude, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
+  DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
   INFO_FORM_APPLY_TYPE_CODES,
   INFO_FORM_DOWNLOAD_SCOPE_CODES,
@@ -399,13 +400,18 @@ async function runOne(
       ]);
       if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return done(false, r.refusal.message, {});
       const q = await client.queryInvoice({ serialNo, sellerTaxpayerId: taxNo });
-      if (q.ok && q.data.invoiceNum && q.data.invoiceStatus !== "2" && q.data.invoiceStatus !== "4") {
+      if (
+        q.ok &&
+        q.data.invoiceNum &&
+        q.data.invoiceStatus !== DIGITAL_INVOICE_STATUS.issuing &&
+        q.data.invoiceStatus !== DIGITAL_INVOICE_STATUS.failed
+      ) {
         return done(true, "已开具红字发票", {
           infoFormStatus: "已开票",
           redInvoiceNumber: q.data.invoiceNum,
         });
       }
-      if (q.ok && q.data.invoiceStatus === "4")
+      if (q.ok && q.data.invoiceStatus === DIGITAL_INVOICE_STATUS.failed)
         return done(false, q.data.issueErrorMessage || "开票失败", {});
       return {
         outcome: {

@@ -26,6 +26,7 @@ import {
 } from "../../src/domain/redFlush";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
+  DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
   INFO_FORM_APPLY_TYPE_CODES,
   newSerialNo,
@@ -663,10 +664,10 @@ function fromInvoiceQuery(
   extra: Partial<RedFlushOutcome> = {}
 ): RedFlushOutcome {
   const status = q.invoiceStatus ?? "";
-  if (status === "4") {
+  if (status === DIGITAL_INVOICE_STATUS.failed) {
     return outcomeOf(p, serialNo, "failure", q.issueErrorMessage || "开票失败", extra);
   }
-  if (status === "2" || !q.invoiceNum) {
+  if (status === DIGITAL_INVOICE_STATUS.issuing || !q.invoiceNum) {
     return outcomeOf(p, serialNo, "pending", refusal("PANE_RESULT_PENDING", { serialNo }).message, extra);
   }
   return outcomeOf(p, serialNo, "success", "已开具红字发票", { ...extra, redInvoiceNumber: q.invoiceNum });
