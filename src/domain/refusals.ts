@@ -222,6 +222,12 @@ export interface Refusal {
   readonly code: RefusalCode;
   readonly message: string;
   readonly params?: RefusalParams;
+  /**
+   * The wire field the refusal concerns, as a path relative to the interface's `data`
+   * (e.g. `invoiceDetail[0].revenueCode`): set by the gateway's schema checks (client pre-send and
+   * sandbox) so a surface can map it back to the column and cell that produced it.
+   */
+  readonly field?: string;
 }
 
 export function refusalMessage(code: RefusalCode, params: RefusalParams = {}): string {
