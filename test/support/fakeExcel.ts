@@ -365,7 +365,12 @@ export class FakeSheet {
 function isoDateSerial(s: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(s.trim());
   if (!m) return null;
-  const days = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000 + 25_569;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utc = new Date(Date.UTC(y, mo - 1, d));
+  // Excel keeps an impossible date ("2025-13-01", "2025-02-30") as the text typed; Date.UTC would roll it over.
+  if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== mo - 1 || utc.getUTCDate() !== d) return null;
+  if (m[4] && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)) return null;
+  const days = utc.getTime() / 86_400_000 + 25_569;
   const secs = m[4] ? Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6]) : 0;
   return days + secs / 86_400;
 }
