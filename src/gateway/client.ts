@@ -11,7 +11,13 @@
  *   A business refusal is never retried.
  * - Every failure is a refusal code from src/domain/refusals.ts (GW_…, or the domain code a
  *   hongchong server sent back).
+ * - Pre-send check: every typed method, and `call` given an interface spec with a wire schema (the
+ *   HC.* extensions: `call(EXTENSIONS.x, …)`), checks the request against the interface's wire
+ *   schema (src/gateway/schemas) as it will be serialized; a request the gateway would refuse for
+ *   its form is refused here with the same GW_VALIDATION message and `field`, and nothing is sent.
+ *   `call` by doc id is the raw door (tests of the server's own checks) and sends what it is given.
  */
+import type { TSchema } from "@sinclair/typebox";
 import axios, { AxiosError, AxiosInstance } from "axios";
 import { confirmStatusLabel, isInvoiceableConfirmStatus } from "../domain/confirmForm/status";
 import { Refusal, refusal } from "../domain/refusals";
@@ -24,9 +30,8 @@ import {
   RED_FLUSH_AWAITING_REPLY,
   RedReasonCodeMapping,
   RedReasonInterface,
-  codeToReason,
-  reasonToCode,
 } from "./assumptions";
+import { codeToReason, reasonToCode } from "./codes";
 import { DataEncoding, DecodedData, decodeData, encodeData } from "./codec";
 import { isTokenExpiredAnswer, refusalFromBusinessFailure, refusalFromHttpStatus } from "./errors";
 import {
@@ -75,6 +80,7 @@ import {
   readAuthFailure,
   readAuthReply,
 } from "./protocol";
+import { WIRE_SCHEMAS, WIRE_SCHEMAS_BY_ID, checkWireData } from "./schemas";
 import { newRequestId } from "./serial";
 import type { RedReason } from "../domain/labels";
 
@@ -509,6 +515,9 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
       spec = interfaces[interfaceId];
     } else {
       spec = interfaceId;
+      const schema = WIRE_SCHEMAS[spec.interfaceCode.trim()];
+      const invalid = schema && preSendRefusal(schema, data);
+      if (invalid) return invalid;
     }
     const serialNo =
       options.serialNo ??
@@ -628,6 +637,8 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     shape: (value: unknown) => T | undefined,
     options?: CallOptions
   ): Promise<GatewayResult<T>> {
+    const invalid = preSendRefusal(WIRE_SCHEMAS_BY_ID[id], data);
+    if (invalid) return invalid;
     const r = await call(id, data, options);
     if (!r.ok) return r;
     const value = shape(r.data.value);
@@ -705,7 +716,17 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     data: unknown,
     options?: CallOptions
   ): Promise<GatewayResult<unknown>> {
+    const invalid = preSendRefusal(WIRE_SCHEMAS_BY_ID[id], data);
+    if (invalid) return invalid;
     const r = await call(id, data, options);
     return r.ok ? { ...r, data: r.data.value } : r;
+  }
+
+  /** The request checked as it will be sent (module header); a refusal naming the field, or undefined. */
+  function preSendRefusal(schema: TSchema, data: unknown): GatewayResult<never> | undefined {
+    const check = checkWireData(schema, data);
+    if (check.ok) return undefined;
+    const r = refusal("GW_VALIDATION", { detail: check.detail });
+    return { ok: false, refusal: check.field ? { ...r, field: check.field } : r, attempts: 0 };
   }
 }

@@ -7,6 +7,15 @@
  * offers these only in its own UI — the task pane then tells the clerk to do it there.
  */
 import type { InterfaceSpec } from "./interfaces";
+import type {
+  BlueInvoiceQueryWire,
+  InputPoolQueryWire,
+  RedConfirmBillActionWire,
+  RedInfoFormActionWire,
+  RedInfoFormListWire,
+  TaskQueryWire,
+} from "./schemas/extensions";
+import type { WireOut } from "./schemas/common";
 
 export const EXTENSIONS = {
   blueInvoiceQuery: {
@@ -77,12 +86,9 @@ export function extensionByCode(
   return undefined;
 }
 
-// ── Payloads (amounts are exact decimal strings on the way out of the server) ─────────────────────
-
-export interface PageRequest {
-  pageNo?: number;
-  pageSize?: number;
-}
+// ── Payloads ─────────────────────────────────────────────────────────────────────────────────
+// Requests are derived from their wire schemas (src/gateway/schemas/extensions.ts, `WireOut`);
+// answers are declared here (amounts are exact decimal strings on the way out of the server).
 
 export interface Page<T> {
   pageNo: number;
@@ -91,16 +97,8 @@ export interface Page<T> {
   items: T[];
 }
 
-/** HC.BLUEINVOICE.QUERY request: by numbers (exact lookups) or by filters. */
-export interface BlueInvoiceQueryRequest extends PageRequest {
-  /** Blue invoice numbers (8-digit 税控 or 20-digit 数电). */
-  invoiceNos?: string[];
-  /** 发票种类 labels (labels.InvoiceKind). */
-  kinds?: string[];
-  /** 开票日期 range, yyyy-MM-dd. */
-  startDate?: string;
-  endDate?: string;
-}
+/** HC.BLUEINVOICE.QUERY request: by numbers (exact lookups) or by filters (kinds, 开票日期 range). */
+export type BlueInvoiceQueryRequest = WireOut<BlueInvoiceQueryWire>;
 
 export interface BlueInvoiceLineInfo {
   seq: number;
@@ -154,11 +152,7 @@ export interface BlueInvoiceInfo {
 }
 
 /** HC.REDINFOBILL.LIST request: this org's 红字信息表 (applied or downloaded). */
-export interface RedInfoFormListRequest extends PageRequest {
-  status?: string;
-  startDate?: string;
-  endDate?: string;
-}
+export type RedInfoFormListRequest = WireOut<RedInfoFormListWire>;
 
 export interface RedInfoFormInfo {
   serialNo: string;
@@ -184,19 +178,10 @@ export interface RedInfoFormInfo {
 }
 
 /** HC.REDINFOBILL.REVOKE / ROLLBACK / DELETE request: one form, by serialNo or number. */
-export interface RedInfoFormActionRequest {
-  taxNo: string;
-  serialNo?: string;
-  formNo?: string;
-}
+export type RedInfoFormActionRequest = WireOut<RedInfoFormActionWire>;
 
-/** HC.REDCONFIRMBILL.ROLLBACK / DELETE request. */
-export interface RedConfirmBillActionRequest {
-  taxNo: string;
-  /** 流水号 of the form, or its 红字确认单编号. */
-  serialNo?: string;
-  number?: string;
-}
+/** HC.REDCONFIRMBILL.ROLLBACK / DELETE request: by the form's 流水号 or its 红字确认单编号. */
+export type RedConfirmBillActionRequest = WireOut<RedConfirmBillActionWire>;
 
 /** Answer of every *.ROLLBACK / *.DELETE / *.REVOKE extension. */
 export interface FormActionResult {
@@ -209,11 +194,7 @@ export interface FormActionResult {
 }
 
 /** HC.TASK.QUERY request: download / collection tasks of this org. */
-export interface TaskQueryRequest extends PageRequest {
-  taskNo?: string;
-  /** 'redConfirmDownload' | 'redConfirmStatusUpdate' | 'redInfoDownload' | 'inputCollection' */
-  type?: string;
-}
+export type TaskQueryRequest = WireOut<TaskQueryWire>;
 
 export interface TaskInfo {
   taskNo: string;
@@ -239,12 +220,7 @@ export interface TaskInfo {
 }
 
 /** HC.INPUTPOOL.QUERY request (rim endpoint): the buyer's 全票池. */
-export interface InputPoolQueryRequest extends PageRequest {
-  taxNo: string;
-  invoiceStatus?: string;
-  startDate?: string;
-  endDate?: string;
-}
+export type InputPoolQueryRequest = WireOut<InputPoolQueryWire>;
 
 export interface InputPoolInvoice {
   billKind: string;

@@ -1,6 +1,7 @@
-/** The invoice cloud's open API: protocol types, codec and the one client (see client.ts). */
+/** The invoice cloud's open API: wire schemas, protocol types, codec and the one client (see client.ts). */
 export * from "./assumptions";
 export * from "./callback";
+export * from "./codes";
 export * from "./client";
 export * from "./codec";
 export * from "./errors";
@@ -11,3 +12,4 @@ export * from "./protocol";
 export * from "./serial";
 export { bytesToBase64, base64ToBytes, isBase64, utf8Decode, utf8Encode } from "./bytes";
 export * from "./extensions";
+export * from "./schemas";

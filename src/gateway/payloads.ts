@@ -4,14 +4,45 @@
  * `enteridentity`, `qrlx`). Per interface the doc's marks are repeated: SEEN / SEEN-EXAMPLE /
  * INFERRED; INFERRED shapes are our reading and may change with the real doc (see ASSUMPTIONS.md).
  *
+ * Requests are not declared here: each is `WireOut<Static<typeof XxxData>>` of its wire schema in
+ * src/gateway/schemas (one definition shared with the client's pre-send check and the sandbox's
+ * validation); only the names are kept so callers read `RedInfoFormApplyRequest`.
+ *
  * Number conventions:
- * - requests: money is `WireAmount` (Dec or JsonDecimal → a JSON number with exactly 2 decimals),
- *   quantity/price `WireDecimal` (written exactly); never a JS float. Integers (line index, page) are numbers.
+ * - requests (`WireOut`): a decimal field (money, rate, quantity, price) takes `Dec` or `JsonDecimal`
+ *   (a JSON number; money with exactly 2 decimals) or a decimal string; never a JS float. Integers
+ *   (line index, page) are JS numbers.
  * - responses/callbacks (decoded with parseJsonExact): every JSON number arrives as its exact source
  *   text, typed `DecimalText`, so `0.10` stays "0.10" and a 20-digit number stays whole.
  */
 import type { Dec } from "../domain/money";
 import type { JsonDecimal } from "./json";
+import type {
+  ConfirmStatus,
+  DigitalInvoiceTypeCode,
+  PartyIdentityCode,
+  TaxControlInvoiceTypeCode,
+} from "./codes";
+import type {
+  BillLineWire,
+  BlueInvoiceLineWire,
+  BlueInvoiceOpenWire,
+  InputCollectionQueryWire,
+  InputCollectionStartWire,
+  InvoiceQueryWire,
+  RedConfirmBillApplyWire,
+  RedConfirmBillConfirmWire,
+  RedConfirmBillDownloadWire,
+  RedConfirmBillQueryWire,
+  RedConfirmBillRevokeWire,
+  RedFlushDigitalWire,
+  RedInfoFormApplyWire,
+  RedInfoFormDownloadWire,
+  RedInfoFormLineWire,
+  TaxControlQuickRedItemWire,
+  TaxControlQuickRedWire,
+  WireOut,
+} from "./schemas";
 
 /** A money value on a request: written as a JSON number with exactly 2 decimals. */
 export type WireAmount = Dec | JsonDecimal;
@@ -20,72 +51,22 @@ export type WireDecimal = Dec | JsonDecimal;
 /** A number read from a response: its exact JSON source text (e.g. "-106.00"), or a string value. */
 export type DecimalText = string;
 
-/** 数电 invoiceType (§1.8): 01 数电专票, 02 数电普票. */
-export type DigitalInvoiceType = "01" | "02";
-/** 税控 invoiceType: 028 e-special, 026 e-ordinary, 004 paper special, 007 paper ordinary. */
-export type TaxControlInvoiceType = "028" | "026" | "004" | "007";
+/** 数电 / 税控 invoiceType (§1.8): the code table is codes.ts's. */
+export type DigitalInvoiceType = DigitalInvoiceTypeCode;
+export type TaxControlInvoiceType = TaxControlInvoiceTypeCode;
 /** lineProperty: 0 normal, 1 discount line, 2 discounted line. */
 export type LineProperty = "0" | "1" | "2";
 /** invoiceProperty: 0 blue, 1 red. */
 export type InvoiceProperty = "0" | "1";
-/** 录入方身份 / 购销身份: 0 seller, 1 buyer (assumptions A4). */
-export type IdentityCode = "0" | "1";
-/** redConfirmBillStatus 01–10 (§1.8); unknown codes are kept verbatim. */
-export type RedConfirmBillStatusCode =
-  "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | (string & {});
-
-interface PartyDetails {
-  readonly sellerBank?: string;
-  readonly sellerBankAccount?: string;
-  readonly sellerAddress?: string;
-  readonly sellerTel?: string;
-  readonly buyerBank?: string;
-  readonly buyerBankAccount?: string;
-  readonly buyerAddress?: string;
-  readonly buyerTel?: string;
-  readonly buyerRecipientPhone?: string;
-  readonly buyerRecipientMail?: string;
-  readonly naturalPersonFlag?: "Y" | "N";
-}
+/** 录入方身份 / 购销身份: 0 seller, 1 buyer (assumptions A4, codes.ts). */
+export type IdentityCode = PartyIdentityCode;
+/** redConfirmBillStatus 01–10 (§1.8, the domain's table via codes.ts); unknown codes are kept verbatim. */
+export type RedConfirmBillStatusCode = ConfirmStatus;
 
 // ── 2.1.01 ALLE.INVOICE.OPEN 数电票蓝字发票开具 (request INFERRED from 2.1.02) ─────────────
 
-export interface BlueInvoiceLine {
-  readonly lineProperty: LineProperty;
-  readonly goodsName: string;
-  /** 税收分类编码, 19 digits. */
-  readonly revenueCode: string;
-  readonly amount: WireAmount;
-  /** A decimal string, e.g. "0.13". */
-  readonly taxRate: string;
-  readonly taxAmount: WireAmount;
-  readonly quantity?: WireDecimal;
-  readonly price?: WireDecimal;
-  readonly units?: string;
-  readonly specification?: string;
-  readonly goodsCode?: string;
-  readonly billSourceId?: string;
-  readonly discountAmount?: WireAmount;
-  readonly discountRate?: string;
-  readonly privilegeType?: string;
-}
-
-export interface BlueInvoiceOpenRequest extends PartyDetails {
-  readonly serialNo: string;
-  readonly invoiceType: DigitalInvoiceType;
-  readonly invoiceProperty?: "0";
-  readonly includeTaxFlag?: "0" | "1";
-  readonly sellerName: string;
-  readonly sellerTaxpayerId: string;
-  readonly buyerName: string;
-  readonly buyerTaxpayerId?: string;
-  readonly drawer?: string;
-  readonly remark?: string;
-  readonly specialType?: string;
-  readonly deduction?: WireAmount;
-  readonly deductionType?: string;
-  readonly invoiceDetail: readonly BlueInvoiceLine[];
-}
+export type BlueInvoiceLine = WireOut<BlueInvoiceLineWire>;
+export type BlueInvoiceOpenRequest = WireOut<BlueInvoiceOpenWire>;
 /** Response data: the accepted serialNo, plain (opaque) per the official example. */
 export type BlueInvoiceOpenResult = string;
 
@@ -179,35 +160,15 @@ export const CALLBACK_RETURN_CODES = { success: "0", failure: "9999" } as const;
 
 // ── 2.1.03 REDCONFIRMBILL.APPLY 红字确认单生成 (request SEEN; response INFERRED) ─────────────
 
-/** Lines for a partial bill; the doc types all of them as strings except originalSeq. */
-export interface RedConfirmBillApplyLine {
-  readonly lineProperty?: string;
-  readonly originalSeq?: number;
-  readonly billSourceId?: string;
-  readonly goodsCode?: string;
-  readonly goodsName?: string;
-  readonly revenueCode?: string;
-  readonly specification?: string;
-  readonly units?: string;
-  readonly quantity?: string;
-  readonly price?: string;
-  readonly amount?: string;
-  readonly taxRate?: string;
-  readonly taxAmount?: string;
-}
+/** A line of a partial bill by originalSeq (or originaldetailRowNo); the doc types the numbers as strings. */
+export type RedConfirmBillApplyLine = WireOut<BillLineWire>;
 
-export interface RedConfirmBillApplyRequest {
-  readonly orderNo: string;
-  readonly invoiceCode?: string;
-  /** Blue invoice number to reverse (要红冲的蓝票号). */
-  readonly invoiceNo: string;
-  /** "1".."4" on this interface (assumptions A2/A3; build with reasonToCode(…, "2.1.03")). */
-  readonly redReason: string;
-  readonly invoiceType?: DigitalInvoiceType;
-  readonly invoiceDetail?: readonly RedConfirmBillApplyLine[];
-  /** "I am the buyer" (我是购方) — field name not in the stored table; assumptions A12. Sent only when set. */
-  readonly enteridentity?: IdentityCode;
-}
+/**
+ * invoiceNo: the blue invoice to reverse (要红冲的蓝票号); redReason "1".."4" on this interface
+ * (assumptions A2/A3, reasonToCode(…, "2.1.03")); enteridentity: "I am the buyer" (我是购方) —
+ * field name not in the stored table (assumptions A12), sent only when set.
+ */
+export type RedConfirmBillApplyRequest = WireOut<RedConfirmBillApplyWire>;
 
 /** The confirmation bill's identity and state, as 2.1.03 / 2.1.04 / 2.1.13 / the callback name them. */
 export interface RedConfirmBillState {
@@ -219,53 +180,15 @@ export type RedConfirmBillApplyResult = RedConfirmBillState;
 
 // ── 2.1.04 ALLE.INVOICE.RED 数电票红冲 (request SEEN-EXAMPLE; response INFERRED) ───────────
 
-export interface RedFlushLine {
-  readonly lineProperty: LineProperty;
-  /** Blue line index (integer). */
-  readonly originalSeq: number;
-  /** Blue detailRowNo, as a string (field name spelled as in the doc). */
-  readonly originaldetailRowNo?: string;
-  readonly billSourceId?: string;
-  readonly goodsCode?: string;
-  readonly goodsName?: string;
-  readonly revenueCode?: string;
-  readonly specification?: string;
-  readonly units?: string;
-  /** Negative on a red line. */
-  readonly quantity?: WireDecimal;
-  /** Positive. */
-  readonly price?: WireDecimal;
-  readonly amount: WireAmount;
-  /** Sent as a string (the example shows a number; the simulator accepts both). */
-  readonly taxRate: string;
-  readonly taxAmount: WireAmount;
-}
+/** A red line: the blue line by originalSeq (or originaldetailRowNo, a string); negative quantity/amounts. */
+export type RedFlushLine = WireOut<BillLineWire>;
 
-export interface RedFlushDigitalRequest extends PartyDetails {
-  /** New serial of the red invoice; persist it before sending. */
-  readonly serialNo: string;
-  readonly invoiceCode?: string;
-  /** Blue invoice number (20 digits). */
-  readonly invoiceNum: string;
-  readonly originalIssueTime?: string;
-  readonly originalInvoiceAmount?: WireAmount;
-  readonly originalTotalTaxAmount?: WireAmount;
-  /** "01".."04" on this interface (build with reasonToCode(…, "2.1.04")). */
-  readonly redReason: string;
-  readonly govRedConfirmBillUuid?: string;
-  readonly redInfoBillNo?: string;
-  readonly account?: string;
-  readonly drawer?: string;
-  readonly invoiceType: DigitalInvoiceType;
-  readonly orgCode?: string;
-  readonly sellerName?: string;
-  readonly sellerTaxpayerId: string;
-  readonly buyerName?: string;
-  readonly buyerTaxpayerId?: string;
-  readonly specialType?: string;
-  /** Omit for a full reversal (required for 开票有误 and 差额征税). */
-  readonly invoiceDetail?: readonly RedFlushLine[];
-}
+/**
+ * serialNo: the red invoice's new serial (persist it before sending); invoiceNum: the blue invoice
+ * (20 digits); redReason "01".."04" (reasonToCode(…, "2.1.04")); invoiceDetail omitted for a full
+ * reversal (required for 开票有误 and 差额征税).
+ */
+export type RedFlushDigitalRequest = WireOut<RedFlushDigitalWire>;
 
 /**
  * What a 2.1.04 answer means (assumptions A11):
@@ -279,39 +202,21 @@ export type RedFlushOutcome =
 
 // ── 2.1.08 REDCONFIRMBILL.REVOKE 红字确认单撤销 (request SEEN) ─────────────────────────────
 
-export interface RedConfirmBillRevokeRequest {
-  /** Requester's tax id (请求方税号). */
-  readonly taxNo: string;
-  /** Bureau bill number (税局红字确认单单号). */
-  readonly number: string;
-  readonly enteridentity: IdentityCode;
-  readonly qrlx: "C";
-}
+/** taxNo: requester's tax id (请求方税号); number: bureau bill number (税局红字确认单单号); qrlx C. */
+export type RedConfirmBillRevokeRequest = WireOut<RedConfirmBillRevokeWire>;
 
 // ── 2.1.09 红字确认单确认或拒绝 (INFERRED, same shape as 2.1.08) ──────────────────────────
 
-export interface RedConfirmBillConfirmRequest {
-  readonly taxNo: string;
-  readonly number: string;
-  readonly enteridentity: IdentityCode;
-  /** Y confirm, N reject (assumptions A5). */
-  readonly qrlx: "Y" | "N";
-}
+/** Same shape as 2.1.08; qrlx Y confirm, N reject (assumptions A5). */
+export type RedConfirmBillConfirmRequest = WireOut<RedConfirmBillConfirmWire>;
 export interface RedConfirmBillConfirmResult {
   readonly redConfirmBillStatus?: RedConfirmBillStatusCode;
 }
 
 // ── 2.1.13 ALLE.REDCONFIRMBILL.QUERY 红字确认单编号查询 (request SEEN; items partly SEEN) ─────
 
-export interface RedConfirmBillQueryRequest {
-  readonly taxpayerId?: string;
-  readonly orgCode?: string;
-  readonly redInfoBillNo?: string;
-  readonly identity?: IdentityCode;
-  /** yyyy-MM-dd */
-  readonly startDate?: string;
-  readonly endDate?: string;
-}
+/** All optional; dates yyyy-MM-dd. */
+export type RedConfirmBillQueryRequest = WireOut<RedConfirmBillQueryWire>;
 
 /** One bill. The first four fields are SEEN; the rest are INFERRED names from the callback/query vocabulary. */
 export interface RedConfirmBillSummary extends RedConfirmBillState {
@@ -345,17 +250,27 @@ export interface RedConfirmBillQueryResult {
 
 // ── 2.1.12 红字确认单下载 (INFERRED) ───────────────────────────────────────────────────
 
-export interface RedConfirmBillDownloadRequest {
-  readonly taxpayerId: string;
-  readonly orgCode?: string;
-  readonly identity?: IdentityCode;
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly redInfoBillNo?: string;
+export type RedConfirmBillDownloadRequest = WireOut<RedConfirmBillDownloadWire>;
+
+/** A line of a downloaded bill (response: numbers as their exact text). */
+export interface RedConfirmBillDetailLine {
+  readonly lineProperty?: string;
+  readonly originalSeq?: number;
+  readonly billSourceId?: string;
+  readonly goodsCode?: string;
+  readonly goodsName?: string;
+  readonly revenueCode?: string;
+  readonly specification?: string;
+  readonly units?: string;
+  readonly quantity?: DecimalText;
+  readonly price?: DecimalText;
+  readonly amount?: DecimalText;
+  readonly taxRate?: DecimalText;
+  readonly taxAmount?: DecimalText;
 }
 
 export interface RedConfirmBillDetail extends RedConfirmBillSummary {
-  readonly invoiceDetail?: readonly RedConfirmBillApplyLine[];
+  readonly invoiceDetail?: readonly RedConfirmBillDetailLine[];
 }
 
 export interface RedConfirmBillDownloadResult {
@@ -365,46 +280,16 @@ export interface RedConfirmBillDownloadResult {
 
 // ── 2.2.02 税控发票快速红冲 (INFERRED; `data` is an array like 2.2.01) ─────────────────────
 
-export interface TaxControlQuickRedItem {
-  readonly serialNo: string;
-  readonly sellerTaxpayerId: string;
-  readonly originalInvoiceCode?: string;
-  readonly originalInvoiceNumber?: string;
-  /** Required for special invoices: the approved 红字信息表 number (16). */
-  readonly redInfoBillNo?: string;
-  readonly invoiceType?: TaxControlInvoiceType;
-  readonly deviceNo?: string;
-  readonly drawer?: string;
-}
-export type TaxControlQuickRedRequest = readonly TaxControlQuickRedItem[];
+/** redInfoBillNo: required for special invoices, the approved 红字信息表 number (16). */
+export type TaxControlQuickRedItem = WireOut<TaxControlQuickRedItemWire>;
+export type TaxControlQuickRedRequest = WireOut<TaxControlQuickRedWire>;
 
 // ── 2.2.04 税控红字信息表申请 (INFERRED) ────────────────────────────────────────────────
 
-export interface RedInfoFormLine {
-  readonly goodsName: string;
-  readonly revenueCode: string;
-  readonly amount: WireAmount;
-  readonly taxRate: string;
-  readonly taxAmount: WireAmount;
-  readonly quantity?: WireDecimal;
-  readonly price?: WireDecimal;
-  readonly units?: string;
-  readonly specification?: string;
-}
+export type RedInfoFormLine = WireOut<RedInfoFormLineWire>;
 
-export interface RedInfoFormApplyRequest {
-  readonly serialNo: string;
-  readonly sellerTaxpayerId: string;
-  /** assumptions A6 (seller / buyer-not-deducted / buyer-deducted). */
-  readonly applyType: string;
-  readonly originalInvoiceCode?: string;
-  readonly originalInvoiceNumber?: string;
-  readonly originalIssueTime?: string;
-  readonly invoiceType: "004" | "028";
-  readonly buyerName: string;
-  readonly buyerTaxpayerId: string;
-  readonly invoiceDetail: readonly RedInfoFormLine[];
-}
+/** applyType: assumptions A6 (seller / buyer-not-deducted / buyer-deducted). */
+export type RedInfoFormApplyRequest = WireOut<RedInfoFormApplyWire>;
 
 export interface RedInfoFormApplyResult {
   readonly serialNo: string;
@@ -416,14 +301,8 @@ export interface RedInfoFormApplyResult {
 
 // ── 2.2.05 税控红字信息表下载 (INFERRED) ────────────────────────────────────────────────
 
-export interface RedInfoFormDownloadRequest {
-  readonly taxNo: string;
-  readonly startDate?: string;
-  readonly endDate?: string;
-  /** assumptions A7 (own / others / both). */
-  readonly scope: string;
-  readonly redInfoBillNo?: string;
-}
+/** scope: assumptions A7 (own / others / both). */
+export type RedInfoFormDownloadRequest = WireOut<RedInfoFormDownloadWire>;
 
 export interface RedInfoFormSummary {
   readonly redInfoBillNo: string;
@@ -448,27 +327,13 @@ export interface RedInfoFormDownloadResult {
 
 // ── 4.02 / 4.03 进项发票表头归集 (rim; INFERRED) ──────────────────────────────────────────
 
-export interface InputCollectionStartRequest {
-  readonly taxNo: string;
-  /** yyyy-MM-dd */
-  readonly startDate: string;
-  readonly endDate: string;
-  /** 票据类型: 发票 / 海关缴款书. */
-  readonly billKind?: string;
-  readonly invoiceType?: string;
-  readonly deductionStatus?: string;
-  readonly invoiceStatus?: string;
-}
+/** Dates yyyy-MM-dd; billKind 票据类型: 发票 / 海关缴款书. */
+export type InputCollectionStartRequest = WireOut<InputCollectionStartWire>;
 export interface InputCollectionStartResult {
   readonly taskNo: string;
 }
 
-export interface InputCollectionQueryRequest {
-  readonly taxNo: string;
-  readonly taskNo: string;
-  readonly pageNo?: number;
-  readonly pageSize?: number;
-}
+export type InputCollectionQueryRequest = WireOut<InputCollectionQueryWire>;
 
 export interface InputInvoiceHeader {
   readonly invoiceType?: string;
@@ -495,12 +360,8 @@ export interface InputCollectionQueryResult {
 
 // ── 4.1.04 ALLE.INVOICE.QUERY 数电票发票单张查询 (SEEN) ───────────────────────────────────
 
-export interface InvoiceQueryRequest {
-  /** Either serialNo or invoiceNum (≥ v5.0.027). */
-  readonly serialNo?: string;
-  readonly invoiceNum?: string;
-  readonly sellerTaxpayerId?: string;
-}
+/** Either serialNo or invoiceNum (≥ v5.0.027). */
+export type InvoiceQueryRequest = WireOut<InvoiceQueryWire>;
 
 export interface InvoiceQueryLine {
   readonly seq?: DecimalText;

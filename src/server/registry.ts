@@ -10,7 +10,7 @@
 import type { Endpoint } from "../gateway/interfaces";
 import { type Refusal, type RefusalCode, type RefusalParams, refusal } from "../domain/refusals";
 import type { HandlerContext } from "./context";
-import type { JsonSchema } from "./protocol/schemas";
+import type { TSchema } from "@sinclair/typebox";
 
 export type Outcome =
   | {
@@ -63,10 +63,11 @@ export interface InterfaceHandler<D = unknown> {
   readonly endpoint: Endpoint;
   readonly description?: string;
   /**
-   * JSON schema of the decoded `data`. Numbers are checked as numbers (then handed to the handler as
-   * exact decimal text); use `S.decimal()` / `S.amount()` for fields documented as number-or-string.
+   * The interface's wire schema (src/gateway/schemas `WIRE_SCHEMAS[interfaceCode]`, the object the
+   * client checks requests with), compiled by ajv against the decoded `data`. Numbers are checked as
+   * numbers, then handed to the handler as exact decimal text: declare `D` as `WireIn<Static<…>>`.
    */
-  readonly dataSchema: JsonSchema;
+  readonly dataSchema: TSchema;
   /**
    * Fields (top level, or of each element when `data` is an array) that must equal the caller's tax
    * ID when present. Default DEFAULT_ORG_TAX_ID_FIELDS; `[]` turns the check off.

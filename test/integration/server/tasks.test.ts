@@ -3,7 +3,8 @@
  * visible only to the organisation that created the task.
  */
 import { type InterfaceHandler, ok, refuse } from "../../../src/server/registry";
-import { S } from "../../../src/server/protocol/schemas";
+import { Type } from "@sinclair/typebox";
+import { W } from "../../../src/gateway/schemas";
 import { createSandboxRegistry } from "../../../src/server/sandbox";
 import { createTask, readTask, taskParams, taskRows } from "../../../src/server/tasks";
 import { type TestServer, accessToken, account, call, startTestServer } from "./helpers";
@@ -13,7 +14,7 @@ jest.setTimeout(30_000);
 const start: InterfaceHandler<{ taxNo: string; startDate: string }> = {
   interfaceCode: "test.taskStart",
   endpoint: "rim",
-  dataSchema: S.object({ taxNo: S.text(20), startDate: S.date() }, ["taxNo", "startDate"]),
+  dataSchema: Type.Object({ taxNo: W.text(20), startDate: W.date() }),
   async handle(ctx, d) {
     return ok({
       taskNo: await createTask(ctx, { kind: "test-download", params: d, durationMs: 5_000, channel: "RPA" }),
@@ -24,7 +25,7 @@ const start: InterfaceHandler<{ taxNo: string; startDate: string }> = {
 const poll: InterfaceHandler<{ taxNo: string; taskNo: string }> = {
   interfaceCode: "test.taskQuery",
   endpoint: "rim",
-  dataSchema: S.object({ taxNo: S.text(20), taskNo: S.text(30) }, ["taxNo", "taskNo"]),
+  dataSchema: Type.Object({ taxNo: W.text(20), taskNo: W.text(30) }),
   async handle(ctx, d) {
     const task = await readTask(ctx, d.taskNo);
     if (!task) return refuse("GW_NOT_FOUND", { message: `任务“${d.taskNo}”不存在` });
