@@ -16,12 +16,26 @@ function labelSet<const T extends readonly string[]>(
       if (typeof s !== "string") return undefined;
       const t = s.trim();
       if (all.has(t)) return t as T[number];
-      return aliases[t];
+      // Own keys only: "toString" is not an alias.
+      return Object.prototype.hasOwnProperty.call(aliases, t) ? aliases[t] : undefined;
     },
     is(s: unknown): s is T[number] {
       return typeof s === "string" && all.has(s);
     },
   };
+}
+
+/** The part `values` of a label set, with the aliases that reach those values (one vocabulary, no copy). */
+function subsetOf<V extends string, const T extends readonly V[]>(
+  set: { readonly values: readonly V[]; readonly aliases: Readonly<Record<string, V>> },
+  values: T
+) {
+  const keep = new Set<string>(values);
+  const aliases = Object.fromEntries(Object.entries(set.aliases).filter(([, v]) => keep.has(v))) as Record<
+    string,
+    T[number]
+  >;
+  return labelSet(values, aliases);
 }
 
 // ── 000 发票红冲 ────────────────────────────────────────────────────────────────
@@ -34,7 +48,12 @@ export type BlueInvoiceStatus = (typeof BlueInvoiceStatus.values)[number];
 export const ApprovalStatus = labelSet(["暂存", "已提交", "已审核", "无需审批"] as const);
 export type ApprovalStatus = (typeof ApprovalStatus.values)[number];
 
-/** 发票种类: the kinds the routing rule knows (eval-contract routeRedFlush). */
+/**
+ * 发票种类 / 发票类型: the ONE invoice-type vocabulary of every template, sheet and the sandbox (the
+ * kinds the routing rule knows, eval-contract routeRedFlush). A 红字信息表's 发票类型 is the 专票 part
+ * of this list (`InfoFormInvoiceType`); the 001 manual's 增值税纸质专用发票 is an alias of
+ * 增值税专用发票. The wire codes of these labels are src/gateway/codes.ts's.
+ */
 export const InvoiceKind = labelSet(
   [
     "增值税普通发票",
@@ -47,10 +66,14 @@ export const InvoiceKind = labelSet(
   {
     增值税纸质普通发票: "增值税普通发票",
     纸质普票: "增值税普通发票",
+    纸质普通发票: "增值税普通发票",
     电子普票: "增值税电子普通发票",
+    电子普通发票: "增值税电子普通发票",
     增值税纸质专用发票: "增值税专用发票",
     纸质专票: "增值税专用发票",
+    纸质专用发票: "增值税专用发票",
     电子专票: "增值税电子专用发票",
+    电子专用发票: "增值税电子专用发票",
     "数电发票(普通发票)": "数电发票（普通发票）",
     "数电发票(增值税专用发票)": "数电发票（增值税专用发票）",
     数电普票: "数电发票（普通发票）",
@@ -82,12 +105,12 @@ export const InfoFormApplicant = labelSet(["销方申请", "购方申请-未抵�
 });
 export type InfoFormApplicant = (typeof InfoFormApplicant.values)[number];
 
-/** 发票类型 of a 红字信息表's blue invoice. */
-export const InfoFormInvoiceType = labelSet(["增值税电子专用发票", "增值税纸质专用发票"] as const, {
-  增值税专用发票: "增值税纸质专用发票",
-  电子专票: "增值税电子专用发票",
-  纸质专票: "增值税纸质专用发票",
-});
+/**
+ * 发票类型 of a 红字信息表's blue invoice: the 专票 of `InvoiceKind` (a 红字信息表 concerns only 税控
+ * 专票, §3), same canonical labels and every alias of theirs — so a form typed 增值税纸质专用发票,
+ * 纸质专票 or 增值税专用发票 names the same 004 as the blue invoice's 发票种类.
+ */
+export const InfoFormInvoiceType = subsetOf(InvoiceKind, ["增值税电子专用发票", "增值税专用发票"] as const);
 export type InfoFormInvoiceType = (typeof InfoFormInvoiceType.values)[number];
 
 /** The blue-invoice fields a 红字信息表 may require (§3.1). */
@@ -134,7 +157,14 @@ export const AuditStatus = labelSet(["无需审批", "暂存", "已提交", "已
 export type AuditStatus = (typeof AuditStatus.values)[number];
 
 /** Channels of the invoice cloud towards the bureau. */
-export const Channel = labelSet(["RPA", "乐企", "税控", "联云托管"] as const);
+export const Channel = labelSet(["RPA", "乐企", "税控", "联云托管"] as const, {
+  // The manuals' wording: 乐企通道 (003), 联云托管渠道 (001).
+  乐企通道: "乐企",
+  RPA通道: "RPA",
+  税控通道: "税控",
+  联云托管渠道: "联云托管",
+  rpa: "RPA",
+});
 export type Channel = (typeof Channel.values)[number];
 
 // ── 003 进项发票关键要素同步 ───────────────────────────────────────────────────

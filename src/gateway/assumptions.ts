@@ -2,10 +2,10 @@
  * Every guess the gateway makes where piaozone-api.md says INFERRED or lists a gap (§5), in one
  * place. Each is a named constant the client can override per deployment (GatewayConfig), and each
  * is explained in ASSUMPTIONS.md next to this file (what the spec says, what we chose, why, how to
- * change it). Nothing else in src/gateway invents a wire value.
+ * change it). Nothing else in src/gateway invents a wire value. These are the values only: every
+ * conversion over them (label ⇄ code, inverses, aliases) is in codes.ts, the one API of the tables.
  */
-import { RedReason, Role } from "../domain/labels";
-import type { InfoFormApplicant } from "../domain/labels";
+import type { InfoFormApplicant, RedReason, Role } from "../domain/labels";
 
 // ── interfaceCodes not found in the docs (§0.3, §5.2) ───────────────────────────
 
@@ -49,40 +49,12 @@ export const DEFAULT_RED_REASON_CODE_MAPPING: RedReasonCodeMapping = RED_REASON_
 export const RED_REASON_CODE_WIDTH = { "2.1.03": 1, "2.1.04": 2 } as const;
 export type RedReasonInterface = keyof typeof RED_REASON_CODE_WIDTH;
 
-/** The wire code of a 红冲原因 (any label variant, e.g. 销货退回) for an interface; undefined if unknown. */
-export function reasonToCode(
-  reason: string,
-  interfaceId: RedReasonInterface,
-  mapping: RedReasonCodeMapping = DEFAULT_RED_REASON_CODE_MAPPING
-): string | undefined {
-  const label = RedReason.normalize(reason);
-  if (label === undefined) return undefined;
-  return mapping[label].padStart(RED_REASON_CODE_WIDTH[interfaceId], "0");
-}
-
-/** The 红冲原因 of a wire code, "1" or "01" alike; undefined if the code is not in the mapping. */
-export function codeToReason(
-  code: string,
-  mapping: RedReasonCodeMapping = DEFAULT_RED_REASON_CODE_MAPPING
-): RedReason | undefined {
-  const m = /^0*([1-9])$/.exec(code.trim());
-  if (!m) return undefined;
-  return RedReason.values.find((r) => mapping[r] === m[1]);
-}
+// The conversions over these mappings (reasonToCode / codeToReason) are codes.ts's.
 
 // ── party identity and confirm-type codes (2.1.08 / 2.1.09 / 2.1.12 / 2.1.13) ────
 
 /** A4 — 录入方身份 / 购销身份 (`enteridentity`, `identity`): 0 seller, 1 buyer (§2.1.08 note, §2.1.13). */
 export const PARTY_IDENTITY_CODES: Readonly<Record<Role, "0" | "1">> = { 销方: "0", 购方: "1" };
-
-export function identityCode(role: string): "0" | "1" | undefined {
-  const r = Role.normalize(role);
-  return r === undefined ? undefined : PARTY_IDENTITY_CODES[r];
-}
-
-export function roleOfIdentity(code: string): Role | undefined {
-  return Role.values.find((r) => PARTY_IDENTITY_CODES[r] === code.trim());
-}
 
 /** A5 — `qrlx` (确认类型): C revoke is SEEN on 2.1.08; Y confirm / N reject follow the bureau's protocol. */
 export const CONFIRM_TYPE_CODES = { revoke: "C", confirm: "Y", reject: "N" } as const;

@@ -4,15 +4,52 @@
  * a second copy of one of these tables anywhere else is a defect (test/unit/gateway/codes.test.ts
  * looks for them).
  *
- * Labels are the domain's (`src/domain/labels.ts`); the label sets carry the aliases, so
- * "增值税纸质专用发票", "纸质专票" and "增值税专用发票" all reach code `004`.
+ * Where the values live: the labels and their aliases in `src/domain/labels.ts`; the 确认状态 table
+ * in `src/domain/confirmForm/status.ts` (the domain reads it without the gateway); the ASSUMED wire
+ * values (reason order, applyType, scope, identity, qrlx) in `./assumptions.ts`. This module is the
+ * one API over them: it re-exports those tables and holds every conversion and inverse.
+ *
+ * Labels are the domain's, one vocabulary: "增值税纸质专用发票", "纸质专票" and "增值税专用发票" all
+ * reach code `004`, whichever template or sheet they were typed in.
  */
 import {
+  CONFIRM_STATUS_CODES,
+  CONFIRM_STATUS_TABLE,
+  type ConfirmStatus,
+  type ConfirmStatusCode,
+  confirmStatusLabel,
+  isInvoiceableConfirmStatus,
+  isKnownConfirmStatus,
+  isValidConfirmStatus,
+  isVoidConfirmStatus,
+  parseConfirmStatus,
+} from "../domain/confirmForm/status";
+import {
+  Channel,
   InfoFormApplicant,
   InfoFormInvoiceType,
   InvoiceKind,
+  RedReason,
+  Role,
 } from "../domain/labels";
-import { INFO_FORM_APPLY_TYPE_CODES } from "./assumptions";
+import {
+  CONFIRM_TYPE_CODES,
+  DEFAULT_RED_REASON_CODE_MAPPING,
+  INFO_FORM_APPLY_TYPE_CODES,
+  INFO_FORM_DOWNLOAD_SCOPE_CODES,
+  PARTY_IDENTITY_CODES,
+  RED_REASON_CODE_MAPPINGS,
+  RED_REASON_CODE_WIDTH,
+  type RedReasonCodeMapping,
+  type RedReasonInterface,
+} from "./assumptions";
+
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** The key of `table` whose value is `code`; a table's inverse without a second table. */
+function keyOf<K extends string>(table: Readonly<Record<K, string>>, code: string): K | undefined {
+  return (Object.keys(table) as K[]).find((k) => table[k] === code);
+}
 
 // ── invoice types (发票种类 / invoiceType) ────────────────────────────────────
 
@@ -24,7 +61,7 @@ export type TaxControlInvoiceTypeCode = "028" | "026" | "004" | "007";
 export type TaxControlSpecialTypeCode = "004" | "028";
 export type InvoiceTypeCode = DigitalInvoiceTypeCode | TaxControlInvoiceTypeCode;
 
-/** code → the canonical 发票种类 label (one per code). */
+/** code → the canonical 发票种类 label (one per code; `InvoiceKind` carries the aliases). */
 export const INVOICE_TYPE_LABELS: Readonly<Record<InvoiceTypeCode, InvoiceKind>> = {
   "01": "数电发票（增值税专用发票）",
   "02": "数电发票（普通发票）",
@@ -34,29 +71,45 @@ export const INVOICE_TYPE_LABELS: Readonly<Record<InvoiceTypeCode, InvoiceKind>>
   "028": "增值税电子专用发票",
 };
 
-const INVOICE_TYPE_CODES: Readonly<Record<InvoiceKind, InvoiceTypeCode>> = Object.fromEntries(
-  (Object.entries(INVOICE_TYPE_LABELS) as [InvoiceTypeCode, InvoiceKind][]).map(([c, l]) => [l, c])
-) as Record<InvoiceKind, InvoiceTypeCode>;
-
 export const DIGITAL_INVOICE_TYPE_CODES: readonly DigitalInvoiceTypeCode[] = ["01", "02"];
-export const TAX_CONTROL_INVOICE_TYPE_CODES: readonly TaxControlInvoiceTypeCode[] = ["028", "026", "004", "007"];
+export const TAX_CONTROL_INVOICE_TYPE_CODES: readonly TaxControlInvoiceTypeCode[] = [
+  "028",
+  "026",
+  "004",
+  "007",
+];
 export const TAX_CONTROL_SPECIAL_TYPE_CODES: readonly TaxControlSpecialTypeCode[] = ["004", "028"];
 
 /** A 发票种类 label or alias (or already a code) → its wire code; undefined when unknown. */
 export function invoiceTypeCode(labelOrCode: unknown): InvoiceTypeCode | undefined {
   if (typeof labelOrCode !== "string") return undefined;
   const t = labelOrCode.trim();
-  if (Object.prototype.hasOwnProperty.call(INVOICE_TYPE_LABELS, t)) return t as InvoiceTypeCode;
-  const kind = InvoiceKind.normalize(t) ?? infoFormKind(t);
-  return kind === undefined ? undefined : INVOICE_TYPE_CODES[kind];
+  if (own(INVOICE_TYPE_LABELS, t)) return t as InvoiceTypeCode;
+  const kind = InvoiceKind.normalize(t);
+  return kind === undefined ? undefined : keyOf(INVOICE_TYPE_LABELS, kind);
 }
 
-/** A wire code → the canonical 发票种类 label; an unknown code (61, 59 … of the bureau) as is. */
+/** A wire code (or a label/alias) → the canonical 发票种类 label; an unknown code (61, 59 …) as is. */
 export function invoiceTypeLabel(code: string): string {
-  const t = code.trim();
-  return Object.prototype.hasOwnProperty.call(INVOICE_TYPE_LABELS, t)
-    ? INVOICE_TYPE_LABELS[t as InvoiceTypeCode]
-    : t;
+  const c = invoiceTypeCode(code);
+  return c === undefined ? code.trim() : INVOICE_TYPE_LABELS[c];
+}
+
+/** A wire code (or a label/alias) → the canonical 发票种类 label; undefined for a code we do not know. */
+export function invoiceKindOf(codeOrLabel: unknown): InvoiceKind | undefined {
+  const c = invoiceTypeCode(codeOrLabel);
+  return c === undefined ? undefined : INVOICE_TYPE_LABELS[c];
+}
+
+/**
+ * Whether two 发票种类 — code, label or alias, either side — name the same type. How the sandbox's
+ * bureau compares a form's 发票类型 with the blue invoice's: 004 = 增值税专用发票 = 增值税纸质专用发票.
+ * Codes we do not know are compared as written.
+ */
+export function sameInvoiceType(a: string, b: string): boolean {
+  const ca = invoiceTypeCode(a) ?? a.trim();
+  const cb = invoiceTypeCode(b) ?? b.trim();
+  return ca === cb;
 }
 
 export function isDigitalInvoiceTypeCode(c: string): c is DigitalInvoiceTypeCode {
@@ -65,48 +118,184 @@ export function isDigitalInvoiceTypeCode(c: string): c is DigitalInvoiceTypeCode
 export function isTaxControlInvoiceTypeCode(c: string): c is TaxControlInvoiceTypeCode {
   return (TAX_CONTROL_INVOICE_TYPE_CODES as readonly string[]).includes(c);
 }
-
-// ── 红字信息表 发票类型 (the 专票 subset, in the 001 manual's own words) ───────────
-
-const INFO_FORM_TYPE_OF_KIND: Readonly<Partial<Record<InvoiceKind, InfoFormInvoiceType>>> = {
-  增值税专用发票: "增值税纸质专用发票",
-  增值税电子专用发票: "增值税电子专用发票",
-};
-const KIND_OF_INFO_FORM_TYPE: Readonly<Record<InfoFormInvoiceType, InvoiceKind>> = {
-  增值税纸质专用发票: "增值税专用发票",
-  增值税电子专用发票: "增值税电子专用发票",
-};
-
-function infoFormKind(t: string): InvoiceKind | undefined {
-  const f = InfoFormInvoiceType.normalize(t);
-  return f === undefined ? undefined : KIND_OF_INFO_FORM_TYPE[f];
+export function isTaxControlSpecialTypeCode(c: string): c is TaxControlSpecialTypeCode {
+  return (TAX_CONTROL_SPECIAL_TYPE_CODES as readonly string[]).includes(c);
 }
+
+/** 数电 invoiceType of a 发票种类 (01 专票 / 02 普票); undefined for a 税控 kind or an unknown label. */
+export function digitalInvoiceTypeCode(labelOrCode: unknown): DigitalInvoiceTypeCode | undefined {
+  const c = invoiceTypeCode(labelOrCode);
+  return c !== undefined && isDigitalInvoiceTypeCode(c) ? c : undefined;
+}
+
+/** 税控 invoiceType of a 发票种类 (028 / 026 / 004 / 007); undefined for a 数电 kind or an unknown label. */
+export function taxControlInvoiceTypeCode(labelOrCode: unknown): TaxControlInvoiceTypeCode | undefined {
+  const c = invoiceTypeCode(labelOrCode);
+  return c !== undefined && isTaxControlInvoiceTypeCode(c) ? c : undefined;
+}
+
+// ── 红字信息表 发票类型 (the 专票 part of the same vocabulary) ──────────────────
 
 /** A 红字信息表 发票类型 (or any 专票 label/alias/code) → 004 / 028; undefined for non-专票. */
 export function infoFormInvoiceTypeCode(labelOrCode: unknown): TaxControlSpecialTypeCode | undefined {
   const c = invoiceTypeCode(labelOrCode);
-  return c === "004" || c === "028" ? c : undefined;
+  return c !== undefined && isTaxControlSpecialTypeCode(c) ? c : undefined;
 }
 
-/** 004 / 028 (or a 发票种类 label) → the 红字信息表 label (增值税纸质专用发票 / 增值税电子专用发票). */
+/** 004 / 028 (or a 专票 label/alias) → the 红字信息表 发票类型 label; undefined for non-专票. */
 export function infoFormInvoiceTypeLabel(codeOrLabel: string): InfoFormInvoiceType | undefined {
-  const c = invoiceTypeCode(codeOrLabel);
-  return c === undefined ? undefined : INFO_FORM_TYPE_OF_KIND[INVOICE_TYPE_LABELS[c]];
+  const c = infoFormInvoiceTypeCode(codeOrLabel);
+  return c === undefined ? undefined : InfoFormInvoiceType.normalize(INVOICE_TYPE_LABELS[c]);
 }
 
 // ── 2.2.04 applyType (申请方, assumptions A6) ─────────────────────────────────
 
 export { INFO_FORM_APPLY_TYPE_CODES };
 
-/** 申请方 label → applyType. */
-export function applyTypeCode(applicant: InfoFormApplicant): string {
-  return INFO_FORM_APPLY_TYPE_CODES[applicant];
+/** The applyType codes, in 申请方 order (for schemas and messages). */
+export const INFO_FORM_APPLY_TYPE_VALUES: readonly string[] = InfoFormApplicant.values.map(
+  (a) => INFO_FORM_APPLY_TYPE_CODES[a]
+);
+
+/** 申请方 label (or alias) → applyType; undefined when the label is unknown. */
+export function applyTypeCode(applicant: InfoFormApplicant): string;
+export function applyTypeCode(applicant: string): string | undefined;
+export function applyTypeCode(applicant: string): string | undefined {
+  const a = InfoFormApplicant.normalize(applicant);
+  return a === undefined ? undefined : INFO_FORM_APPLY_TYPE_CODES[a];
 }
 
 /** applyType code, or a 申请方 label/alias → the label. */
 export function applicantOfApplyType(applyTypeOrLabel: unknown): InfoFormApplicant | undefined {
   if (typeof applyTypeOrLabel !== "string") return undefined;
   const t = applyTypeOrLabel.trim();
-  const byCode = InfoFormApplicant.values.find((a) => INFO_FORM_APPLY_TYPE_CODES[a] === t);
-  return byCode ?? InfoFormApplicant.normalize(t);
+  return keyOf(INFO_FORM_APPLY_TYPE_CODES, t) ?? InfoFormApplicant.normalize(t);
+}
+
+// ── 红冲原因 (§1.8, assumptions A2/A3) ─────────────────────────────────────────
+
+export { DEFAULT_RED_REASON_CODE_MAPPING, RED_REASON_CODE_MAPPINGS, RED_REASON_CODE_WIDTH };
+export type { RedReasonCodeMapping, RedReasonInterface };
+
+/** The wire code of a 红冲原因 (any label variant, e.g. 销货退回) for an interface; undefined if unknown. */
+export function reasonToCode(
+  reason: string,
+  interfaceId: RedReasonInterface,
+  mapping: RedReasonCodeMapping = DEFAULT_RED_REASON_CODE_MAPPING
+): string | undefined {
+  const label = RedReason.normalize(reason);
+  if (label === undefined) return undefined;
+  return mapping[label].padStart(RED_REASON_CODE_WIDTH[interfaceId], "0");
+}
+
+/** The 红冲原因 of a wire code, "1" or "01" alike; undefined if the code is not in the mapping. */
+export function codeToReason(
+  code: string,
+  mapping: RedReasonCodeMapping = DEFAULT_RED_REASON_CODE_MAPPING
+): RedReason | undefined {
+  const m = /^0*([1-9])$/.exec(code.trim());
+  if (!m) return undefined;
+  return keyOf(mapping, m[1]);
+}
+
+/** The wire codes of an interface's 红冲原因, in label order (for schemas). */
+export function redReasonCodes(
+  interfaceId: RedReasonInterface,
+  mapping: RedReasonCodeMapping = DEFAULT_RED_REASON_CODE_MAPPING
+): string[] {
+  return RedReason.values.map((r) => reasonToCode(r, interfaceId, mapping)!);
+}
+
+// ── 红字确认单 确认状态 01–10 (domain-rules §4.2; the table is the domain's) ────────
+
+export {
+  CONFIRM_STATUS_CODES,
+  CONFIRM_STATUS_TABLE,
+  confirmStatusLabel,
+  isInvoiceableConfirmStatus,
+  isKnownConfirmStatus,
+  isValidConfirmStatus,
+  isVoidConfirmStatus,
+  parseConfirmStatus,
+};
+export type { ConfirmStatus, ConfirmStatusCode };
+
+/** A 确认状态 label in any spacing/bracket variant, or a code ("4", "04") → the known code; else undefined. */
+export function confirmStatusCode(labelOrCode: string): ConfirmStatusCode | undefined {
+  const r = parseConfirmStatus(labelOrCode);
+  return r.ok && isKnownConfirmStatus(r.value) ? r.value : undefined;
+}
+
+// ── channels (开票通道 of an enterprise) ──────────────────────────────────────
+
+/** The channel labels are their own codes (settings, the sandbox's org table); aliases in labels.ts. */
+export { Channel };
+export const CHANNELS: readonly Channel[] = Channel.values;
+
+/** A channel as typed (乐企通道, RPA通道 …) → the channel; undefined when unknown. */
+export function channelOf(text: unknown): Channel | undefined {
+  return Channel.normalize(text);
+}
+
+// ── 录入方身份 / 购销身份 (`enteridentity`, `identity`, assumptions A4) ─────────────
+
+export { PARTY_IDENTITY_CODES };
+export type PartyIdentityCode = (typeof PARTY_IDENTITY_CODES)[Role];
+export const PARTY_IDENTITY_CODE_VALUES: readonly PartyIdentityCode[] = Role.values.map(
+  (r) => PARTY_IDENTITY_CODES[r]
+);
+
+/** 销方 / 购方 (or 我是销方, 销售方 …) → "0" / "1"; undefined when unknown. */
+export function identityCode(role: string): PartyIdentityCode | undefined {
+  const r = Role.normalize(role);
+  return r === undefined ? undefined : PARTY_IDENTITY_CODES[r];
+}
+
+export function roleOfIdentity(code: string): Role | undefined {
+  return keyOf(PARTY_IDENTITY_CODES, code.trim());
+}
+
+// ── 确认类型 `qrlx` (2.1.08 / 2.1.09, assumptions A5) ─────────────────────────
+
+export { CONFIRM_TYPE_CODES };
+export type ConfirmTypeAction = keyof typeof CONFIRM_TYPE_CODES;
+export type ConfirmTypeCode = (typeof CONFIRM_TYPE_CODES)[ConfirmTypeAction];
+
+/** revoke / confirm / reject → C / Y / N. */
+export function confirmTypeCode(action: ConfirmTypeAction): ConfirmTypeCode {
+  return CONFIRM_TYPE_CODES[action];
+}
+
+/** C / Y / N (any case) → the action; undefined for another code. */
+export function confirmTypeAction(code: string): ConfirmTypeAction | undefined {
+  return keyOf(CONFIRM_TYPE_CODES, code.trim().toUpperCase());
+}
+
+// ── 2.2.05 下载范围 `scope` (assumptions A7) ────────────────────────────────────
+
+export { INFO_FORM_DOWNLOAD_SCOPE_CODES };
+export type InfoFormDownloadScopeCode =
+  (typeof INFO_FORM_DOWNLOAD_SCOPE_CODES)[keyof typeof INFO_FORM_DOWNLOAD_SCOPE_CODES];
+export const INFO_FORM_DOWNLOAD_SCOPE_VALUES: readonly InfoFormDownloadScopeCode[] = Object.values(
+  INFO_FORM_DOWNLOAD_SCOPE_CODES
+);
+
+/** The two check boxes (本企业申请 / 其他企业申请) → scope; undefined when none is ticked (refused, domain-rules §3.7). */
+export function downloadScopeCode(boxes: {
+  readonly own: boolean;
+  readonly others: boolean;
+}): InfoFormDownloadScopeCode | undefined {
+  if (boxes.own && boxes.others) return INFO_FORM_DOWNLOAD_SCOPE_CODES.both;
+  if (boxes.own) return INFO_FORM_DOWNLOAD_SCOPE_CODES.own;
+  if (boxes.others) return INFO_FORM_DOWNLOAD_SCOPE_CODES.others;
+  return undefined;
+}
+
+/** scope → the two check boxes; "" / absent / unknown = none ticked. */
+export function downloadScopeBoxes(scope: string | undefined): { own: boolean; others: boolean } {
+  const s = (scope ?? "").trim();
+  return {
+    own: s === INFO_FORM_DOWNLOAD_SCOPE_CODES.own || s === INFO_FORM_DOWNLOAD_SCOPE_CODES.both,
+    others: s === INFO_FORM_DOWNLOAD_SCOPE_CODES.others || s === INFO_FORM_DOWNLOAD_SCOPE_CODES.both,
+  };
 }

@@ -12,6 +12,8 @@ import { createHash } from "crypto";
 import { reducedLevyTaxFromIncl } from "../../domain/confirmForm/calcRedLine";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
 import { uscCheckChar } from "../../domain/parse/taxId";
+import type { InvoiceKind } from "../../domain/labels";
+import { type InvoiceTypeCode, invoiceKindOf, invoiceTypeCode } from "../../gateway/codes";
 import { hashSecret } from "../auth";
 import type { DigitalChannel, IssueSystem, RedNotCallbackSetting } from "../db/schema";
 import type {
@@ -187,11 +189,18 @@ interface LineSpec {
   reversed?: { amount: string; qty?: string };
 }
 
+/** The wire code of a seeded blue invoice's 发票种类 (every seeded kind has one). */
+function invoiceTypeOf(spec: BlueSpec): InvoiceTypeCode {
+  const code = invoiceTypeCode(spec.kind);
+  if (!code) throw new Error(`seed: 发票种类 ${spec.kind} has no invoiceType code`);
+  return code;
+}
+
 interface BlueSpec {
   seller: string;
   buyer: string;
-  kind: string;
-  type: string;
+  /** 发票种类; the invoiceType code is derived from it (codes.ts), never written twice. */
+  kind: InvoiceKind;
   code: string;
   no: string;
   date: string;
@@ -277,7 +286,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 1),
       date: "2025-06-10 10:00:00",
@@ -293,7 +301,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（普通发票）",
-      type: "02",
       code: "",
       no: dn("33", 2),
       date: "2025-06-12 14:30:00",
@@ -308,7 +315,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 3),
       date: "2025-05-20 09:15:00",
@@ -331,7 +337,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 4),
       date: "2025-06-15 11:00:00",
@@ -356,7 +361,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（普通发票）",
-      type: "02",
       code: "",
       no: dn("33", 5),
       date: "2025-06-18 16:00:00",
@@ -377,7 +381,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（普通发票）",
-      type: "02",
       code: "",
       no: dn("33", 6),
       date: "2025-06-18 16:05:00",
@@ -398,7 +401,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 7),
       date: "2025-06-20 10:30:00",
@@ -418,7 +420,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 8),
       date: "2025-04-02 08:45:00",
@@ -440,7 +441,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: s,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("33", 9),
       date: "2025-07-01 13:20:00",
@@ -456,7 +456,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: tax.small,
       buyer: b,
       kind: "数电发票（普通发票）",
-      type: "02",
       code: "",
       no: dn("31", 1),
       date: "2025-06-25 15:00:00",
@@ -478,7 +477,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: tax.leqi,
       buyer: b,
       kind: "数电发票（增值税专用发票）",
-      type: "01",
       code: "",
       no: dn("11", 1),
       date: "2025-06-28 09:00:00",
@@ -491,7 +489,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: t,
       buyer: b,
       kind: "增值税电子专用发票",
-      type: "028",
       code: "032002300111",
       no: "10000001",
       date: "2025-06-05 10:00:00",
@@ -503,7 +500,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: t,
       buyer: b,
       kind: "增值税专用发票",
-      type: "004",
       code: "3200231130",
       no: "20000001",
       date: "2025-06-06 10:00:00",
@@ -524,7 +520,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: t,
       buyer: b,
       kind: "增值税电子普通发票",
-      type: "026",
       code: "032002300211",
       no: "30000001",
       date: "2025-06-07 10:00:00",
@@ -547,7 +542,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: t,
       buyer: b,
       kind: "增值税普通发票",
-      type: "007",
       code: "3200231320",
       no: "40000001",
       date: "2025-06-08 10:00:00",
@@ -568,7 +562,6 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
       seller: t,
       buyer: b,
       kind: "增值税电子专用发票",
-      type: "028",
       code: "032002300111",
       no: "10000002",
       date: "2025-05-08 10:00:00",
@@ -591,7 +584,8 @@ function blueSpecs(tax: Record<string, string>): BlueSpec[] {
 
 interface InputSpec {
   type: string;
-  typeName: string;
+  /** The bureau's name of the type; for our own codes (01 …) it is codes.ts's label. */
+  typeName?: string;
   code: string;
   no: string;
   date: string;
@@ -655,7 +649,6 @@ function buyerInputs(): InputSpec[] {
     },
     {
       type: "01",
-      typeName: "数电发票（增值税专用发票）",
       code: "",
       no: digitalInvoiceNo("25", "44", 770001),
       date: "2025-06-30 09:00:00",
@@ -776,7 +769,7 @@ async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
     const row = {
       ticket_kind: "发票" as const,
       invoice_type: inv.type,
-      invoice_type_name: inv.typeName,
+      invoice_type_name: inv.typeName ?? invoiceKindOf(inv.type) ?? inv.type,
       invoice_code: inv.code,
       invoice_no: inv.no,
       invoice_date: inv.date,
@@ -828,7 +821,7 @@ async function insertBlue(scope: OrgScope, spec: BlueSpec, names: Record<string,
   const deduction = spec.lines.find((l) => l.levy.kind === "diff")?.levy;
   const id = await scope.insertReturningId("blue_invoices", {
     kind: spec.kind,
-    invoice_type: spec.type,
+    invoice_type: invoiceTypeOf(spec),
     invoice_code: spec.code,
     invoice_no: spec.no,
     invoice_date: spec.date,
@@ -886,7 +879,7 @@ async function insertBlue(scope: OrgScope, spec: BlueSpec, names: Record<string,
     const redId = await scope.insertReturningId("red_invoices", {
       blue_invoice_id: id,
       serial_no: `SEED-RED-${spec.no}`,
-      invoice_type: spec.type,
+      invoice_type: invoiceTypeOf(spec),
       invoice_code: spec.code,
       invoice_no: spec.code
         ? String(Number(spec.no) + 5000000)

@@ -12,6 +12,7 @@
 import { type ConfirmStatusCode, type RedLineEdit, calcRedLine, fullRedLine } from "../../domain/confirmForm";
 import type { DataSource, FormInvoiceStatus, InputInvoiceStatus, RedReason, Role } from "../../domain/labels";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
+import { type DigitalInvoiceTypeCode, INVOICE_TYPE_LABELS } from "../../gateway/codes";
 import { OrgScope } from "../db/repo";
 import type { SqlDialectName } from "../db/dialect";
 import { type Tx, setMeta } from "../db/tx";
@@ -26,6 +27,9 @@ import {
   stringifyBillLines,
 } from "./interfaces/redConfirmShared";
 import { SEED_EPOCH_MS, digitalInvoiceNo } from "./seed";
+
+/** Every seeded 红字确认单 concerns a 数电专票 (its label and code from codes.ts, never paired by hand). */
+const SEEDED_TYPE: DigitalInvoiceTypeCode = "01";
 
 /** First bureau bill number handed out after the seeded ones. */
 const SEEDED_BILLS_UP_TO = 100;
@@ -293,8 +297,8 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
     const amount = fig.reduce((a, f) => a.add(f.amount), new Dec(0));
     const tax = fig.reduce((a, f) => a.add(f.tax), new Dec(0));
     const blueId = await scopes.销方.insertReturningId("blue_invoices", {
-      kind: "数电发票（增值税专用发票）",
-      invoice_type: "01",
+      kind: INVOICE_TYPE_LABELS[SEEDED_TYPE],
+      invoice_type: SEEDED_TYPE,
       invoice_code: "",
       invoice_no: invoiceNo,
       invoice_date: spec.date,
@@ -354,8 +358,8 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
       await scopes.购方
         .insertInto("input_pool", {
           ticket_kind: "发票",
-          invoice_type: "01",
-          invoice_type_name: "数电发票（增值税专用发票）",
+          invoice_type: SEEDED_TYPE,
+          invoice_type_name: INVOICE_TYPE_LABELS[SEEDED_TYPE],
           invoice_code: "",
           invoice_no: invoiceNo,
           invoice_date: spec.date,
@@ -434,7 +438,7 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
         blue_invoice_code: "",
         blue_invoice_no: invoiceNo,
         blue_invoice_date: spec.date,
-        invoice_type: "01",
+        invoice_type: SEEDED_TYPE,
         red_reason: bill.reason,
         amount: formatAmount(sumOf(lines.map((l) => l.amount))),
         tax_amount: formatAmount(sumOf(lines.map((l) => l.taxAmount))),
@@ -487,7 +491,7 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
       const redId = await scopes.销方.insertReturningId("red_invoices", {
         blue_invoice_id: blueId,
         serial_no: bill.redInvoice.serial,
-        invoice_type: "01",
+        invoice_type: SEEDED_TYPE,
         invoice_code: "",
         invoice_no: bill.redInvoice.no,
         invoice_date: bill.redInvoice.date,
@@ -578,7 +582,7 @@ async function insertForm(scope: OrgScope, f: FormSpec): Promise<number> {
     blue_invoice_code: "",
     blue_invoice_no: f.blue.no,
     blue_invoice_date: f.blue.date,
-    invoice_type: "01",
+    invoice_type: SEEDED_TYPE,
     red_reason: f.reason,
     amount: formatAmount(sumOf(f.lines.map((l) => l.amount))),
     tax_amount: formatAmount(sumOf(f.lines.map((l) => l.taxAmount))),

@@ -9,6 +9,8 @@ import { ok, type Result } from "../../domain/refusals";
 import { MAX_ROWS, packAddresses } from "../address";
 import type { CreateSheetSummary } from "../port";
 import { schemaOf, type SheetKind } from "../schemas";
+import { acceptedAliasesOf } from "../xlsx/instructions";
+import { validationAlert } from "../xlsx/templateData";
 import type { ExcelHost } from "./host";
 
 /** Font colour of required headers (the manuals' templates: red font = mandatory). */
@@ -80,6 +82,19 @@ export function queueKindHeader(sheet: Excel.Worksheet, kind: SheetKind): void {
         list: { inCellDropDown: true, source: c.validationList.join(",") },
       };
       data.dataValidation.rule = rule;
+      // A column whose import reads aliases (纸质专票 …) warns instead of refusing them (templateData.ts).
+      const alert = validationAlert({
+        validationList: c.validationList,
+        acceptedAliases: acceptedAliasesOf(c),
+      });
+      if (!alert.strict) {
+        data.dataValidation.errorAlert = {
+          showAlert: true,
+          style: "Warning",
+          title: c.header,
+          message: alert.message,
+        } as Excel.DataValidationErrorAlert;
+      }
     }
   });
   sheet.freezePanes.freezeRows(1);

@@ -14,6 +14,7 @@ import { TEMPLATE_VALIDATED_ROWS } from "../xlsx/limits";
 import {
   REQUIRED_FONT_ARGB,
   RESULT_FONT_ARGB,
+  validationAlert,
   type TemplateColumn,
   type TemplateSheetData,
 } from "../xlsx/templateData";
@@ -41,13 +42,15 @@ export function templateValidation(col: TemplateColumn): {
 } | null {
   if (col.validationList) {
     if (`"${col.validationList.join(",")}"`.length > LIST_FORMULA_MAX) return null;
+    const alert = validationAlert(col);
     return {
       rule: { list: { inCellDropDown: true, source: col.validationList.join(",") } },
       errorAlert: {
         showAlert: true,
-        style: "Stop",
+        // An alias the import reads (纸质专票 …) is not stopped, only flagged.
+        style: alert.strict ? "Stop" : "Warning",
         title: col.header,
-        message: `请从下拉列表中选择：${col.validationList.join("、")}`,
+        message: alert.message,
       } as Excel.DataValidationErrorAlert,
     };
   }

@@ -10,9 +10,14 @@
  * Fetching is behind `ExportSource` (in-memory in tests, the gateway client in the CLI).
  */
 import ExcelJS from "exceljs";
-import { codeToReason, roleOfIdentity } from "../../gateway/assumptions";
+import {
+  applicantOfApplyType,
+  codeToReason,
+  confirmStatusLabel,
+  infoFormInvoiceTypeLabel,
+  roleOfIdentity,
+} from "../../gateway/codes";
 import type { InputInvoiceHeader, RedConfirmBillDetail, RedInfoFormSummary } from "../../gateway/payloads";
-import { confirmStatusLabel } from "../../domain/confirmForm/status";
 import { Dec, formatAmount, formatQty, isDecimalText } from "../../domain/money";
 import type { Result } from "../../domain/refusals";
 import { confirmFormsSchema, infoFormsSchema, inputPoolSchema, type SheetSchema } from "../schemas";
@@ -119,25 +124,15 @@ const col = <R>(
   get: (r: R) => string | number | null | undefined
 ): ExportColumn<R> => ({ header: headerOf(schema, key), type, get });
 
-const APPLY_TYPE_LABELS: Readonly<Record<string, string>> = {
-  seller: "销方申请",
-  "buyer-not-deducted": "购方申请-未抵扣",
-  "buyer-deducted": "购方申请-已抵扣",
-};
-const INFO_FORM_TYPE_LABELS: Readonly<Record<string, string>> = {
-  "004": "增值税纸质专用发票",
-  "028": "增值税电子专用发票",
-};
-
 const INFO_FORM_COLUMNS: readonly ExportColumn<RedInfoFormSummary>[] = [
   col(infoFormsSchema, "infoFormNumber", "text", (r) => r.redInfoBillNo),
   col(infoFormsSchema, "blueInvoiceCode", "text", (r) => r.originalInvoiceCode),
   col(infoFormsSchema, "blueInvoiceNo", "text", (r) => r.originalInvoiceNumber),
   col(infoFormsSchema, "applicant", "text", (r) =>
-    r.applyType ? (APPLY_TYPE_LABELS[r.applyType] ?? r.applyType) : r.applyType
+    r.applyType ? (applicantOfApplyType(r.applyType) ?? r.applyType) : r.applyType
   ),
   col(infoFormsSchema, "invoiceType", "text", (r) =>
-    r.invoiceType ? (INFO_FORM_TYPE_LABELS[r.invoiceType] ?? r.invoiceType) : r.invoiceType
+    r.invoiceType ? (infoFormInvoiceTypeLabel(r.invoiceType) ?? r.invoiceType) : r.invoiceType
   ),
   col(infoFormsSchema, "buyerName", "text", (r) => r.buyerName),
   col(infoFormsSchema, "buyerTaxId", "text", (r) => r.buyerTaxpayerId),

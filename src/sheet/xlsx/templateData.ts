@@ -1,10 +1,10 @@
 /**
  * A bulk template as data (no exceljs): what `hongchong template` writes and what the task pane lays
- * out with Office.js — headers (required flagged), number formats, drop-down lists, widths, and the
- * 说明 sheet's lines.
+ * out with Office.js — headers (required flagged), number formats, drop-down lists (canonical labels,
+ * with the aliases the import also reads), widths, and the 说明 sheet's lines.
  */
 import type { ColumnSpec } from "../schemas";
-import { INSTRUCTION_HEADERS, instructionLines, usageNotes } from "./instructions";
+import { INSTRUCTION_HEADERS, acceptedAliasesOf, instructionLines, usageNotes } from "./instructions";
 import { KIND_SPECS, type TemplateKind } from "./kinds";
 
 /** The manuals' template marks required columns with a red font. */
@@ -20,6 +20,12 @@ export interface TemplateColumn {
   readonly result: boolean;
   readonly numberFormat: string;
   readonly validationList: readonly string[] | null;
+  /**
+   * Other spellings the importer reads as one of `validationList` (the label set's aliases, e.g.
+   * 增值税纸质专用发票 / 纸质专票 for 增值税专用发票). When there are any, the drop-down only warns:
+   * a clerk typing an alias is not stopped, since the import accepts it.
+   */
+  readonly acceptedAliases: readonly string[];
   /** Characters. */
   readonly width: number;
 }
@@ -51,6 +57,31 @@ const TYPE_WIDTH: Readonly<Record<string, number>> = {
   integer: 8,
 };
 
+/** Excel keeps at most 255 characters of a validation's error message. */
+const VALIDATION_MESSAGE_MAX = 255;
+
+/**
+ * The drop-down's alert: "stop" when only the listed values are read, "warning" when the import also
+ * accepts aliases (they are named, as many as fit Excel's limit). One text for the exceljs template
+ * and the pane's Office.js layout.
+ */
+export function validationAlert(col: Pick<TemplateColumn, "validationList" | "acceptedAliases">): {
+  readonly strict: boolean;
+  readonly message: string;
+} {
+  const list = `请从下拉列表中选择：${(col.validationList ?? []).join("、")}`;
+  if (col.acceptedAliases.length === 0) return { strict: true, message: list };
+  let message = `${list}（也可填写其常用写法`;
+  const shown: string[] = [];
+  for (const a of col.acceptedAliases) {
+    const next = `${message}，如 ${[...shown, a].join("、")}）`;
+    if (next.length > VALIDATION_MESSAGE_MAX) break;
+    shown.push(a);
+  }
+  message = shown.length ? `${message}，如 ${shown.join("、")}）` : `${message}）`;
+  return { strict: false, message };
+}
+
 /** Wide enough for the header (CJK counts double) and for the type's typical content. */
 function widthOf(col: ColumnSpec): number {
   const headerWidth = Array.from(col.header).reduce((n, ch) => n + (ch.charCodeAt(0) > 0xff ? 2 : 1), 0) + 2;
@@ -72,6 +103,7 @@ export function templateSheetData(kind: TemplateKind): TemplateSheetData {
       result: c.result,
       numberFormat: c.numberFormat,
       validationList: c.validationList,
+      acceptedAliases: c.validationList ? acceptedAliasesOf(c) : [],
       width: widthOf(c),
     })),
     instructions: {

@@ -336,7 +336,7 @@ describe("download scope (§3.7)", () => {
 describe("批量引入 row validation (§3.8)", () => {
   const good: InfoFormImportRow = {
     applicant: "销方申请",
-    invoiceType: "增值税纸质专用发票",
+    invoiceType: "增值税专用发票",
     blueInvoiceCode: "4400231130",
     blueInvoiceNo: "01234567",
     blueIssueDate: "2025-10-08",

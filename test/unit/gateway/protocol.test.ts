@@ -5,7 +5,7 @@ import {
   identityCode,
   reasonToCode,
   roleOfIdentity,
-} from "../../../src/gateway/assumptions";
+} from "../../../src/gateway/codes";
 import {
   matchDomainRefusal,
   refusalFromBusinessFailure,
