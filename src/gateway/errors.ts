@@ -2,7 +2,9 @@
  * Every way a gateway call can fail, mapped to one refusal code of src/domain/refusals.ts (the
  * "Gateway / protocol" section), so surfaces show the catalogue's Chinese text. A business failure
  * whose message is one of our own domain messages (a hongchong server refusing with the catalogue's
- * wording) or that carries our `refusalCode` extension maps back to that domain code.
+ * wording) or that carries our `refusalCode` extension maps back to that domain code. A refusal
+ * that names a request field keeps it (`Refusal.field`, a path relative to `data`): from our
+ * `refusalField` extension, else from the wording of a schema refusal, so surfaces can mark the cell.
  */
 import { REFUSALS, Refusal, RefusalCode, isRefusalCode, refusal } from "../domain/refusals";
 import { DEFAULT_ERROR_CODES, ErrorCodeAssumptions } from "./assumptions";
@@ -57,6 +59,35 @@ export function matchDomainRefusal(message: string): Refusal | undefined {
   return undefined;
 }
 
+/** `data` followed by its path (`data.invoiceDetail[0].taxAmount`, `data[0].serialNo`); group 1 the path. */
+const DATA_PATH = /data((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/;
+
+/**
+ * The `data` path a schema refusal's message names — the sentences of
+ * src/gateway/schemas/describe.ts `describeSchemaError`: `字段 data.invoiceDetail[0].revenueCode 格式不正确`,
+ * `缺少必填字段 data.buyerTaxpayerId`, `不支持的字段 data.x` (a 2.2.02 item: `data[0].serialNo`).
+ * Returns the path without `data.` (`invoiceDetail[0].revenueCode`, `[0].serialNo`), or undefined.
+ */
+export function fieldOfSchemaMessage(message: string): string | undefined {
+  const m = new RegExp(`(?:缺少必填字段|不支持的字段|字段)\\s*${DATA_PATH.source}`).exec(message);
+  return m ? m[1].replace(/^\./, "") : undefined;
+}
+
+/**
+ * The first `data` path a message names anywhere (`data.invoiceDetail[0].taxAmount 与 金额×税率 相差超过0.06`),
+ * without `data.`. For our own server's wording only: a vendor's free text is read with fieldOfSchemaMessage.
+ */
+export function firstDataPath(message: string): string | undefined {
+  const m = DATA_PATH.exec(message);
+  return m ? m[1].replace(/^\./, "") : undefined;
+}
+
+/** `r` with the field the answer names (our extension first, then the schema wording), if any. */
+function withField(r: Refusal, resp: NormalizedResponse): Refusal {
+  const field = resp.refusalField ?? fieldOfSchemaMessage(resp.message);
+  return field ? { ...r, field } : r;
+}
+
 export function isTokenExpiredAnswer(
   resp: Pick<NormalizedResponse, "errorCode" | "message">,
   codes: ErrorCodeAssumptions = DEFAULT_ERROR_CODES
@@ -78,6 +109,10 @@ export function refusalFromBusinessFailure(
   resp: NormalizedResponse,
   ctx: BusinessFailureContext = {}
 ): Refusal {
+  return withField(refusalOfAnswer(resp, ctx), resp);
+}
+
+function refusalOfAnswer(resp: NormalizedResponse, ctx: BusinessFailureContext): Refusal {
   const codes = ctx.errorCodes ?? DEFAULT_ERROR_CODES;
   const message = resp.message.trim();
   if (resp.refusalCode && isRefusalCode(resp.refusalCode)) {

@@ -35,6 +35,11 @@ export interface ResponseEnvelopeWire {
    */
   readonly refusalCode?: string;
   readonly refusalParams?: Readonly<Record<string, string>>;
+  /**
+   * Our extension too: the request field the refusal concerns, as a path relative to `data`
+   * (e.g. `invoiceDetail[0].revenueCode`), so the add-in can mark the cell that produced it.
+   */
+  readonly refusalField?: string;
 }
 
 /** Success errorCode per endpoint family (§1.6, SEEN). */
@@ -51,6 +56,8 @@ export interface NormalizedResponse {
   readonly data: unknown;
   readonly refusalCode?: string;
   readonly refusalParams?: Readonly<Record<string, string>>;
+  /** The `data` path the refusal names (our extension; see ResponseEnvelopeWire.refusalField). */
+  readonly refusalField?: string;
 }
 
 /** "true"/"false" in any case, or a boolean; undefined for anything else. */
@@ -86,6 +93,10 @@ export function normalizeResponse(raw: unknown, endpoint: Endpoint): NormalizedR
   const message = readText(raw.message) ?? readText(raw.errorMsg) ?? "";
   const refusalCode =
     typeof raw.refusalCode === "string" && raw.refusalCode !== "" ? raw.refusalCode : undefined;
+  const refusalField =
+    typeof raw.refusalField === "string" && raw.refusalField.trim() !== ""
+      ? raw.refusalField.trim()
+      : undefined;
   let refusalParams: Record<string, string> | undefined;
   if (isJsonObject(raw.refusalParams)) {
     refusalParams = {};
@@ -101,6 +112,7 @@ export function normalizeResponse(raw: unknown, endpoint: Endpoint): NormalizedR
     data: raw.data,
     ...(refusalCode ? { refusalCode } : {}),
     ...(refusalParams ? { refusalParams } : {}),
+    ...(refusalField ? { refusalField } : {}),
   };
 }
 
@@ -114,7 +126,7 @@ export function successEnvelope(endpoint: Endpoint, data?: unknown, message = ""
   };
 }
 
-/** A failure reply; `refusalCode` is our extension field (ignored by other clients). */
+/** A failure reply; `refusalCode`, `refusalParams`, `refusalField` are our extension fields (ignored by other clients). */
 export function failureEnvelope(
   errorCode: string,
   message: string,
@@ -122,6 +134,7 @@ export function failureEnvelope(
     data?: unknown;
     refusalCode?: string;
     refusalParams?: Readonly<Record<string, string | number>>;
+    refusalField?: string;
   } = {}
 ): Record<string, unknown> {
   return {
@@ -137,6 +150,7 @@ export function failureEnvelope(
           ),
         }
       : {}),
+    ...(extra.refusalField ? { refusalField: extra.refusalField } : {}),
   };
 }
 

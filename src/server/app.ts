@@ -4,7 +4,8 @@
  *
  * Protocol rules kept here, once: HTTP 200 with the protocol envelope for every business refusal —
  * malformed JSON, wrong types, unknown interfaceCode, undecodable data, oversized body included —
- * with `errorCode` = our stable refusal code, `refusalCode` = the same, `message` in Chinese.
+ * with `errorCode` = our stable refusal code, `refusalCode` = the same, `message` in Chinese, and
+ * `refusalField` = the `data` path it concerns when it names one (so the add-in can mark that cell).
  */
 import Fastify, {
   type FastifyError,
@@ -15,6 +16,7 @@ import Fastify, {
 import pkg from "../../package.json";
 import { type Endpoint, ENDPOINT_PATHS, AUTH_PATHS, interfaceByCode } from "../gateway/interfaces";
 import { JsonSyntaxError, isJsonObject, parseJsonExact, stringifyJson } from "../gateway/json";
+import { firstDataPath } from "../gateway/errors";
 import { failureEnvelope, successEnvelope } from "../gateway/protocol";
 import { type RefusalCode, type RefusalParams, refusalMessage } from "../domain/refusals";
 import { authenticate, issueAppToken, login, logout } from "./auth";
@@ -33,7 +35,7 @@ import {
   LOGIN_BODY_SCHEMA,
   LOGOUT_BODY_SCHEMA,
 } from "./protocol/schemas";
-import { describeSchemaErrors, type SchemaError } from "./protocol/validation";
+import { describeSchemaErrors, schemaErrorField, type SchemaError } from "./protocol/validation";
 import {
   DEFAULT_ORG_TAX_ID_FIELDS,
   type InterfaceHandler,
@@ -73,6 +75,8 @@ type Family = Endpoint | "auth";
 interface Refusing {
   code: RefusalCode;
   params?: RefusalParams;
+  /** The `data` path the refusal concerns (Refusal.field), sent as `refusalField`. */
+  field?: string;
 }
 
 function familyOf(url: string): Family {
@@ -89,10 +93,14 @@ function refusalEnvelope(
   errorCode?: string
 ): Record<string, unknown> {
   const message = refusalMessage(r.code, r.params);
+  // A handler's check that names the path in its wording (`data.invoiceDetail[0].taxAmount 与 …`)
+  // but did not set the field still tells the client which field it is.
+  const field = r.field ?? (family === "auth" ? undefined : firstDataPath(message));
   const env = failureEnvelope(errorCode ?? r.code, message, {
     ...(data === undefined ? {} : { data }),
     refusalCode: r.code,
     ...(r.params ? { refusalParams: r.params } : {}),
+    ...(field ? { refusalField: field } : {}),
   });
   if (family !== "auth") return env;
   return {
@@ -373,10 +381,9 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     }
     const validate = req.compileValidationSchema(handler.dataSchema);
     if (!validate(typedView(decoded.value))) {
-      return refuse({
-        code: "GW_VALIDATION",
-        params: { detail: describeSchemaErrors(validate.errors as SchemaError[], "data") },
-      });
+      const detail = describeSchemaErrors(validate.errors as SchemaError[], "data");
+      const field = schemaErrorField(validate.errors as SchemaError[]);
+      return refuse({ code: "GW_VALIDATION", params: { detail }, ...(field ? { field } : {}) });
     }
     const data = exactView(decoded.value);
     const foreign = foreignTaxId(
@@ -401,7 +408,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       reply,
       refusalEnvelope(
         endpoint,
-        { code: r.code, ...(r.params ? { params: r.params } : {}) },
+        { code: r.code, ...(r.params ? { params: r.params } : {}), ...(r.field ? { field: r.field } : {}) },
         payload,
         outcome.errorCode
       )

@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the task pane's workflows: the slice of the gateway client they use, progress and
- * cancel plumbing, reading parsed cells, and building write-backs that only touch result columns.
+ * cancel plumbing, reading parsed cells, and building write-backs that only touch result columns —
+ * with the cells a refusal names marked, local verdicts and gateway refusals alike.
  * Plain TypeScript, no React and no Office: tests drive it with a fake port and a fake client.
  */
 import { Dec, formatAmount, toDec } from "../../src/domain/money";
@@ -8,7 +9,13 @@ import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import type { GatewayClient, GatewayResult, InterfaceSpec } from "../../src/gateway";
 import type { ParsedValue } from "../../src/sheet/mapping";
 import type { RowWriteBack } from "../../src/sheet/port";
-import { schemaOf, type SheetKind } from "../../src/sheet/schemas";
+import { PROCESS_STATUS, schemaOf, type SheetKind } from "../../src/sheet/schemas";
+import {
+  placeOfRefusal,
+  withClerkWording,
+  type DocumentRows,
+  type RowBuiltInterface,
+} from "../../src/sheet/wireFields";
 
 /** What the workflows call on the gateway client (a fake implements just this in tests). */
 export type WorkflowClient = Pick<
@@ -149,10 +156,64 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
 export interface CellMark {
   readonly columnKey: string;
   readonly message: string;
+  /** The one row of a document the mark belongs to; absent: every row it is written with. */
+  readonly rowIndex?: number;
+}
+
+/** A refusal as the sheet shows it: the clerk's wording and the cell it names, if any. */
+export interface RefusalOnSheet {
+  /** The message with column headers instead of wire paths (失败原因 of every row of the document). */
+  readonly message: string;
+  /** The refused cell (on its row), or none when the refusal names no field with a column. */
+  readonly cellErrors: readonly CellMark[];
 }
 
 /**
- * A write-back for `kind` that only names the kind's result columns (the port refuses others).
+ * A refusal of a request built from `doc`'s rows on `kind`'s sheet. `r.field` (a `data` path, from
+ * the client's pre-send check or the gateway) becomes the CellMark of its column on its row, so a
+ * gateway refusal is filled red with a note like a local verdict (writeBackFor → planWrite).
+ */
+export function refusalOnSheet(
+  kind: SheetKind,
+  iface: RowBuiltInterface,
+  r: Refusal,
+  doc: DocumentRows
+): RefusalOnSheet {
+  const worded = withClerkWording(kind, iface, r);
+  const place = placeOfRefusal(kind, iface, worded, doc);
+  return {
+    message: worded.message,
+    cellErrors: place?.columnKey
+      ? [{ columnKey: place.columnKey, message: worded.message, rowIndex: place.rowIndex }]
+      : [],
+  };
+}
+
+/**
+ * The write-backs of a refused document: 处理状态 失败 (so the clerk can filter) and the clerk's
+ * message as 失败原因 on every row, the cell the refusal names marked, plus `values`.
+ */
+export function refusedWriteBacks(
+  kind: SheetKind,
+  iface: RowBuiltInterface,
+  r: Refusal,
+  doc: DocumentRows,
+  values: Readonly<Record<string, string | undefined>> = {}
+): RowWriteBack[] {
+  const placed = refusalOnSheet(kind, iface, r, doc);
+  return doc.rows.map((rowIndex) =>
+    writeBackFor(
+      kind,
+      rowIndex,
+      { ...values, processStatus: PROCESS_STATUS.failure, failureReason: placed.message },
+      placed.cellErrors
+    )
+  );
+}
+
+/**
+ * A write-back for `kind` that only names the kind's result columns (the port refuses others), with
+ * the cell marks of this row (a mark for another row of the same document is left out).
  * A value without a column (e.g. 确认状态 on a sheet that has none) is not lost: it is appended to
  * 处理状态 in brackets, so the clerk still sees it.
  */
@@ -174,7 +235,10 @@ export function writeBackFor(
   if (folded.length > 0 && resultKeys.has("processStatus") && out.processStatus) {
     out.processStatus = `${out.processStatus}（${folded.join("；")}）`;
   }
-  return { rowIndex, values: out, cellErrors };
+  const own = cellErrors
+    .filter((m) => m.rowIndex === undefined || m.rowIndex === rowIndex)
+    .map((m) => ({ columnKey: m.columnKey, message: m.message }));
+  return { rowIndex, values: out, cellErrors: own };
 }
 
 /** True when the kind's sheet has a result column `key`. */

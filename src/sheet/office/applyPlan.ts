@@ -22,7 +22,7 @@ import {
   utf8Bytes,
   type ValueBlock,
 } from "../writePlan";
-import { NOTE_PREFIX, type AnnotationPlan, type CellMark, type CellWrite } from "../xlsx/plan";
+import { isOurNote, notePrefixOf, type AnnotationPlan, type CellMark, type CellWrite } from "../xlsx/plan";
 import {
   blockCommand,
   clearAreaFills,
@@ -47,14 +47,14 @@ export function charsToPoints(chars: number): number {
   return Math.round((chars * 7 + 5) * 0.75 * 100) / 100;
 }
 
-/** Our marks: the import's notes (引入校验：) and the pane's other write-backs (【红冲助手】). */
+/** Our marks: the import's notes (引入校验： / 发票云：) and the pane's other write-backs (【红冲助手】). */
 export function isOurAnnotation(text: string): boolean {
-  return text.startsWith(NOTE_PREFIX) || text.startsWith(MARK_PREFIX);
+  return isOurNote(text) || text.startsWith(MARK_PREFIX);
 }
 
 /** The user's note an import folded into its own (restored when the mark is cleared), or null. */
 export function foldedUserNote(text: string): string | null {
-  if (!text.startsWith(NOTE_PREFIX)) return null;
+  if (!isOurNote(text)) return null;
   const i = text.indexOf(USER_NOTE_SEPARATOR);
   return i >= 0 ? text.slice(i + USER_NOTE_SEPARATOR.length) : null;
 }
@@ -272,7 +272,7 @@ export async function applyImportPlan(
             annotationCommands.push(remove(e));
             userNote = e.text;
           }
-          const text = NOTE_PREFIX + mark.message + (userNote ? USER_NOTE_SEPARATOR + userNote : "");
+          const text = notePrefixOf(mark) + mark.message + (userNote ? USER_NOTE_SEPARATOR + userNote : "");
           annotationCommands.push(annotate(row, column, text, mode === "notes" ? "note" : "comment"));
         }
         const redMarks = packAddresses(marks);

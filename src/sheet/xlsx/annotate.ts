@@ -6,7 +6,14 @@
  * place (`cell.fill = …` would turn every cell of that style red): each touched cell gets a copy.
  */
 import type ExcelJS from "exceljs";
-import { NOTE_PREFIX, type AnnotationPlan, type CellWrite } from "./plan";
+import {
+  isOurNote,
+  notePrefixOf,
+  type AnnotationPlan,
+  type CellMark,
+  type CellWrite,
+  type ResultWrites,
+} from "./plan";
 
 /** The fill of a bad cell: Excel's "light red fill" (#FFC7CE), the colour users know from 条件格式. */
 export const ERROR_FILL: ExcelJS.FillPattern = {
@@ -46,13 +53,17 @@ function setNote(cell: ExcelJS.Cell, text: string | undefined): void {
   }
 }
 
-/** Remove a mark of an earlier run: our note (restoring the user's own) and our red fill. */
+/** The user's own note on a cell: the whole note, or the part ours folded in; "" when none. */
+function userNoteOf(text: string): string {
+  if (!isOurNote(text)) return text;
+  const i = text.indexOf(USER_NOTE_SEPARATOR);
+  return i >= 0 ? text.slice(i + USER_NOTE_SEPARATOR.length) : "";
+}
+
+/** Remove a mark of an earlier run (the import's or the cloud's): our note (restoring the user's own) and our red fill. */
 function clearMark(cell: ExcelJS.Cell): void {
   const text = noteText(cell.note);
-  if (text.startsWith(NOTE_PREFIX)) {
-    const i = text.indexOf(USER_NOTE_SEPARATOR);
-    setNote(cell, i >= 0 ? text.slice(i + USER_NOTE_SEPARATOR.length) : undefined);
-  }
+  if (isOurNote(text)) setNote(cell, userNoteOf(text) || undefined);
   if (isErrorFill(cell.style?.fill)) {
     const { fill: _fill, ...rest } = cell.style;
     void _fill;
@@ -60,10 +71,10 @@ function clearMark(cell: ExcelJS.Cell): void {
   }
 }
 
-function markCell(cell: ExcelJS.Cell, message: string): void {
-  const existing = noteText(cell.note);
-  const userNote = existing.startsWith(NOTE_PREFIX) ? "" : existing;
-  setNote(cell, NOTE_PREFIX + message + (userNote ? USER_NOTE_SEPARATOR + userNote : ""));
+/** Marking a cell again (each submit batch re-applies the answers so far) keeps the user's note once. */
+function markCell(cell: ExcelJS.Cell, m: CellMark): void {
+  const userNote = userNoteOf(noteText(cell.note));
+  setNote(cell, notePrefixOf(m) + m.message + (userNote ? USER_NOTE_SEPARATOR + userNote : ""));
   cell.style = { ...cell.style, fill: ERROR_FILL };
 }
 
@@ -93,8 +104,14 @@ export function applyPlan(ws: ExcelJS.Worksheet, plan: AnnotationPlan): void {
       if (cell) clearMark(cell);
     }
   }
-  for (const m of plan.marks) markCell(ws.getCell(m.row + 1, m.column + 1), m.message);
+  for (const m of plan.marks) markCell(ws.getCell(m.row + 1, m.column + 1), m);
   applyWrites(ws, plan.writes);
+}
+
+/** The cloud's answers (planResults): the refused cells marked, then the values written. */
+export function applyResults(ws: ExcelJS.Worksheet, results: Pick<ResultWrites, "marks" | "writes">): void {
+  for (const m of results.marks) markCell(ws.getCell(m.row + 1, m.column + 1), m);
+  applyWrites(ws, results.writes);
 }
 
 export function applyWrites(ws: ExcelJS.Worksheet, writes: readonly CellWrite[]): void {

@@ -1,5 +1,6 @@
 /**
- * `hongchong import`: file → checks → validation → annotated copy (→ submit → results). The rules
+ * `hongchong import`: file → checks → validation → annotated copy (→ submit → results, the cells the
+ * cloud refused marked like the local errors). The rules
  * are grid.ts/plan.ts (shared with the task pane); this file is the exceljs and file-system glue.
  *
  * Fidelity over speed: the workbook is loaded whole, so everything exceljs models (other sheets,
@@ -11,7 +12,7 @@ import type ExcelJS from "exceljs";
 import { promises as fs } from "fs";
 import { basename, dirname, extname, join } from "path";
 import { fail, ok, type Result } from "../../domain/refusals";
-import { applyPlan, applyWrites } from "./annotate";
+import { applyPlan, applyResults } from "./annotate";
 import { validateGrid, type GridValidation } from "./grid";
 import { newBatchNo, newImportSerialNo } from "./ids";
 import { detectTemplateKind, KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
@@ -155,7 +156,7 @@ export async function importXlsxFile(file: string, opts: ImportOptions = {}): Pr
       async (soFar) => {
         const done = new Set(soFar.map((o) => o.serialNo));
         const units = planned.units.filter((u) => done.has(u.serialNo));
-        applyWrites(ws, planResults(v, planned.plan, units, soFar).writes);
+        applyResults(ws, planResults(v, planned.plan, units, soFar));
         await saveWorkbook(wb, out);
       },
       opts.batchSize ?? DEFAULT_SUBMIT_BATCH

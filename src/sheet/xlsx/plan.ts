@@ -2,11 +2,14 @@
  * What an import writes back, as data (host-independent): columns to append, cells to mark red with
  * a note, values to write. The exceljs adapter (annotate.ts) and a task-pane adapter apply the same
  * plan. Two steps: `planImport` before anything is sent (流水号 persisted first), `planResults` with
- * the cloud's answers.
+ * the cloud's answers — a refusal that names a request field marks that field's cell the same way
+ * (wireFields.ts maps the field to the column), worded with the column header.
  */
 import type { Refusal } from "../../domain/refusals";
+import type { TemplateKind } from "./kinds";
 import { refusal } from "../../domain/refusals";
 import { PROCESS_STATUS } from "../schemas";
+import { placeOfRefusal, withClerkWording, type RowBuiltInterface } from "../wireFields";
 import {
   BATCH_NO_COLUMN,
   SERIAL_NO_COLUMN,
@@ -28,6 +31,8 @@ export interface CellMark {
   readonly row: number;
   readonly column: number;
   readonly message: string;
+  /** Who refused the cell: the import's own checks (absent) or the invoice cloud on submit. */
+  readonly by?: "gateway";
 }
 
 export interface CellWrite {
@@ -76,6 +81,17 @@ export interface PlanOptions {
 
 /** Our notes start with this, so a re-run can tell its own marks from the user's comments. */
 export const NOTE_PREFIX = "引入校验：";
+/** The note of a cell the invoice cloud refused on submit (also ours: cleared by a re-run). */
+export const GATEWAY_NOTE_PREFIX = "发票云：";
+
+export function notePrefixOf(m: Pick<CellMark, "by">): string {
+  return m.by === "gateway" ? GATEWAY_NOTE_PREFIX : NOTE_PREFIX;
+}
+
+/** A note we wrote (either prefix), as opposed to the user's own. */
+export function isOurNote(text: string): boolean {
+  return text.startsWith(NOTE_PREFIX) || text.startsWith(GATEWAY_NOTE_PREFIX);
+}
 
 function columnsToWrite(
   v: GridValidation,
@@ -199,19 +215,43 @@ export type SubmitOutcome =
   | {
       readonly serialNo: string;
       readonly kind: "failure";
+      /** `refusal.field`, when set, names the request field refused (a path relative to `data`). */
       readonly refusal: Refusal;
       readonly status?: string;
+      /**
+       * The unit's rows that made the request's invoiceDetail, in order, when not every row made a
+       * line (a 红字确认单 row without 金额 adds none); default: all of them.
+       */
+      readonly lineRows?: readonly number[];
     }
   /** Sent, no answer (timeout, network): the result is unknown; the 流水号 is kept for the re-run. */
   | { readonly serialNo: string; readonly kind: "pending"; readonly refusal: Refusal };
 
 export interface ResultWrites {
   readonly writes: readonly CellWrite[];
+  /** Cells the cloud refused (red fill + a 发票云： note), for refusals that name a field. */
+  readonly marks: readonly CellMark[];
   readonly succeeded: number;
   readonly failed: number;
 }
 
-/** Cell writes for the answers; rows of units without an answer stay 处理中 (counted failed). */
+/** The interface `--submit` sends each kind's documents with (submit.ts), for wire-field mapping. */
+export const SUBMIT_INTERFACE: Readonly<Partial<Record<TemplateKind, RowBuiltInterface>>> = {
+  "info-form-import": "2.2.04",
+  "confirm-form-drafts": "2.1.03",
+};
+
+/** A refusal of `v`'s documents as the clerk reads it: column headers instead of wire paths. */
+export function clerkRefusal(v: GridValidation, r: Refusal): Refusal {
+  const iface = SUBMIT_INTERFACE[v.spec.kind];
+  return iface ? withClerkWording(v.spec.schema.kind, iface, r) : r;
+}
+
+/**
+ * Cell writes for the answers; rows of units without an answer stay 处理中 (counted failed). A
+ * refusal: 处理状态 失败 and its message (column headers, not wire paths) as 失败原因 on every row of
+ * the document, and, when it names a field the sheet has a column for, that cell marked.
+ */
 export function planResults(
   v: GridValidation,
   plan: AnnotationPlan,
@@ -225,14 +265,30 @@ export function planResults(
     if (column !== undefined) writes.push({ row, column, value });
   };
   const keys = v.spec.resultKeys;
+  const iface = SUBMIT_INTERFACE[v.spec.kind];
+  const marks: CellMark[] = [];
   let succeeded = 0;
   let failed = 0;
   for (const u of units) {
-    const o = bySerial.get(u.serialNo) ?? {
+    const answer = bySerial.get(u.serialNo) ?? {
       serialNo: u.serialNo,
       kind: "pending" as const,
       refusal: refusal("FILE_SUBMIT_PENDING", { serialNo: u.serialNo }),
     };
+    let o: SubmitOutcome = answer;
+    if (answer.kind === "failure" && iface) {
+      const worded = clerkRefusal(v, answer.refusal);
+      o = { ...answer, refusal: worded };
+      const rows = u.rows.map((r) => r.rowIndex);
+      const place = placeOfRefusal(v.spec.schema.kind, iface, worded, {
+        rows,
+        ...(answer.lineRows ? { lineRows: answer.lineRows } : {}),
+      });
+      const column = place?.columnKey ? v.header.columns[place.columnKey] : undefined;
+      if (place && column !== undefined) {
+        marks.push({ row: place.rowIndex, column, message: worded.message, by: "gateway" });
+      }
+    }
     for (const r of u.rows) {
       if (o.kind === "success") {
         succeeded++;
@@ -252,5 +308,5 @@ export function planResults(
       }
     }
   }
-  return { writes, succeeded, failed };
+  return { writes, marks, succeeded, failed };
 }
