@@ -5,7 +5,8 @@
  * tagged and typed with what the generator understands: `any[][]` parameters (one cell or a range)
  * and `any[][]` results that spill. The plumbing lives in args.ts and redLine.ts.
  */
-import { checkBatchInvoice, availableAfterPending } from "../src/domain/redFlush";
+import { availableAfterPending } from "../src/domain/redFlush";
+import { redFlushChecks } from "../src/domain/plan/redFlush";
 import {
   confirmStatusLabel,
   isInvoiceableConfirmStatus,
@@ -319,19 +320,23 @@ export function redRemain(reversibleAmount: any[][], pendingRedAmounts: any[][])
 }
 
 /**
- * 发票能否红冲：发票状态须为“正常”或“部分红冲”且可红冲金额大于0；给出待开红冲金额或本次红冲金额时，再校验 本次红冲金额 + 待开红冲金额 ≤ 可红冲金额。可以时返回 TRUE，否则返回原因。
+ * 发票能否红冲：发票状态须为“正常”或“部分红冲”且可红冲金额大于0，本次红冲金额 + 待开红冲金额 ≤ 可红冲金额（省略本次红冲金额则按全部可红冲金额）；给出发票种类时再按票种校验：税控普通发票只支持全额红冲，数电发票须有红冲原因（开票有误只支持全额红冲）。与任务窗格的预检规则相同。可以时返回 TRUE，否则返回原因。
  * @customfunction CANREDFLUSH
  * @param invoiceStatus 发票状态：正常、部分红冲、全额红冲、作废、作废中（单个单元格）
  * @param reversibleAmount 发票可红冲金额（单个单元格）
  * @param pendingRedAmounts 本发票在待开发票中未开具的红冲金额（单元格区域，空单元格忽略）
  * @param requestAmount 本次红冲金额；省略则按全部可红冲金额
+ * @param invoiceKind 发票种类，如 增值税普通发票、增值税专用发票、数电发票（普通发票）；省略则不按票种校验
+ * @param redReason 红冲原因（数电发票须填写）：开票有误、销售折让、销售退回、服务终止
  * @returns TRUE，或不能红冲的原因
  */
 export function canRedFlush(
   invoiceStatus: any[][],
   reversibleAmount: any[][],
   pendingRedAmounts?: any[][],
-  requestAmount?: any[][]
+  requestAmount?: any[][],
+  invoiceKind?: any[][],
+  redReason?: any[][]
 ): any {
   const status = orRefuse(
     parseText(blankIfZero(singleCell(invoiceStatus, "发票状态")), "发票状态", { required: true })
@@ -341,14 +346,19 @@ export function canRedFlush(
   const request = orRefuse(
     parseAmount(singleCell(requestAmount, "本次红冲金额"), "本次红冲金额", { allowNegative: true })
   );
-  const r = checkBatchInvoice({
-    no: "",
-    status: status as string,
+  const kind = orRefuse(parseText(blankIfZero(singleCell(invoiceKind, "发票种类")), "发票种类"));
+  const reason = orRefuse(parseText(blankIfZero(singleCell(redReason, "红冲原因")), "红冲原因"));
+  // The planner's own checks, without the gateway's record (a formula has none).
+  const r = redFlushChecks({
+    invoiceKind: kind,
+    invoiceStatus: status,
     reversibleAmount: reversible,
     pendingRedAmounts: pending,
-    requestAmount: request,
+    redAmount: request,
+    redReason: reason,
+    record: null,
   });
-  return r.ok ? true : r.refusal.message;
+  return r === null ? true : r.refusal.message;
 }
 
 /**

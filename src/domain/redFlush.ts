@@ -2,13 +2,14 @@
  * Module 000 — 发票红冲: red-flush of issued blue invoices (domain-rules §2, §9 A1, A3).
  *
  * Pure rules: which kind goes where, the 红冲 button precondition, the batch limit, the
- * remaining-reversible check against pending 待开 reds, the single-click rule, and batch partial
- * success. Amounts are compared as exact magnitudes (users may type either sign, §1.6);
- * nothing is rounded here — typed values are rounded to 2 dp by the parsers (§1.5).
+ * remaining-reversible check against pending 待开 reds, the 税控普票 full-only rule, the single-click
+ * rule, and batch partial success (the row planner is plan/redFlush.ts). Amounts are compared as
+ * exact magnitudes (users may type either sign, §1.6); nothing is rounded here — typed values are
+ * rounded to 2 dp by the parsers (§1.5).
  */
 import { RED_FLUSH_BATCH_LIMIT } from "./inferred";
 import { BlueInvoiceStatus, InvoiceKind, RedFlushTarget } from "./labels";
-import { Dec, DecimalLike, magnitude, sumMagnitudes, toDec, ZERO } from "./money";
+import { Dec, DecimalLike, formatAmount, magnitude, sumMagnitudes, toDec, ZERO } from "./money";
 import { fail, ok, refusal, Refusal, Result } from "./refusals";
 
 // ── Kinds and routing ────────────────────────────────────────────────────────
@@ -75,6 +76,31 @@ export function canRedFlushInvoice(
 /** 一次最多只能批量红冲10张: 11+ selected is refused before anything runs. */
 export function checkBatchSize(selectedCount: number): Result<true> {
   return selectedCount > RED_FLUSH_BATCH_LIMIT ? fail("BATCH_LIMIT_EXCEEDED") : ok(true);
+}
+
+// ── 税控普票: full reversal only ───────────────────────────────────────────────
+
+/**
+ * [piaozone 2.2.02 税控发票快速红冲 "仅支持全额红冲"] A 税控普票 is red-flushed by 2.2.02, which carries
+ * no amount: only the whole 可红冲金额 can be reversed. A later issue may allow partial 税控普票;
+ * then this is the one line to change (and the planner must send an amount).
+ */
+export const TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED = false;
+
+/**
+ * The refusal of a 税控普票 request below its 可红冲金额 (magnitudes), or null when it may go.
+ * Compared with the 可红冲金额 itself, not what is left after 待开 reds: 2.2.02 reverses all of it.
+ */
+export function taxControlOrdinaryFullOnly(
+  family: InvoiceFamily,
+  reversibleAmount: DecimalLike,
+  requestAmount: DecimalLike
+): Refusal | null {
+  if (family !== "税控普票" || TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED) return null;
+  const reversible = magnitude(reversibleAmount);
+  return magnitude(requestAmount).lt(reversible)
+    ? refusal("TAX_CONTROL_ORDINARY_FULL_ONLY", { available: formatAmount(reversible) })
+    : null;
 }
 
 // ── Remaining-reversible check (§2, §9 A1) ───────────────────────────────────

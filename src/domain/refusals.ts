@@ -6,6 +6,13 @@
 export const REFUSALS = {
   // ── 000 发票红冲 ───────────────────────────────────────────────────────────
   BATCH_LIMIT_EXCEEDED: "一次最多只能批量红冲10张", // (M)
+  // src/domain/plan/redFlush.ts: rows of one blue invoice, the 税控普票 full-only rule (2.2.02)
+  DUPLICATE_ROW_CONFLICT:
+    "与第{rows}行是同一张蓝票，{field}却不一致（{values}）：请改成一致的值，或删除多余的行后重新预检",
+  DUPLICATE_ROW:
+    "本行与第{rows}行是同一张蓝票的重复行（各列相同），未提交：请删除重复的行，或勾选“重复行只提交一次”后重新预检",
+  TAX_CONTROL_ORDINARY_FULL_ONLY:
+    "税控普通发票只支持全额红冲：本次红冲金额须等于可红冲金额 {available}（或留空按全额红冲）",
   INVOICE_STATUS_NOT_REVERSIBLE: "只有发票状态为“正常”或“部分红冲”的发票才允许红冲",
   NO_REVERSIBLE_AMOUNT: "发票可红冲金额须大于0才允许红冲",
   INSUFFICIENT_REMAINING:
@@ -30,6 +37,8 @@ export const REFUSALS = {
   INFO_FORM_EDIT_STATUS: "只有信息表状态为“未上传”或“审核失败”的红字信息表才允许编辑",
   INFO_FORM_BLUE_FIELD_REQUIRED: "{applicant}须填写{field}",
   AMOUNT_EXCEEDS_REVERSIBLE: "红冲金额须小于等于蓝票可红冲金额", // (M, paraphrased)
+  INFO_FORM_FILER_NOT_ORG:
+    "{applicant}时{field}须为本企业税号“{orgTaxId}”（填写的是“{value}”），请核对申请方和税号",
   DOWNLOAD_SCOPE_REQUIRED: "“本企业申请” “其他企业申请”至少勾选一项", // (M)
   // sandbox 2.2.02 税控发票快速红冲（仅支持全额红冲）
   INFO_FORM_BLUE_MISMATCH:
@@ -68,6 +77,8 @@ export const REFUSALS = {
   DISCOUNT_LINE_NOT_EDITABLE: "原蓝票明细行带折扣行，暂不支持编辑，只能整行全额红冲",
   DIFF_TAX_FULL_ONLY: "差额征税发票仅支持全额红冲", // (M, paraphrased)
   REDUCED_LEVY_NO_SALES_RETURN: "减按计征发票不支持选销售退回", // (M)
+  CONFIRM_LINE_NO_REQUIRED:
+    "部分红冲的明细行须填写行号（对应原蓝票的明细行），否则发票云无法确定红冲哪一行；全额红冲请清空金额列",
   NO_UNIT_PRICE: "原蓝票明细没有可红冲单价或剩余数量，不能按数量红冲",
   NON_POSITIVE: "{field}须大于0",
   EXCEEDS_REMAINING: "{field}不能超过剩余可红冲值 {remaining}",
@@ -117,6 +128,20 @@ export const REFUSALS = {
   BAD_INVOICE_NUMBER: "{field}格式不正确：“{value}”（税控发票为8位数字，数电发票为20位数字）",
   BAD_ENUM: "{field}的值“{value}”无效，可选：{allowed}",
   BAD_BOOLEAN: "{field}须为“是”或“否”：“{value}”",
+  TAX_CODE_FORMAT: "{field}须为19位数字：“{value}”（商品和服务税收分类编码，不足19位请在末尾补0）",
+  LINE_TAX_OUT_OF_TOLERANCE:
+    "税额“{actual}”与金额×税率（{amount} × {rate} = {expected}）相差{diff}，超过允许误差{tolerance}，请把税额改为{expected}",
+  TOTAL_OUT_OF_TOLERANCE:
+    "{field}“{actual}”与金额+税额（{expected}）相差{diff}，超过允许误差{tolerance}，请核对金额、税额和{field}",
+  RATE_TOO_MANY_DECIMALS: "{field}最多{dp}位小数（发票云的税率精度）：“{value}”",
+  BAD_TAX_ID_CHECK_EITHER:
+    "{field}校验位错误：“{value}”（按统一社会信用代码GB 32100第18位应为“{uscc}”，按居民身份证号GB 11643应为“{resident}”）",
+  DUPLICATE_LINE_CONFLICT:
+    "与第{rows}行是同一张单据的同一明细行（{line}），但{field}不同（本行“{value}”，第{rows}行“{other}”），请只保留正确的一行",
+  DUPLICATE_LINE_REPEAT:
+    "与第{rows}行完全相同（同一张单据的同一明细行{line}），重复的行请删除，否则会被重复红冲",
+  DOCUMENT_FIELD_CONFLICT:
+    "同一张单据（{group}）的{field}须一致：本行“{value}”，第{rows}行“{other}”，请改为一致后再引入",
   TEXT_TOO_LONG: "{field}超过最大长度{max}：“{value}”",
   CELL_ERROR_VALUE: "{field}的单元格是错误值“{value}”，请先修正该单元格的公式或内容",
   LEADING_ZEROS_LOST:
@@ -175,8 +200,6 @@ export const REFUSALS = {
   PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",
   PANE_FORM_NUMBER_MISSING: "没有{form}编号，请先录入/上传或下载后再操作",
   PANE_NOT_SIGNED_IN: "尚未连接发票云，请先在“设置”中填写登录信息并点击“测试连接”",
-  PANE_QUICK_RED_FULL_ONLY:
-    "税控普通发票通过快速红冲只支持全额红冲，本次红冲金额须等于可红冲金额 {available}",
 
   // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
   GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",

@@ -155,7 +155,11 @@ export function parseCell(col: ColumnSpec, input: unknown): Result<ParsedValue> 
         ...(col.maxLength !== undefined ? { max: col.maxLength } : {}),
       });
     case "amount":
-      return parseAmount(input, f, { required, allowNegative: col.allowNegative });
+      return parseAmount(input, f, {
+        required,
+        allowNegative: col.allowNegative,
+        ...(col.exactDecimals ? { exactDecimals: true } : {}),
+      });
     case "quantity":
       return parseQuantity(input, f, { required, allowNegative: col.allowNegative });
     case "unitPrice":

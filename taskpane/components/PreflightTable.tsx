@@ -8,7 +8,10 @@ export interface PreflightTableProps {
   readonly entries: readonly PreflightEntry[];
 }
 
-/** Every selected invoice: eligible (and how it will go), or the exact reason it cannot. */
+/**
+ * Every selected invoice: eligible (and how it will go), or the exact reason it cannot; a request
+ * combined from several rows names them.
+ */
 export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
   const { t } = usePane();
   const check = (e: PreflightEntry): string => {
@@ -41,7 +44,10 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
             <TableCell>{e.entry.rowLabel}</TableCell>
             <TableCell>{e.entry.invoiceNo ?? ""}</TableCell>
             <TableCell>{e.route ?? ""}</TableCell>
-            <TableCell>{e.requestAmount}</TableCell>
+            <TableCell>
+              {e.requestAmount}
+              {e.mergedRowLabel ? t("red.merged", { rows: e.mergedRowLabel }) : ""}
+            </TableCell>
             <TableCell>{e.available}</TableCell>
             <TableCell>
               <Text style={{ color: e.eligible ? undefined : tokens.colorPaletteRedForeground1 }}>

@@ -1,11 +1,12 @@
 import * as React from "react";
-import { Button, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { Refusal } from "../../src/domain/refusals";
 import { usePane } from "../hooks/usePane";
 import { useRun } from "../hooks/useRun";
 import { useFocusOnChange } from "../hooks/useFocusOnChange";
 import {
   prepareRedFlush,
+  replanRedFlush,
   restrictToFamily,
   runRedFlush,
   type RedFlushPreflight,
@@ -45,25 +46,31 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
   useFocusOnChange(resultRef, result);
   useFocusOnChange(errorRef, error);
 
+  const restricted = (p: RedFlushPreflight): RedFlushPreflight =>
+    only === "税控专票"
+      ? restrictToFamily(p, "税控专票", "PANE_NOT_TAX_CONTROL_SPECIAL")
+      : only === "数电"
+        ? restrictToFamily(p, "数电", "PANE_NOT_DIGITAL")
+        : p;
+
   const onPreflight = () =>
     void job.run(async (ctl) => {
       if (!port) return;
       setError(null);
       setResult(null);
-      const r = await prepareRedFlush(port, client, ctl);
+      const r = await prepareRedFlush(port, client, ctl, pre?.options);
       if (!r.ok) {
         setPre(null);
         setError(r.refusal);
         return;
       }
-      setPre(
-        only === "税控专票"
-          ? restrictToFamily(r.value, "税控专票", "PANE_NOT_TAX_CONTROL_SPECIAL")
-          : only === "数电"
-            ? restrictToFamily(r.value, "数电", "PANE_NOT_DIGITAL")
-            : r.value
-      );
+      setPre(restricted(r.value));
     });
+
+  // The planner again on the rows already read: nothing is combined until the clerk says so.
+  const onSendDuplicatesOnce = (sendDuplicatesOnce: boolean) => {
+    if (pre) setPre(restricted(replanRedFlush(pre, { ...pre.options, sendDuplicatesOnce })));
+  };
 
   const onRun = () =>
     void job.run(async (ctl) => {
@@ -126,6 +133,15 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
             {pre.remainingNote ? ` ${extensionMessage(pre.remainingNote)}` : ""}
             {pre.groupCount > 1 ? ` ${t("red.groups", { groups: pre.groupCount })}` : ""}
           </Text>
+          {pre.duplicateInvoices > 0 ? (
+            <Checkbox
+              data-testid={`${testId}-send-duplicates-once`}
+              label={t("red.sendDuplicatesOnce")}
+              checked={pre.options.sendDuplicatesOnce === true}
+              disabled={job.running}
+              onChange={(_, d) => onSendDuplicatesOnce(d.checked === true)}
+            />
+          ) : null}
           <PreflightTable entries={pre.entries} />
         </>
       ) : null}

@@ -77,6 +77,8 @@ export const enUS: Readonly<Record<MessageKey, string>> = {
   "red.done": "Done",
   "red.resumeUnknown": "Outcome unknown: will query by the original serial first",
   "red.resumeRetry": "Failed last time: will resend with the original serial",
+  "red.merged": " (rows {rows} combined)",
+  "red.sendDuplicatesOnce": "Send repeated rows once",
   "red.results": "Results: {success} succeeded, {failure} failed, {pending} pending, {skipped} skipped",
   "status.success": "Succeeded",
   "status.failure": "Failed",

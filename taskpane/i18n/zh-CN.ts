@@ -71,6 +71,8 @@ export const zhCN = {
   "red.done": "已完成",
   "red.resumeUnknown": "结果未知，将先按原流水号查询",
   "red.resumeRetry": "上次失败，将按原流水号重新提交",
+  "red.merged": "（合并第{rows}行）",
+  "red.sendDuplicatesOnce": "重复行只提交一次",
   "red.results": "红冲结果：成功 {success}，失败 {failure}，处理中 {pending}，跳过 {skipped}",
   "status.success": "成功",
   "status.failure": "失败",

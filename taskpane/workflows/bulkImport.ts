@@ -31,6 +31,7 @@ import {
   type ImportLimits,
 } from "../../src/sheet/xlsx/limits";
 import {
+  clerkRefusal,
   planResults,
   type AnnotationPlan,
   type SubmitOutcome,
@@ -328,9 +329,10 @@ export async function submitBulkSheet(
       const answers = await submitter.submit(sheet.spec.kind, batch);
       sent.push(...batch);
       outcomes.push(...answers);
-      const writes = planResults(imp.validation, plan, batch, answers).writes;
+      // The cells the cloud refused are marked like the import's own (a 发票云： note).
+      const { writes, marks } = planResults(imp.validation, plan, batch, answers);
       // Not cancellable: what the cloud answered belongs in the sheet.
-      const w = await port.applyImportPlan({ ...resultsOnly, writes }, { expectedHeader: header });
+      const w = await port.applyImportPlan({ ...resultsOnly, writes, marks }, { expectedHeader: header });
       if (!w.ok) return w;
       opts.onProgress?.({ done: sent.length, total: units.length, label: PHASE_LABELS.submit });
       await (opts.yieldNow ?? yieldToUi)();
@@ -342,7 +344,8 @@ export async function submitBulkSheet(
   const submitFailures: BulkFailure[] = sent.flatMap((u) => {
     const o = bySerial.get(u.serialNo);
     if (!o || o.kind === "success") return [];
-    return u.rows.map((row) => ({ row: row.rowIndex + 1, reason: o.refusal.message }));
+    const reason = o.kind === "failure" ? clerkRefusal(imp.validation, o.refusal).message : o.refusal.message;
+    return u.rows.map((row) => ({ row: row.rowIndex + 1, reason }));
   });
   const failures = [...validationFailures(imp), ...submitFailures].sort((a, b) => a.row - b.row);
   const sentRows = sent.reduce((n, u) => n + u.rows.length, 0);

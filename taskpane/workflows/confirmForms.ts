@@ -33,17 +33,28 @@ import {
 import { formatAmount, formatQty, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
+  CONFIRM_TYPE_CODES,
   DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
   identityCode,
   newSerialNo,
   type FormActionResult,
-  type RedConfirmBillApplyLine,
   type RedConfirmBillSummary,
   type TaskInfo,
   type Page,
 } from "../../src/gateway";
+import {
+  CONFIRM_FORM_FIELDS,
+  checkConfirmFormDocument,
+  checkConfirmFormRow,
+  confirmFormRequest,
+  type ConfirmFormKey,
+  type ConfirmFormRow,
+  type ConfirmFormWireCodes,
+  type ConfirmRequestLine,
+} from "../../src/domain/plan/confirmForm";
 import type { ParsedRow } from "../../src/sheet/mapping";
+import { confirmFormWireCodes } from "../../src/sheet/xlsx/submit";
 import type { SheetLayout, WorkbookPort } from "../../src/sheet/port";
 import { PROCESS_STATUS } from "../../src/sheet/schemas";
 import {
@@ -52,10 +63,12 @@ import {
   chinaDateTime,
   decOf,
   isUnknownOutcome,
+  refusalOnSheet,
   sleep,
   textOf,
   writeBackFor,
   yieldToUi,
+  type CellMark,
   type RunControl,
   type WorkflowClient,
 } from "./common";
@@ -97,6 +110,8 @@ export interface ConfirmFormEntry {
   readonly redInvoiceNumber: string | null;
   readonly lines: readonly ConfirmLineDraft[];
   readonly cellErrors: ReadonlyArray<{ columnKey: string; cellAddress: string; message: string }>;
+  /** The form's rows as the planner takes them (src/domain/plan/confirmForm.ts). */
+  readonly draftRows: readonly ConfirmFormRow[];
 }
 
 const first = (rows: readonly ParsedRow[], key: string): string | null => {
@@ -187,6 +202,11 @@ export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[]
           edit: field && value !== null ? { field, value } : null,
         };
       }),
+      draftRows: list.map((r) => ({
+        rowIndex: r.rowIndex,
+        values: r.values as ConfirmFormRow["values"],
+        cellErrors: r.errors.map((x) => ({ key: x.columnKey as ConfirmFormKey, refusal: x.refusal })),
+      })),
       cellErrors: list.flatMap((r) =>
         r.errors.map((e) => ({
           columnKey: e.columnKey,
@@ -349,7 +369,7 @@ export function confirmFormButtonStates(
         if (!r.ok)
           for (const x of r.refusals) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: x.message });
       } else if (b === "enter") {
-        refusals.push(...computeDraft(e).refusals);
+        refusals.push(...computeDraft(e).refusals, ...plannerRefusals(e));
       } else if (NEEDS_NUMBER.includes(b) && !e.formNumber) {
         refusals.push(numberMissing(e));
       }
@@ -415,22 +435,54 @@ export const DIGITAL_TYPE_WHEN_UNKNOWN = "02" as const;
 
 type Values = Record<string, string | undefined>;
 
-function apiLines(e: ConfirmFormEntry, draft: FormDraft): RedConfirmBillApplyLine[] {
+/**
+ * The planner's rules that hold for what 录入 sends as the sheet has it: the header (blue number,
+ * a red reason the client can code, one value per form), the 税收分类编码 sent as revenueCode, and
+ * one blue line (行号) once. The amounts are not the sheet's: they are computed (calcRedLine).
+ */
+const SENT_AS_TYPED: ReadonlySet<ConfirmFormKey> = new Set([
+  "blueInvoiceNumber",
+  "redReason",
+  "myRole",
+  "taxCode",
+  "goodsName",
+]);
+
+export function plannerRefusals(e: ConfirmFormEntry, codes?: ConfirmFormWireCodes): RowRefusal[] {
+  const doc = checkConfirmFormDocument(e.key, e.draftRows);
+  return e.draftRows.flatMap((r) => {
+    const own = checkConfirmFormRow(r.values, codes).filter((c) => SENT_AS_TYPED.has(c.key));
+    const cells = [...own, ...(doc.cells.get(r.rowIndex) ?? [])];
+    const failed = new Set(r.cellErrors.map((c) => c.key));
+    return cells
+      .filter((c) => !failed.has(c.key))
+      .slice(0, 1)
+      .map((c) => ({
+        rowLabel: String(r.rowIndex + 1),
+        key: e.key,
+        message: `${CONFIRM_FORM_FIELDS[c.key]}：${c.refusal.message}`,
+      }));
+  });
+}
+
+/** The 2.1.03 lines of a partial draft: the computed red lines, built by the planner. */
+function apiLines(e: ConfirmFormEntry, draft: FormDraft): ConfirmRequestLine[] {
   return draft.lines.flatMap((c) => {
     const l = e.lines.find((x) => x.rowIndex === c.rowIndex)!;
     if (!c.result || !c.result.ok) return [];
-    const f = formatRedLine(c.result.value);
+    const red = c.result.value;
     return [
       {
-        lineProperty: "0",
-        ...(l.lineNo !== null ? { originalSeq: l.lineNo } : {}),
-        ...(l.goodsName ? { goodsName: l.goodsName } : {}),
-        ...(l.taxCode ? { revenueCode: l.taxCode } : {}),
-        ...(f.quantity !== null ? { quantity: f.quantity } : {}),
-        ...(f.unitPrice !== null ? { price: f.unitPrice } : {}),
-        amount: f.amount,
-        ...(l.taxRate ? { taxRate: l.taxRate.toFixed() } : {}),
-        taxAmount: f.tax,
+        lineNo: l.lineNo,
+        goodsName: l.goodsName,
+        taxCode: l.taxCode,
+        spec: null,
+        unit: null,
+        quantity: red.quantity,
+        unitPrice: red.unitPrice,
+        amount: red.amount,
+        taxRate: l.taxRate,
+        tax: red.tax,
       },
     ];
   });
@@ -442,30 +494,53 @@ async function runOne(
   e: ConfirmFormEntry,
   opts: ConfirmRunOptions,
   persist: (v: Values) => Promise<void>
-): Promise<{ ok: boolean; message: string; values: Values }> {
+): Promise<{ ok: boolean; message: string; values: Values; cellErrors?: readonly CellMark[] }> {
   const taxNo = opts.orgTaxId;
   const now = chinaDateTime((opts.now ?? Date.now)());
   const fail = (message: string, values: Values = {}) => ({ ok: false, message, values });
+  // A refusal of the request: the cell it names marked (lineRows: the rows apiLines sent), headers in the text.
+  const refused = (
+    iface: "2.1.03" | "2.1.04",
+    r: Refusal,
+    lineRows: readonly number[],
+    values: Values = {}
+  ) => {
+    const placed = refusalOnSheet("confirmForms", iface, r, { rows: e.rowIndexes, lineRows });
+    return { ...fail(placed.message, values), cellErrors: placed.cellErrors };
+  };
   const number = e.formNumber ?? "";
   const identity = identityCode(e.form.myRole) ?? "0";
   switch (button) {
     case "enter": {
       const draft = computeDraft(e);
+      const codes = confirmFormWireCodes(client);
+      const reason = RedReason.normalize(e.redReason ?? "");
+      // The button state ran the same checks; a refusal here means the sheet changed since.
+      const stale = plannerRefusals(e, codes)[0];
+      if (reason === undefined || stale)
+        return fail(stale?.message ?? refusal("FIELD_REQUIRED", { field: "红冲原因" }).message);
       const serialNo = e.serialNo ?? (opts.newSerial ?? (() => newSerialNo({ prefix: "HC-RCB" })))();
       await persist({ serialNo, processStatus: PROCESS_STATUS.pending });
-      const r = await client.applyRedConfirmBill({
-        orderNo: serialNo,
-        invoiceNo: e.blueInvoiceNumber ?? "",
-        ...(e.blueInvoiceCode ? { invoiceCode: e.blueInvoiceCode } : {}),
-        redReason: client.reasonCode(e.redReason ?? "", "2.1.03") ?? "",
-        ...(draft.full ? {} : { invoiceDetail: apiLines(e, draft) }),
-        ...(e.form.myRole === "购方" ? { enteridentity: "1" as const } : {}),
-      });
+      // The seller is the default entrant: enteridentity is sent only for "I am the buyer" (A12).
+      const body = confirmFormRequest(
+        {
+          blueInvoiceNumber: e.blueInvoiceNumber ?? "",
+          blueInvoiceCode: e.blueInvoiceCode,
+          redReason: reason,
+          myRole: e.form.myRole === "购方" ? "购方" : null,
+        },
+        draft.full ? null : apiLines(e, draft),
+        codes
+      );
+      const r = await client.applyRedConfirmBill({ orderNo: serialNo, ...body });
       if (!r.ok) {
         if (isUnknownOutcome(r.refusal)) {
           return { ok: false, message: r.refusal.message, values: { processStatus: PROCESS_STATUS.pending } };
         }
-        return fail(r.refusal.message, { entryStatus: "录入失败" });
+        const lineRows = draft.full
+          ? []
+          : draft.lines.filter((c) => c.result && c.result.ok).map((c) => c.rowIndex);
+        return refused("2.1.03", r.refusal, lineRows, { entryStatus: "录入失败" });
       }
       const label = confirmStatusLabel(r.data.redConfirmBillStatus);
       return {
@@ -481,7 +556,12 @@ async function runOne(
       };
     }
     case "revoke": {
-      const r = await client.revokeRedConfirmBill({ taxNo, number, enteridentity: identity, qrlx: "C" });
+      const r = await client.revokeRedConfirmBill({
+        taxNo,
+        number,
+        enteridentity: identity,
+        qrlx: CONFIRM_TYPE_CODES.revoke,
+      });
       if (!r.ok) return fail(r.refusal.message);
       const after = runConfirmFormAction("revoke", e.form);
       return {
@@ -496,7 +576,7 @@ async function runOne(
         taxNo,
         number,
         enteridentity: identity,
-        qrlx: button === "confirm" ? "Y" : "N",
+        qrlx: CONFIRM_TYPE_CODES[button],
       });
       if (!r.ok) return fail(r.refusal.message);
       const local = runConfirmFormAction(button, e.form, { now });
@@ -520,7 +600,7 @@ async function runOne(
         invoiceType: DIGITAL_TYPE_WHEN_UNKNOWN,
         sellerTaxpayerId: taxNo,
       });
-      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return fail(r.refusal.message);
+      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return refused("2.1.04", r.refusal, []);
       if (r.ok && r.data.kind === "awaitingConfirmation") {
         return fail(r.data.message, { confirmStatus: confirmStatusLabel(r.data.bill.redConfirmBillStatus) });
       }
@@ -592,10 +672,10 @@ export async function runConfirmFormButton(
     return { outcomes: [], cancelled: false, refusal: refusal("PANE_ORG_TAX_ID_MISSING") };
   const outcomes: ConfirmFormOutcome[] = [];
   const total = sel.entries.length;
-  const write = (e: ConfirmFormEntry, values: Values) =>
+  const write = (e: ConfirmFormEntry, values: Values, cellErrors: readonly CellMark[] = []) =>
     port.writeResults(
       "confirmForms",
-      e.rowIndexes.map((rowIndex) => writeBackFor("confirmForms", rowIndex, values)),
+      e.rowIndexes.map((rowIndex) => writeBackFor("confirmForms", rowIndex, values, cellErrors)),
       { layout: sel.layout }
     );
   for (const e of sel.entries) {
@@ -612,11 +692,15 @@ export async function runConfirmFormButton(
     });
     if (writeFailure) return { outcomes, cancelled: false, refusal: writeFailure };
     outcomes.push({ key: e.key, rowLabel: e.rowLabel, ok: r.ok, message: r.message });
-    const w = await write(e, {
-      ...r.values,
-      processStatus: r.values.processStatus ?? (r.ok ? PROCESS_STATUS.success : PROCESS_STATUS.failure),
-      failureReason: r.ok ? "" : r.message,
-    });
+    const w = await write(
+      e,
+      {
+        ...r.values,
+        processStatus: r.values.processStatus ?? (r.ok ? PROCESS_STATUS.success : PROCESS_STATUS.failure),
+        failureReason: r.ok ? "" : r.message,
+      },
+      r.cellErrors
+    );
     if (!w.ok) return { outcomes, cancelled: false, refusal: w.refusal };
     opts.onProgress?.({ done: outcomes.length, total, label: r.message });
     await (opts.yieldNow ?? yieldToUi)();

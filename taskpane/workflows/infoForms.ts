@@ -11,22 +11,29 @@ import {
   type InfoForm,
   type InfoFormAction,
 } from "../../src/domain/infoForm";
-import { InfoFormApplicant, InfoFormInvoiceType, InfoFormStatus } from "../../src/domain/labels";
+import { InfoFormStatus } from "../../src/domain/labels";
 import { formatAmount, formatQty, magnitude, toRed, type Dec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
   DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
-  INFO_FORM_APPLY_TYPE_CODES,
   INFO_FORM_DOWNLOAD_SCOPE_CODES,
+  downloadScopeCode,
+  infoFormInvoiceTypeCode,
   newSerialNo,
   type FormActionResult,
   type Page,
   type RedInfoFormInfo,
-  type RedInfoFormLine,
   type RedInfoFormSummary,
 } from "../../src/gateway";
+import {
+  INFO_FORM_FIELDS,
+  planInfoForms,
+  type InfoFormKey,
+  type InfoFormRow,
+} from "../../src/domain/plan/infoForm";
 import type { ParsedRow } from "../../src/sheet/mapping";
+import { INFO_FORM_WIRE_CODES } from "../../src/sheet/xlsx/submit";
 import type { SheetLayout, WorkbookPort } from "../../src/sheet/port";
 import { PROCESS_STATUS } from "../../src/sheet/schemas";
 import {
@@ -36,9 +43,11 @@ import {
   decOf,
   isSandboxOnly,
   isUnknownOutcome,
+  refusalOnSheet,
   textOf,
   writeBackFor,
   yieldToUi,
+  type CellMark,
   type RunControl,
   type WorkflowClient,
 } from "./common";
@@ -75,6 +84,8 @@ export interface InfoFormEntry {
   readonly lines: readonly InfoFormLineDraft[];
   readonly serialNo: string | null;
   readonly cellErrors: ReadonlyArray<{ columnKey: string; cellAddress: string; message: string }>;
+  /** The form's rows as the planner takes them (src/domain/plan/infoForm.ts): checks and the request. */
+  readonly draftRows: readonly InfoFormRow[];
 }
 
 const first = (rows: readonly ParsedRow[], key: string): string | null => {
@@ -148,6 +159,11 @@ export function groupInfoFormRows(rows: readonly ParsedRow[]): InfoFormEntry[] {
         tax: decOf(r.values.redTax),
       })),
       serialNo: first(list, "serialNo") ?? serialInStatus(first(list, "processStatus")),
+      draftRows: list.map((r) => ({
+        rowIndex: r.rowIndex,
+        values: r.values as InfoFormRow["values"],
+        cellErrors: r.errors.map((x) => ({ key: x.columnKey as InfoFormKey, refusal: x.refusal })),
+      })),
       cellErrors: list.flatMap((r) =>
         r.errors.map((e) => ({
           columnKey: e.columnKey,
@@ -270,6 +286,11 @@ export function infoFormButtonStates(
         refusals.push({ rowLabel: e.rowLabel, key: e.key, message: `${c.cellAddress}：${c.message}` });
         continue;
       }
+      const planned = b === "submit" ? planRefusal(e, orgTaxId) : null;
+      if (planned) {
+        refusals.push({ rowLabel: e.rowLabel, key: e.key, message: planned });
+        continue;
+      }
       const r = action ? infoFormActionRefusal(e.form, action) : null;
       if (r) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: r.message });
     }
@@ -291,6 +312,8 @@ export interface InfoFormOutcome {
 export interface InfoFormRunOptions extends RunControl {
   readonly orgTaxId: string;
   readonly newSerial?: () => string;
+  /** Identical repeated lines: send once (the clerk's choice) instead of refusing the form. */
+  readonly sendIdenticalOnce?: boolean;
 }
 
 /** The serial of the red invoice of a form: derived from the form number, so a re-run re-uses it. */
@@ -298,32 +321,39 @@ export function redSerialOfInfoForm(formNo: string): string {
   return `HC-IFR-${formNo.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 30);
 }
 
-const APPLY_TYPE_CODE = (applicant: string | null): string =>
-  INFO_FORM_APPLY_TYPE_CODES[InfoFormApplicant.normalize(applicant ?? "") ?? "销方申请"];
-
-const INVOICE_TYPE_CODE = (t: string | null): "004" | "028" =>
-  InfoFormInvoiceType.normalize(t ?? "") === "增值税电子专用发票" ? "028" : "004";
-
-function linesOf(e: InfoFormEntry): RedInfoFormLine[] {
-  return e.lines
-    .filter((l) => l.amount !== null)
-    .map((l) => ({
-      goodsName: l.goodsName ?? "",
-      revenueCode: l.taxCode ?? "",
-      amount: toRed(l.amount!),
-      taxRate: l.taxRate?.toFixed() ?? "",
-      taxAmount: toRed(l.tax ?? l.amount!.times(0)),
-      ...(l.quantity ? { quantity: toRed(l.quantity) } : {}),
-      ...(l.unitPrice ? { price: magnitude(l.unitPrice) } : {}),
-      ...(l.spec ? { specification: l.spec } : {}),
-      ...(l.unit ? { units: l.unit } : {}),
-    }));
+/**
+ * The planner's plan of one selected form (the same rules as 批量引入 and the gateway's 2.2.04):
+ * the org is the filing party, lines within 0.06, 税收分类编码 19 digits, one blue line once …
+ */
+export function planOfEntry(e: InfoFormEntry, orgTaxId: string, sendIdenticalOnce = false) {
+  const plan = planInfoForms(
+    e.draftRows,
+    { orgTaxId: orgTaxId.trim() || null },
+    {
+      codes: INFO_FORM_WIRE_CODES,
+      sendIdenticalOnce,
+    }
+  );
+  return { plan, document: plan.documents.length === 1 ? plan.documents[0] : null };
 }
+
+/** The first refusal of the planner on a form, as "第N行 列名：message", or null. */
+function planRefusal(e: InfoFormEntry, orgTaxId: string): string | null {
+  const { plan } = planOfEntry(e, orgTaxId);
+  for (const v of plan.rows) {
+    const c = v.cells[0];
+    if (c) return `第${v.rowIndex + 1}行 ${INFO_FORM_FIELDS[c.key]}：${c.refusal.message}`;
+  }
+  return null;
+}
+
+// Label ⇄ code is codes.ts's (aliases included); the row was checked, the default only types the call.
+const INVOICE_TYPE_CODE = (t: string | null): "004" | "028" => infoFormInvoiceTypeCode(t) ?? "004";
 
 type Values = Record<string, string | undefined>;
 
-function rowsOf(e: InfoFormEntry, values: Values) {
-  return e.rowIndexes.map((rowIndex) => writeBackFor("infoForms", rowIndex, values));
+function rowsOf(e: InfoFormEntry, values: Values, cellErrors: readonly CellMark[] = []) {
+  return e.rowIndexes.map((rowIndex) => writeBackFor("infoForms", rowIndex, values, cellErrors));
 }
 
 /** The message of a refused extension: GW_SANDBOX_ONLY says to do it in 发票云. */
@@ -337,7 +367,7 @@ async function runOne(
   e: InfoFormEntry,
   opts: InfoFormRunOptions,
   persist: (values: Values) => Promise<void>
-): Promise<{ outcome: InfoFormOutcome; values: Values }> {
+): Promise<{ outcome: InfoFormOutcome; values: Values; cellErrors?: readonly CellMark[] }> {
   const done = (ok: boolean, message: string, values: Values) => ({
     outcome: { key: e.key, rowLabel: e.rowLabel, ok, message },
     values: {
@@ -346,23 +376,22 @@ async function runOne(
       failureReason: ok ? "" : message,
     },
   });
+  // A refusal of the request: the cell it names marked, the message worded with the headers.
+  const refused = (iface: "2.2.04" | "2.2.02", r: Refusal) => {
+    const lineRows =
+      iface === "2.2.04" ? e.lines.filter((l) => l.amount !== null).map((l) => l.rowIndex) : [];
+    const placed = refusalOnSheet("infoForms", iface, r, { rows: e.rowIndexes, lineRows });
+    return { ...done(false, placed.message, {}), cellErrors: placed.cellErrors };
+  };
   const taxNo = opts.orgTaxId;
   switch (button) {
     case "submit": {
+      // The request is the planner's (the button state ran the same checks; a refusal here is stale).
+      const { document } = planOfEntry(e, taxNo, opts.sendIdenticalOnce);
+      if (!document?.request) return done(false, planRefusal(e, taxNo) ?? "红字信息表未通过检查", {});
       const serialNo = e.serialNo ?? (opts.newSerial ?? (() => newSerialNo({ prefix: "HC-RIF" })))();
       await persist({ serialNo, processStatus: PROCESS_STATUS.pending });
-      const r = await client.applyRedInfoForm({
-        serialNo,
-        sellerTaxpayerId: e.sellerTaxId ?? taxNo,
-        applyType: APPLY_TYPE_CODE(e.applicant),
-        ...(e.blueInvoiceCode ? { originalInvoiceCode: e.blueInvoiceCode } : {}),
-        ...(e.blueInvoiceNo ? { originalInvoiceNumber: e.blueInvoiceNo } : {}),
-        ...(e.blueIssueDate ? { originalIssueTime: e.blueIssueDate } : {}),
-        invoiceType: INVOICE_TYPE_CODE(e.invoiceType),
-        buyerName: e.buyerName ?? "",
-        buyerTaxpayerId: e.buyerTaxId ?? "",
-        invoiceDetail: linesOf(e),
-      });
+      const r = await client.applyRedInfoForm({ serialNo, ...document.request });
       if (!r.ok) {
         return isUnknownOutcome(r.refusal)
           ? {
@@ -373,7 +402,7 @@ async function runOne(
                 failureReason: refusal("PANE_RESULT_PENDING", { serialNo }).message,
               },
             }
-          : done(false, r.refusal.message, {});
+          : refused("2.2.04", r.refusal);
       }
       const status = r.data.status;
       const values: Values = {
@@ -398,7 +427,7 @@ async function runOne(
           invoiceType: INVOICE_TYPE_CODE(e.invoiceType),
         },
       ]);
-      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return done(false, r.refusal.message, {});
+      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return refused("2.2.02", r.refusal);
       const q = await client.queryInvoice({ serialNo, sellerTaxpayerId: taxNo });
       if (
         q.ok &&
@@ -475,10 +504,10 @@ export async function runInfoFormButton(
       const w = await port.writeResults("infoForms", rowsOf(e, values), { layout: sel.layout });
       if (!w.ok) writeFailure = w.refusal;
     };
-    const { outcome, values } = await runOne(button, client, e, opts, persist);
+    const { outcome, values, cellErrors } = await runOne(button, client, e, opts, persist);
     if (writeFailure) return { outcomes, cancelled: false, refusal: writeFailure };
     outcomes.push(outcome);
-    const w = await port.writeResults("infoForms", rowsOf(e, values), { layout: sel.layout });
+    const w = await port.writeResults("infoForms", rowsOf(e, values, cellErrors), { layout: sel.layout });
     if (!w.ok) return { outcomes, cancelled: false, refusal: w.refusal };
     opts.onProgress?.({ done: outcomes.length, total, label: outcome.message });
     await (opts.yieldNow ?? yieldToUi)();
@@ -513,12 +542,8 @@ export async function downloadInfoForms(
   const scope = checkDownloadScope(req.own, req.others);
   if (!scope.ok) return scope;
   if (req.orgTaxId.trim() === "") return { ok: false, refusal: refusal("PANE_ORG_TAX_ID_MISSING") };
-  const code =
-    req.own && req.others
-      ? INFO_FORM_DOWNLOAD_SCOPE_CODES.both
-      : req.own
-        ? INFO_FORM_DOWNLOAD_SCOPE_CODES.own
-        : INFO_FORM_DOWNLOAD_SCOPE_CODES.others;
+  // At least one box is ticked (checked above), so there is a scope code.
+  const code = downloadScopeCode(req) ?? INFO_FORM_DOWNLOAD_SCOPE_CODES.both;
   const r = await client.downloadRedInfoForms({
     taxNo: req.orgTaxId,
     scope: code,

@@ -1,29 +1,29 @@
 /**
- * Workflow 发票红冲 (module 000, domain-rules §2): selected rows of a 蓝票清单 → pre-flight of every
- * invoice (eligible, or the exact reason; parse errors at their cell) → 红冲 routed per kind
- * (税控普票 → 2.2.02, 税控专票 → 红字信息表 2.2.04, 数电 → 红字确认单 via 2.1.04), in groups of at most
- * 10 → results written back.
+ * Workflow 发票红冲 (module 000, domain-rules §2): selected rows of a 蓝票清单 → the domain planner
+ * (src/domain/plan/redFlush.ts: grouping, duplicates, eligibility, routes, lines) → 红冲 of what it
+ * planned (税控普票 → 2.2.02, 税控专票 → 红字信息表 2.2.04, 数电 → 红字确认单 via 2.1.04), in groups of
+ * at most 10 → results written back. This file only reads, asks the gateway, sends and writes.
  *
  * Resumable and never double: a row's 流水号 is written to the sheet BEFORE its group is sent, and a
  * row that has one always re-uses it. A re-run skips rows already done, re-sends failed rows with
  * their old serial, and first queries the gateway for rows whose outcome is unknown.
  */
-import {
-  ENTRY_RESULT,
-  calcRedLine,
-  confirmStatusLabel,
-  partialReversalRefusal,
-  type RedLine,
-} from "../../src/domain/confirmForm";
+import { confirmStatusLabel } from "../../src/domain/confirmForm";
 import { RED_FLUSH_BATCH_LIMIT } from "../../src/domain/inferred";
-import { InvoiceKind, RedReason, TaxMode, type RedFlushTarget } from "../../src/domain/labels";
-import { Dec, formatAmount, magnitude, round2HalfUp, toRed } from "../../src/domain/money";
+import type { RedFlushTarget } from "../../src/domain/labels";
+import { formatAmount } from "../../src/domain/money";
 import {
-  INVOICE_FAMILY,
-  checkBatchSize,
-  preflight as domainPreflight,
-  type InvoiceFamily,
-} from "../../src/domain/redFlush";
+  countsOf,
+  planRedFlush,
+  redFlushRowOf,
+  type FieldRefusal,
+  type InvoicePlan,
+  type RedFlushOptions,
+  type RedFlushRow,
+  type ResumeState,
+  type SendPlan,
+} from "../../src/domain/plan/redFlush";
+import { checkBatchSize, type InvoiceFamily } from "../../src/domain/redFlush";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
   DIGITAL_INVOICE_STATUS,
@@ -31,13 +31,9 @@ import {
   INFO_FORM_APPLY_TYPE_CODES,
   newSerialNo,
   type BlueInvoiceInfo,
-  type BlueInvoiceLineInfo,
   type InvoiceQueryResult,
   type Page,
-  type RedFlushLine,
   type RedInfoFormInfo,
-  type RedInfoFormLine,
-  type TaxControlInvoiceType,
 } from "../../src/gateway";
 import type { ParsedRow } from "../../src/sheet/mapping";
 import type { SelectionRead, SheetLayout, WorkbookPort, WriteSummary } from "../../src/sheet/port";
@@ -46,9 +42,9 @@ import {
   aborted,
   callExtension,
   chunk,
-  decOf,
   isSandboxOnly,
   isUnknownOutcome,
+  refusalOnSheet,
   textOf,
   writeBackFor,
   yieldToUi,
@@ -56,10 +52,13 @@ import {
   type RunControl,
   type WorkflowClient,
 } from "./common";
+import type { RowBuiltInterface } from "../../src/sheet/wireFields";
+
+export type { ResumeState, SendPlan };
 
 // ── Reading ──────────────────────────────────────────────────────────────────
 
-/** One blue invoice of the selection: its rows (one, or a header row plus line rows) and its values. */
+/** One blue invoice of the selection, as the run needs it: its rows and their earlier results. */
 export interface BlueInvoiceEntry {
   /** `code|number`, or `row:N` for a row whose number did not parse. */
   readonly key: string;
@@ -68,24 +67,9 @@ export interface BlueInvoiceEntry {
   readonly rowLabel: string;
   readonly invoiceNo: string | null;
   readonly invoiceCode: string | null;
-  readonly kind: string | null;
-  readonly status: string | null;
-  readonly reversibleAmount: Dec | null;
-  readonly pendingRedAmounts: readonly Dec[];
-  /** 本次红冲金额 as typed (magnitude), or null for the full reversible amount. */
-  readonly requestAmount: Dec | null;
-  readonly redReason: string | null;
-  readonly buyerName: string | null;
-  readonly buyerTaxId: string | null;
-  readonly blueIssueDate: string | null;
-  readonly goodsName: string | null;
-  readonly taxCode: string | null;
-  readonly taxRate: Dec | null;
-  readonly taxAmount: Dec | null;
   /** Result columns of an earlier run. */
   readonly serialNo: string | null;
   readonly redFormNumber: string | null;
-  readonly redInvoiceNumber: string | null;
   readonly processStatus: string | null;
   /** Cells that did not parse, with their address. */
   readonly cellErrors: ReadonlyArray<{
@@ -94,127 +78,20 @@ export interface BlueInvoiceEntry {
     message: string;
     refusal: Refusal;
   }>;
-  /** The gateway's record of the invoice (remaining amounts, lines), when it could be fetched. */
+  /** The gateway's record of the invoice, when it could be fetched. */
   readonly remote: BlueInvoiceInfo | null;
 }
-
-function firstText(rows: readonly ParsedRow[], key: string): string | null {
-  for (const r of rows) {
-    const t = textOf(r.values[key]);
-    if (t !== null) return t;
-  }
-  return null;
-}
-
-function firstDec(rows: readonly ParsedRow[], key: string): Dec | null {
-  for (const r of rows) {
-    const d = decOf(r.values[key]);
-    if (d !== null) return d;
-  }
-  return null;
-}
-
-/**
- * Rows → invoices. Rows of the same 发票代码+发票号码 are one invoice (a header row and its line
- * rows); a row whose number failed to parse stands alone so its error is still shown.
- */
-export function groupBlueRows(rows: readonly ParsedRow[]): BlueInvoiceEntry[] {
-  const groups = new Map<string, ParsedRow[]>();
-  for (const row of rows) {
-    const no = textOf(row.values.invoiceNumber);
-    const key = no === null ? `row:${row.rowIndex}` : `${textOf(row.values.invoiceCode) ?? ""}|${no}`;
-    const list = groups.get(key) ?? [];
-    list.push(row);
-    groups.set(key, list);
-  }
-  return Array.from(groups.entries()).map(([key, list]) => {
-    const pending = firstDec(list, "pendingRedAmount");
-    const request = firstDec(list, "redAmount");
-    return {
-      key,
-      rowIndexes: list.map((r) => r.rowIndex),
-      rowLabel: list.map((r) => String(r.rowIndex + 1)).join("、"),
-      invoiceNo: firstText(list, "invoiceNumber"),
-      invoiceCode: firstText(list, "invoiceCode"),
-      kind: firstText(list, "invoiceKind"),
-      status: firstText(list, "invoiceStatus"),
-      reversibleAmount: firstDec(list, "reversibleAmount"),
-      pendingRedAmounts: pending === null || pending.isZero() ? [] : [pending],
-      requestAmount: request === null ? null : magnitude(request),
-      redReason: firstText(list, "redReason"),
-      buyerName: firstText(list, "buyerName"),
-      buyerTaxId: firstText(list, "buyerTaxId"),
-      blueIssueDate: firstText(list, "blueIssueDate"),
-      goodsName: firstText(list, "goodsName"),
-      taxCode: firstText(list, "taxCode"),
-      taxRate: firstDec(list, "taxRate"),
-      taxAmount: firstDec(list, "taxAmount"),
-      serialNo: firstText(list, "serialNo"),
-      redFormNumber: firstText(list, "redFormNumber"),
-      redInvoiceNumber: firstText(list, "redInvoiceNumber"),
-      processStatus: firstText(list, "processStatus"),
-      cellErrors: list.flatMap((r) =>
-        r.errors.map((e) => ({
-          columnKey: e.columnKey,
-          cellAddress: e.cellAddress,
-          message: e.refusal.message,
-          refusal: e.refusal,
-        }))
-      ),
-      remote: null,
-    };
-  });
-}
-
-/** Outcome of asking the gateway for the invoices' remaining amounts (HC.BLUEINVOICE.QUERY). */
-export interface RemoteRefresh {
-  readonly entries: BlueInvoiceEntry[];
-  /** "gateway" when at least one invoice was found there; else the sheet's own amounts are used. */
-  readonly source: "gateway" | "sheet";
-  /** Why the gateway could not be used (sandbox-only in relay mode, network…). */
-  readonly note: Refusal | null;
-}
-
-/** Refresh 可红冲金额/待开/状态/明细 from the gateway when it offers HC.BLUEINVOICE.QUERY. */
-export async function refreshRemaining(
-  client: WorkflowClient | null,
-  entries: readonly BlueInvoiceEntry[]
-): Promise<RemoteRefresh> {
-  const numbers = entries.map((e) => e.invoiceNo).filter((n): n is string => n !== null);
-  if (client === null || numbers.length === 0) return { entries: [...entries], source: "sheet", note: null };
-  const byNo = new Map<string, BlueInvoiceInfo>();
-  const pageSize = 100;
-  for (let pageNo = 1; ; pageNo++) {
-    const r = await callExtension<Page<BlueInvoiceInfo>>(client, EXTENSIONS.blueInvoiceQuery, {
-      invoiceNos: numbers,
-      pageNo,
-      pageSize,
-    });
-    if (!r.ok) return { entries: [...entries], source: "sheet", note: r.refusal };
-    for (const inv of r.value.items ?? []) byNo.set(`${inv.invoiceCode ?? ""}|${inv.invoiceNo}`, inv);
-    for (const inv of r.value.items ?? [])
-      if (!byNo.has(`|${inv.invoiceNo}`)) byNo.set(`|${inv.invoiceNo}`, inv);
-    if (pageNo * pageSize >= Number(r.value.total ?? 0) || (r.value.items ?? []).length === 0) break;
-  }
-  const out = entries.map((e) => {
-    const remote = byNo.get(e.key) ?? (e.invoiceNo ? byNo.get(`|${e.invoiceNo}`) : undefined);
-    return remote ? { ...e, remote } : e;
-  });
-  return { entries: out, source: out.some((e) => e.remote) ? "gateway" : "sheet", note: null };
-}
-
-// ── Pre-flight ───────────────────────────────────────────────────────────────
-
-/** Where a row stands after earlier runs (read from its result cells). */
-export type ResumeState = "new" | "done" | "retry" | "unknown";
 
 /**
  * 成功… or a 红票号码 → done (never sent again, its cells left as they are); 失败… → retry with the
  * same serial; a serial with anything else (处理中, blank after a crash) → unknown: query first.
+ * Read here because these are the add-in's own result words (PROCESS_STATUS); the planner gets the state.
  */
-export function resumeStateOf(
-  e: Pick<BlueInvoiceEntry, "serialNo" | "processStatus" | "redInvoiceNumber">
-): ResumeState {
+export function resumeStateOf(e: {
+  serialNo: string | null;
+  processStatus: string | null;
+  redInvoiceNumber: string | null;
+}): ResumeState {
   const status = e.processStatus ?? "";
   // A success result is final even if its 流水号 cell was cleared: never red-flush twice.
   if (status.startsWith(PROCESS_STATUS.success) || e.redInvoiceNumber !== null) return "done";
@@ -223,34 +100,78 @@ export function resumeStateOf(
   return "unknown";
 }
 
-/** What will be sent for an eligible invoice. */
-export type SendPlan =
-  | { readonly family: "税控普票"; readonly invoiceType: TaxControlInvoiceType }
-  | {
-      readonly family: "税控专票";
-      readonly invoiceType: "004" | "028";
-      readonly lines: readonly RedInfoFormLine[];
-    }
-  | {
-      readonly family: "数电";
-      readonly invoiceType: "01" | "02";
-      readonly reason: RedReason;
-      /** Absent = full reversal (no invoiceDetail). */
-      readonly lines?: readonly RedFlushLine[];
-    };
+/** A parsed sheet row → the planner's row, with its resume state. */
+export function plannerRowOf(row: ParsedRow): RedFlushRow {
+  return redFlushRowOf(
+    row.rowIndex,
+    row.values,
+    row.errors,
+    resumeStateOf({
+      serialNo: textOf(row.values.serialNo),
+      processStatus: textOf(row.values.processStatus),
+      redInvoiceNumber: textOf(row.values.redInvoiceNumber),
+    })
+  );
+}
+
+/** Outcome of asking the gateway for the invoices' records (HC.BLUEINVOICE.QUERY). */
+export interface RemoteRefresh {
+  /** The records found; null when the gateway could not be asked (then the sheet's amounts count). */
+  readonly records: readonly BlueInvoiceInfo[] | null;
+  /** "gateway" when at least one invoice was found there; else the sheet's own amounts are used. */
+  readonly source: "gateway" | "sheet";
+  /** Why the gateway could not be used (sandbox-only in relay mode, network…). */
+  readonly note: Refusal | null;
+}
+
+/** Fetch 可红冲金额/待开/状态/明细 from the gateway when it offers HC.BLUEINVOICE.QUERY. */
+export async function refreshRemaining(
+  client: WorkflowClient | null,
+  rows: readonly ParsedRow[]
+): Promise<RemoteRefresh> {
+  const numbers = [
+    ...new Set(rows.map((r) => textOf(r.values.invoiceNumber)).filter((n): n is string => n !== null)),
+  ];
+  if (client === null || numbers.length === 0) return { records: null, source: "sheet", note: null };
+  const records: BlueInvoiceInfo[] = [];
+  const pageSize = 100;
+  for (let pageNo = 1; ; pageNo++) {
+    const r = await callExtension<Page<BlueInvoiceInfo>>(client, EXTENSIONS.blueInvoiceQuery, {
+      invoiceNos: numbers,
+      pageNo,
+      pageSize,
+    });
+    if (!r.ok) return { records: null, source: "sheet", note: r.refusal };
+    records.push(...(r.value.items ?? []));
+    if (pageNo * pageSize >= Number(r.value.total ?? 0) || (r.value.items ?? []).length === 0) break;
+  }
+  return { records, source: records.length > 0 ? "gateway" : "sheet", note: null };
+}
+
+// ── Pre-flight ───────────────────────────────────────────────────────────────
+
+/** A cell to mark red, on one row of the invoice (every row when rowIndex is absent). */
+export interface RowCellMark extends CellMark {
+  readonly rowIndex?: number;
+}
 
 export interface PreflightEntry {
   readonly entry: BlueInvoiceEntry;
   readonly eligible: boolean;
-  /** The reason it is not eligible (Chinese, verbatim from the catalogue). */
+  /** The first reason it is not eligible (Chinese, from the catalogue; a parse error names its cell). */
   readonly reason: Refusal | null;
-  /** Cells to mark red: parse errors and rule errors tied to a column. */
-  readonly cellErrors: ReadonlyArray<{ columnKey: string; cellAddress?: string; message: string }>;
+  /** Cells to mark red: parse errors, conflicting duplicates and rule errors tied to a column. */
+  readonly cellErrors: readonly RowCellMark[];
+  /** Per row: the message its 失败原因 gets when the invoice is skipped. */
+  readonly rowMessages: ReadonlyMap<number, string>;
   readonly route: RedFlushTarget | null;
   readonly family: InvoiceFamily | null;
+  /** The combined request of the invoice's rows. */
   readonly requestAmount: string;
   readonly available: string;
   readonly resume: ResumeState;
+  /** 1-based rows combined into this request besides the first ("" when one row). */
+  readonly mergedRowLabel: string;
   /**
    * Something will be done in the run: eligible and not already done, or an unknown-result row to
    * look up by its serial (plan null when it is no longer eligible: then only looked up).
@@ -272,291 +193,136 @@ export interface RedFlushPreflight {
   readonly remainingSource: "gateway" | "sheet";
   readonly remainingNote: Refusal | null;
   readonly hiddenRowsSkipped: number;
+  /** Invoices with rows that repeat another row exactly (the pane then offers to send them once). */
+  readonly duplicateInvoices: number;
+  readonly options: RedFlushOptions;
+  /** What the plan was made from, to plan again with other options without reading again. */
+  readonly source: { readonly rows: readonly ParsedRow[]; readonly refresh: RemoteRefresh };
 }
 
-const TAX_CONTROL_TYPE: Readonly<Partial<Record<InvoiceKind, TaxControlInvoiceType>>> = {
-  增值税普通发票: "007",
-  增值税电子普通发票: "026",
-  增值税专用发票: "004",
-  增值税电子专用发票: "028",
-};
+const rowLabelOf = (rows: readonly number[]): string => rows.map((r) => String(r + 1)).join("、");
 
-const DIGITAL_TYPE: Readonly<Partial<Record<InvoiceKind, "01" | "02">>> = {
-  "数电发票（增值税专用发票）": "01",
-  "数电发票（普通发票）": "02",
-};
-
-/** Blue lines that still have something to reverse. */
-function reversibleLines(inv: BlueInvoiceInfo): BlueInvoiceLineInfo[] {
-  return inv.lines.filter(
-    (l) => !magnitude(l.remainingAmount).isZero() || !magnitude(l.remainingTax).isZero()
-  );
-}
-
-function digitalLine(l: BlueInvoiceLineInfo, line: RedLine): RedFlushLine {
-  return {
-    lineProperty: "0",
-    originalSeq: l.seq,
-    goodsName: l.goodsName,
-    revenueCode: l.revenueCode,
-    ...(l.specification ? { specification: l.specification } : {}),
-    ...(l.units ? { units: l.units } : {}),
-    ...(line.quantity !== null ? { quantity: line.quantity } : {}),
-    ...(line.unitPrice !== null ? { price: line.unitPrice } : {}),
-    amount: line.amount,
-    taxRate: l.taxRate,
-    taxAmount: line.tax,
+/** The planner's invoice → what the pane shows and the run uses. */
+function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): PreflightEntry {
+  const rows = p.rowIndexes.map((i) => parsed.get(i)).filter((r): r is ParsedRow => r !== undefined);
+  const first = (key: string): string | null => {
+    for (const r of rows) {
+      const t = textOf(r.values[key]);
+      if (t !== null) return t;
+    }
+    return null;
   };
-}
-
-/**
- * A partial 数电 红冲 the bureau will refuse as full-only (domain-rules §4 intro, §4.6): 差额征税,
- * 开票有误, or — known only from HC.BLUEINVOICE.QUERY — a buyer that made no 用途确认, so the
- * seller's 2.1.04 enters the form as 01 (无需确认) and the bureau allows the full amount only.
- * Without the gateway record the confirmation is unknown (null) and only the first two are checked.
- */
-function digitalPartialRefusal(
-  e: BlueInvoiceEntry,
-  reason: RedReason,
-  remoteLines: readonly BlueInvoiceLineInfo[] | null
-): Refusal | null {
-  const diffTax = (remoteLines ?? []).some((l) => TaxMode.normalize(l.taxMode) === "差额征税");
-  return partialReversalRefusal({
-    reason,
-    taxMode: diffTax ? "差额征税" : "普通征税",
-    // The pane is the seller (销方): 2.1.04 is the seller's entry.
-    entryConfirmStatus: e.remote
-      ? ENTRY_RESULT["销方"][e.remote.buyerUsageConfirmed ? "usageConfirmed" : "usageNotConfirmed"]
-      : null,
-  });
-}
-
-type PlanResult = { ok: true; plan: SendPlan } | { ok: false; refusal: Refusal; columnKey?: string };
-
-/** The send plan of an invoice that passed the domain checks, or why it cannot be sent as asked. */
-function planFor(e: BlueInvoiceEntry, kind: InvoiceKind, reversible: Dec, request: Dec): PlanResult {
-  const family = INVOICE_FAMILY[kind];
-  const partial = request.lt(reversible);
-  const remoteLines = e.remote ? reversibleLines(e.remote) : null;
-  if (family === "税控普票") {
-    // 2.2.02 is 仅支持全额红冲.
-    if (partial) {
-      return {
-        ok: false,
-        refusal: refusal("PANE_QUICK_RED_FULL_ONLY", { available: formatAmount(reversible) }),
-        columnKey: "redAmount",
-      };
+  // A cell that did not parse is named by its address, as the clerk finds it.
+  const addressOf = (f: FieldRefusal): string | undefined =>
+    f.field === null
+      ? undefined
+      : rows
+          .find((r) => r.rowIndex === f.rows[0])
+          ?.errors.find((e) => e.columnKey === f.field && e.refusal === f.refusal)?.cellAddress;
+  const head = p.refusals[0];
+  const headAddress = head ? addressOf(head) : undefined;
+  const reason = head
+    ? headAddress
+      ? { ...head.refusal, message: `${headAddress}：${head.refusal.message}` }
+      : head.refusal
+    : null;
+  const cellErrors: RowCellMark[] = p.refusals.flatMap((f) =>
+    f.field === null
+      ? []
+      : f.rows.map((rowIndex) => ({ rowIndex, columnKey: f.field as string, message: f.refusal.message }))
+  );
+  const rowMessages = new Map<number, string>();
+  for (const rowIndex of p.rowIndexes) {
+    const own = p.refusals.find((f) => f.rows.includes(rowIndex));
+    if (own) rowMessages.set(rowIndex, own === head && reason ? reason.message : own.refusal.message);
+    else if (reason) {
+      rowMessages.set(
+        rowIndex,
+        p.rowIndexes.length > 1 ? `第${head.rows[0] + 1}行：${reason.message}` : reason.message
+      );
     }
-    return { ok: true, plan: { family, invoiceType: TAX_CONTROL_TYPE[kind] as TaxControlInvoiceType } };
   }
-  if (family === "税控专票") {
-    const invoiceType = TAX_CONTROL_TYPE[kind] as "004" | "028";
-    if (remoteLines && remoteLines.length > 0) {
-      if (!partial) {
-        const lines = remoteLines.map((l): RedInfoFormLine => ({
-          goodsName: l.goodsName,
-          revenueCode: l.revenueCode,
-          amount: toRed(l.remainingAmount),
-          taxRate: l.taxRate,
-          taxAmount: toRed(l.remainingTax),
-          ...(l.remainingQuantity ? { quantity: toRed(l.remainingQuantity) } : {}),
-          ...(l.unitPrice ? { price: magnitude(l.unitPrice) } : {}),
-        }));
-        return { ok: true, plan: { family, invoiceType, lines } };
-      }
-      if (remoteLines.length > 1) {
-        return {
-          ok: false,
-          refusal: refusal("PANE_PARTIAL_NEEDS_LINE_DETAIL", { lines: remoteLines.length }),
-        };
-      }
-      const l = remoteLines[0];
-      return {
-        ok: true,
-        plan: {
-          family,
-          invoiceType,
-          lines: [
-            {
-              goodsName: l.goodsName,
-              revenueCode: l.revenueCode,
-              amount: toRed(request),
-              taxRate: l.taxRate,
-              taxAmount: toRed(round2HalfUp(request.times(l.taxRate))),
-            },
-          ],
-        },
-      };
-    }
-    // No gateway record: one line from the row's own columns.
-    if (e.taxRate === null) {
-      return { ok: false, refusal: refusal("FIELD_REQUIRED", { field: "税率" }), columnKey: "taxRate" };
-    }
-    const tax =
-      !partial && e.taxAmount !== null ? magnitude(e.taxAmount) : round2HalfUp(request.times(e.taxRate));
-    return {
-      ok: true,
-      plan: {
-        family,
-        invoiceType,
-        lines: [
-          {
-            goodsName: e.goodsName ?? "",
-            revenueCode: e.taxCode ?? "",
-            amount: toRed(request),
-            taxRate: e.taxRate.toFixed(),
-            taxAmount: toRed(tax),
-          },
-        ],
-      },
-    };
-  }
-  // 数电: 2.1.04 needs a 红冲原因.
-  const reason = RedReason.normalize(e.redReason ?? "");
-  if (reason === undefined) {
-    return { ok: false, refusal: refusal("FIELD_REQUIRED", { field: "红冲原因" }), columnKey: "redReason" };
-  }
-  const invoiceType = DIGITAL_TYPE[kind] as "01" | "02";
-  if (!partial) return { ok: true, plan: { family, invoiceType, reason } };
-  const fullOnly = digitalPartialRefusal(e, reason, remoteLines);
-  if (fullOnly) return { ok: false, refusal: fullOnly, columnKey: "redAmount" };
-  if (!remoteLines || remoteLines.length !== 1) {
-    return {
-      ok: false,
-      refusal: refusal("PANE_PARTIAL_NEEDS_LINE_DETAIL", { lines: remoteLines ? remoteLines.length : "多" }),
-    };
-  }
-  const l = remoteLines[0];
-  const calc = calcRedLine({
-    reason,
-    taxMode: TaxMode.normalize(l.taxMode) ?? "普通征税",
-    taxCode: l.revenueCode,
-    taxRate: l.taxRate,
-    hasDiscountLine: l.hasDiscountLine,
-    remaining: {
-      amount: l.remainingAmount,
-      tax: l.remainingTax,
-      quantity: l.remainingQuantity,
-      unitPrice: l.redUnitPrice,
+  return {
+    entry: {
+      key: p.key,
+      rowIndexes: p.rowIndexes,
+      rowLabel: rowLabelOf(p.rowIndexes),
+      invoiceNo: p.invoiceNo,
+      invoiceCode: p.invoiceCode,
+      serialNo: first("serialNo"),
+      redFormNumber: first("redFormNumber"),
+      processStatus: first("processStatus"),
+      cellErrors: rows.flatMap((r) =>
+        r.errors.map((e) => ({
+          columnKey: e.columnKey,
+          cellAddress: e.cellAddress,
+          message: e.refusal.message,
+          refusal: e.refusal,
+        }))
+      ),
+      remote: p.record,
     },
-    edit: { field: "amountExclTax", value: request },
-  });
-  if (!calc.ok) return { ok: false, refusal: calc.refusal, columnKey: "redAmount" };
-  return { ok: true, plan: { family, invoiceType, reason, lines: [digitalLine(l, calc.value)] } };
+    eligible: p.eligible,
+    reason,
+    cellErrors,
+    rowMessages,
+    route: p.route,
+    family: p.family,
+    requestAmount: formatAmount(p.requestAmount),
+    available: formatAmount(p.available),
+    resume: p.resume,
+    mergedRowLabel: rowLabelOf([...p.combinedRows, ...p.mergedRepeats].sort((a, b) => a - b)),
+    willSend: p.willSend,
+    plan: p.plan,
+  };
 }
 
 /** Pre-flight of every invoice read; nothing is sent. */
 export function buildPreflight(
-  read: Pick<SelectionRead, "layout" | "hiddenRowsSkipped">,
-  refreshed: RemoteRefresh
+  read: Pick<SelectionRead, "layout" | "hiddenRowsSkipped" | "rows">,
+  refresh: RemoteRefresh,
+  options: RedFlushOptions = {}
 ): RedFlushPreflight {
-  const entries = refreshed.entries;
-  const inputs = entries.map((e) => ({
-    no: e.key,
-    kind: e.remote?.kind ?? e.kind ?? "",
-    status: e.remote?.status ?? e.status ?? "",
-    reversibleAmount: e.remote?.reversibleAmount ?? e.reversibleAmount ?? new Dec(0),
-    pendingRedAmounts: e.remote?.pendingRedAmounts ?? e.pendingRedAmounts,
-    requestAmount: e.requestAmount,
-  }));
-  const domain = domainPreflight(inputs);
-  const out = entries.map((e, i): PreflightEntry => {
-    const d = domain.rows[i];
-    const resume = resumeStateOf(e);
-    const base = {
-      entry: e,
-      requestAmount: formatAmount(d.requestAmount),
-      available: formatAmount(d.available),
-      resume,
-      route: d.route ?? null,
-    };
-    const kind = InvoiceKind.normalize(inputs[i].kind);
-    const family = kind ? INVOICE_FAMILY[kind] : null;
-    // An earlier run's result comes first: the blue invoice's status now reflects that very run
-    // (全额红冲 after our own red), so eligibility would wrongly refuse it.
-    if (resume === "done") {
-      return { ...base, family, eligible: true, reason: null, cellErrors: [], willSend: false, plan: null };
-    }
-    const checked = eligibilityOf(e, d, kind, family, inputs[i].kind, inputs[i].reversibleAmount);
-    if (resume === "unknown" && !checked.eligible) {
-      // Sent before, result lost: look it up by its serial; it is re-sent only if eligible, so the
-      // refusal is kept for the run in case the gateway knows nothing of the serial.
-      return { ...base, ...checked, eligible: true, willSend: true, plan: null };
-    }
-    return { ...base, ...checked, willSend: checked.eligible };
-  });
-  const sendCount = out.filter((e) => e.willSend).length;
+  const plan = planRedFlush(read.rows.map(plannerRowOf), refresh.records, options);
+  const parsed = new Map(read.rows.map((r) => [r.rowIndex, r]));
   return {
     layout: read.layout,
-    entries: out,
-    eligibleCount: out.filter((e) => e.eligible && e.resume !== "done").length,
-    refusedCount: out.filter((e) => !e.eligible).length,
-    doneCount: out.filter((e) => e.eligible && e.resume === "done").length,
-    sendCount,
-    groupCount: Math.ceil(sendCount / RED_FLUSH_BATCH_LIMIT),
-    remainingSource: refreshed.source,
-    remainingNote: refreshed.note,
+    entries: plan.invoices.map((p) => entryOf(p, parsed)),
+    eligibleCount: plan.counts.eligible,
+    refusedCount: plan.counts.refused,
+    doneCount: plan.counts.done,
+    sendCount: plan.counts.send,
+    groupCount: plan.counts.groups,
+    remainingSource: refresh.source,
+    remainingNote: refresh.note,
     hiddenRowsSkipped: read.hiddenRowsSkipped,
+    duplicateInvoices: plan.duplicateInvoices,
+    options,
+    source: { rows: read.rows, refresh },
   };
 }
 
-type Eligibility = Pick<PreflightEntry, "family" | "eligible" | "reason" | "cellErrors" | "plan">;
-
-/** The eligibility of a row that has not been sent yet (or must be re-sent): cells, §2 rules, plan. */
-function eligibilityOf(
-  e: BlueInvoiceEntry,
-  d: ReturnType<typeof domainPreflight>["rows"][number],
-  kind: InvoiceKind | undefined,
-  family: InvoiceFamily | null,
-  kindText: string,
-  reversibleAmount: Parameters<typeof magnitude>[0]
-): Eligibility {
-  if (e.cellErrors.length > 0) {
-    const first = e.cellErrors[0];
-    return {
-      family,
-      eligible: false,
-      reason: { ...first.refusal, message: `${first.cellAddress}：${first.message}` },
-      cellErrors: e.cellErrors,
-      plan: null,
-    };
-  }
-  if (!d.eligible || kind === undefined) {
-    const columnKey = d.refusal?.code === "UNKNOWN_INVOICE_KIND" ? "invoiceKind" : undefined;
-    return {
-      family,
-      eligible: false,
-      reason: d.refusal ?? refusal("UNKNOWN_INVOICE_KIND", { value: kindText }),
-      cellErrors: columnKey ? [{ columnKey, message: d.refusal!.message }] : [],
-      plan: null,
-    };
-  }
-  const reversible = magnitude(reversibleAmount);
-  const plan = planFor(e, kind, reversible, d.requestAmount);
-  if (!plan.ok) {
-    return {
-      family,
-      eligible: false,
-      reason: plan.refusal,
-      cellErrors: plan.columnKey ? [{ columnKey: plan.columnKey, message: plan.refusal.message }] : [],
-      plan: null,
-    };
-  }
-  return { family, eligible: true, reason: null, cellErrors: [], plan: plan.plan };
+/** The same selection planned again with other options (the clerk ticked 重复行只提交一次). */
+export function replanRedFlush(pre: RedFlushPreflight, options: RedFlushOptions): RedFlushPreflight {
+  return buildPreflight(
+    { layout: pre.layout, hiddenRowsSkipped: pre.hiddenRowsSkipped, rows: pre.source.rows },
+    pre.source.refresh,
+    options
+  );
 }
 
 /** Read the selection, refresh from the gateway, pre-flight. */
 export async function prepareRedFlush(
   port: WorkbookPort,
   client: WorkflowClient | null,
-  ctl: RunControl = {}
+  ctl: RunControl = {},
+  options: RedFlushOptions = {}
 ): Promise<Result<RedFlushPreflight>> {
   const read = await port.readSelection("blueInvoices", { signal: ctl.signal });
   if (!read.ok) return read;
-  const entries = groupBlueRows(read.value.rows);
-  ctl.onProgress?.({ done: 0, total: entries.length, label: "刷新剩余可红冲金额" });
-  const refreshed = await refreshRemaining(client, entries);
-  return { ok: true, value: buildPreflight(read.value, refreshed) };
+  ctl.onProgress?.({ done: 0, total: read.value.rows.length, label: "刷新剩余可红冲金额" });
+  const refresh = await refreshRemaining(client, read.value.rows);
+  return { ok: true, value: buildPreflight(read.value, refresh, options) };
 }
 
 // ── Sending ──────────────────────────────────────────────────────────────────
@@ -576,7 +342,9 @@ export interface RedFlushOutcome {
   readonly redFormNumber?: string;
   readonly redInvoiceNumber?: string;
   readonly confirmStatus?: string;
-  readonly cellErrors: readonly CellMark[];
+  readonly cellErrors: readonly RowCellMark[];
+  /** Per row, a 失败原因 other than `message` (a skipped invoice's rows each say their own). */
+  readonly rowMessages?: ReadonlyMap<number, string>;
 }
 
 export interface RedFlushRunOptions extends RunControl {
@@ -606,7 +374,10 @@ function outcomeOf(
   status: OutcomeStatus,
   message: string,
   extra: Partial<
-    Pick<RedFlushOutcome, "redFormNumber" | "redInvoiceNumber" | "confirmStatus" | "cellErrors">
+    Pick<
+      RedFlushOutcome,
+      "redFormNumber" | "redInvoiceNumber" | "confirmStatus" | "cellErrors" | "rowMessages"
+    >
   > = {}
 ): RedFlushOutcome {
   return {
@@ -636,9 +407,11 @@ function writeBacks(o: RedFlushOutcome) {
         redInvoiceNumber: o.redInvoiceNumber,
         confirmStatus: o.confirmStatus,
         processStatus: STATUS_TEXT[o.status],
-        failureReason: o.status === "success" ? "" : o.message,
+        failureReason: o.status === "success" ? "" : (o.rowMessages?.get(rowIndex) ?? o.message),
       },
       o.cellErrors
+        .filter((c) => c.rowIndex === undefined || c.rowIndex === rowIndex)
+        .map((c): CellMark => ({ columnKey: c.columnKey, message: c.message }))
     )
   );
 }
@@ -751,15 +524,24 @@ async function afterDuplicate(
   return known ?? outcomeOf(p, serialNo, "pending", refusal("PANE_RESULT_PENDING", { serialNo }).message);
 }
 
-function failureOf(p: PreflightEntry, serialNo: string, r: Refusal): RedFlushOutcome {
-  return isUnknownOutcome(r)
-    ? outcomeOf(
-        p,
-        serialNo,
-        "pending",
-        `${r.message}；${refusal("PANE_RESULT_PENDING", { serialNo }).message}`
-      )
-    : outcomeOf(p, serialNo, "failure", r.message);
+/** A refusal of the request `iface` sent for `p`: the cell it names marked, worded with the headers. */
+function failureOf(
+  p: PreflightEntry,
+  serialNo: string,
+  r: Refusal,
+  iface: RowBuiltInterface
+): RedFlushOutcome {
+  if (isUnknownOutcome(r)) {
+    return outcomeOf(
+      p,
+      serialNo,
+      "pending",
+      `${r.message}；${refusal("PANE_RESULT_PENDING", { serialNo }).message}`
+    );
+  }
+  // The lines are built from the blue invoice's record, not one per row: line fields mark the rows.
+  const placed = refusalOnSheet("blueInvoices", iface, r, { rows: p.entry.rowIndexes, lineRows: [] });
+  return outcomeOf(p, serialNo, "failure", placed.message, { cellErrors: placed.cellErrors });
 }
 
 /** Send one invoice with its (already persisted) serial. */
@@ -770,21 +552,20 @@ export async function sendOne(
   orgTaxId: string
 ): Promise<RedFlushOutcome> {
   const plan = p.plan!;
-  const e = p.entry;
-  const invoiceNo = e.invoiceNo ?? "";
+  const { invoiceNo, invoiceCode } = plan.blue;
   if (plan.family === "税控普票") {
     const r = await client.quickRedFlushTaxControl([
       {
         serialNo,
         sellerTaxpayerId: orgTaxId,
         originalInvoiceNumber: invoiceNo,
-        ...(e.invoiceCode ? { originalInvoiceCode: e.invoiceCode } : {}),
+        ...(invoiceCode ? { originalInvoiceCode: invoiceCode } : {}),
         invoiceType: plan.invoiceType,
       },
     ]);
     if (!r.ok) {
       if (r.refusal.code === "GW_DUPLICATE_SERIAL") return afterDuplicate(client, p, serialNo, orgTaxId);
-      return failureOf(p, serialNo, r.refusal);
+      return failureOf(p, serialNo, r.refusal, "2.2.02");
     }
     const q = await queryRedInvoice(client, serialNo, orgTaxId);
     return q.found
@@ -797,25 +578,23 @@ export async function sendOne(
       sellerTaxpayerId: orgTaxId,
       applyType: INFO_FORM_APPLY_TYPE_CODES["销方申请"],
       originalInvoiceNumber: invoiceNo,
-      ...(e.invoiceCode ? { originalInvoiceCode: e.invoiceCode } : {}),
-      ...((e.remote?.issueDate ?? e.blueIssueDate)
-        ? { originalIssueTime: e.remote?.issueDate ?? e.blueIssueDate! }
-        : {}),
+      ...(invoiceCode ? { originalInvoiceCode: invoiceCode } : {}),
+      ...(plan.originalIssueTime ? { originalIssueTime: plan.originalIssueTime } : {}),
       invoiceType: plan.invoiceType,
-      buyerName: e.remote?.buyerName ?? e.buyerName ?? "",
-      buyerTaxpayerId: e.remote?.buyerTaxId ?? e.buyerTaxId ?? "",
+      buyerName: plan.buyerName,
+      buyerTaxpayerId: plan.buyerTaxId,
       invoiceDetail: plan.lines,
     });
     if (!r.ok) {
       if (r.refusal.code === "GW_DUPLICATE_SERIAL") return afterDuplicate(client, p, serialNo, orgTaxId);
-      return failureOf(p, serialNo, r.refusal);
+      return failureOf(p, serialNo, r.refusal, "2.2.04");
     }
     return fromInfoFormStatus(p, serialNo, r.data.status, r.data.redInfoBillNo, r.data.failReason);
   }
   const r = await client.redFlushDigital({
     serialNo,
     invoiceNum: invoiceNo,
-    ...(e.invoiceCode ? { invoiceCode: e.invoiceCode } : {}),
+    ...(invoiceCode ? { invoiceCode } : {}),
     redReason: client.reasonCode(plan.reason, "2.1.04") ?? "",
     invoiceType: plan.invoiceType,
     sellerTaxpayerId: orgTaxId,
@@ -823,7 +602,7 @@ export async function sendOne(
   });
   if (!r.ok) {
     if (r.refusal.code === "GW_DUPLICATE_SERIAL") return afterDuplicate(client, p, serialNo, orgTaxId);
-    return failureOf(p, serialNo, r.refusal);
+    return failureOf(p, serialNo, r.refusal, "2.1.04");
   }
   if (r.data.kind === "awaitingConfirmation") {
     // 2.1.04 entered the 红字确认单 but issued nothing (02/03): the form now waits for the other party.
@@ -950,7 +729,8 @@ export async function runRedFlush(
 /** 已跳过 with the row's refusal and its bad cells (the serial, if any, is kept). */
 function skippedOf(p: PreflightEntry): RedFlushOutcome {
   return outcomeOf(p, p.entry.serialNo, "skipped", p.reason?.message ?? "", {
-    cellErrors: p.cellErrors.map((c) => ({ columnKey: c.columnKey, message: c.message })),
+    cellErrors: p.cellErrors,
+    rowMessages: p.rowMessages,
   });
 }
 
@@ -973,16 +753,25 @@ export function restrictToFamily(
   const entries = pre.entries.map((e): PreflightEntry => {
     // Done rows stay as they are whatever their family: nothing is written to them.
     if (!e.eligible || e.family === family || e.resume === "done") return e;
-    return { ...e, eligible: false, willSend: false, plan: null, reason: refusal(code), cellErrors: [] };
+    const reason = refusal(code);
+    return {
+      ...e,
+      eligible: false,
+      willSend: false,
+      plan: null,
+      reason,
+      cellErrors: [],
+      rowMessages: new Map(e.entry.rowIndexes.map((r) => [r, reason.message])),
+    };
   });
-  const sendCount = entries.filter((e) => e.willSend).length;
+  const counts = countsOf(entries);
   return {
     ...pre,
     entries,
-    eligibleCount: entries.filter((e) => e.eligible && e.resume !== "done").length,
-    refusedCount: entries.filter((e) => !e.eligible).length,
-    doneCount: entries.filter((e) => e.eligible && e.resume === "done").length,
-    sendCount,
-    groupCount: Math.ceil(sendCount / RED_FLUSH_BATCH_LIMIT),
+    eligibleCount: counts.eligible,
+    refusedCount: counts.refused,
+    doneCount: counts.done,
+    sendCount: counts.send,
+    groupCount: counts.groups,
   };
 }

@@ -12,6 +12,7 @@ export type { RequiredOption } from "./common";
 export {
   AMOUNT_LIMIT,
   AMOUNT_TEXT_MAX_DP,
+  EXCEL_SIGNIFICANT_DIGITS,
   QTY_PRICE_MAX_INTEGER_DIGITS,
   RATE_MAX_DP,
   ZERO_RATE_LABELS,
@@ -29,7 +30,7 @@ export {
   type ZeroRateMark,
 } from "./number";
 export { parseDate, type DateOptions } from "./date";
-export { isValidResidentId, isValidUscc, parseTaxId, uscCheckChar } from "./taxId";
+export { isValidResidentId, isValidUscc, parseTaxId, residentIdCheckChar, uscCheckChar } from "./taxId";
 export {
   parseInvoiceCode,
   parseInvoiceNumber,

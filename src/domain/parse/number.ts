@@ -16,7 +16,10 @@ export interface DecimalOptions extends RequiredOption {
   readonly max?: string;
 }
 
-export type AmountOptions = Omit<DecimalOptions, "maxDp">;
+export interface AmountOptions extends Omit<DecimalOptions, "maxDp"> {
+  /** Refuse more than 2 decimals instead of rounding (amounts sent as typed; EXCEL_SIGNIFICANT_DIGITS). */
+  readonly exactDecimals?: boolean;
+}
 export type QuantityOptions = Omit<DecimalOptions, "maxDp">;
 
 /**
@@ -26,6 +29,15 @@ export type QuantityOptions = Omit<DecimalOptions, "maxDp">;
  * print 17 digits (0.1+0.2 → 0.30000000000000004) and round correctly.
  */
 export const AMOUNT_TEXT_MAX_DP = 6;
+
+/**
+ * [decision, issue 8] An amount that goes on the wire as typed (the lines of a 红字信息表 / 红字确认单
+ * draft: `exactDecimals`) is never rounded to a value the clerk did not type: more than 2 decimals
+ * (−1000.005) is TOO_MANY_DECIMALS. A number cell is read at Excel's 15 significant digits first,
+ * so binary noise (0.1+0.2, 1.15*100) is the 2-decimal value the cell shows, while a real third
+ * decimal (1.005, 100/3) is refused like typed text.
+ */
+export const EXCEL_SIGNIFICANT_DIGITS = 15;
 
 /** The protocol's amount type is (14,2): |amount| < 10^12. */
 export const AMOUNT_LIMIT = new Dec("1e12");
@@ -126,17 +138,21 @@ export function parseDecimal(input: unknown, field: string, opts: DecimalOptions
 }
 
 /**
- * An amount (金额/税额/含税金额): rounded half-up to 2 dp on the magnitude (§1.3, §1.5), |x| < 10^12.
+ * An amount (金额/税额/含税金额): rounded half-up to 2 dp on the magnitude (§1.3, §1.5), |x| < 10^12;
+ * with `exactDecimals`, more than 2 decimals is refused instead.
  */
 export function parseAmount(input: unknown, field: string, opts: AmountOptions = {}): Result<Amount | null> {
   const cell = readFilled(input, field, opts.required);
   if (decided(cell)) return cell;
   const d = toDecimal(cell);
   if (!d) return fail("NOT_A_NUMBER", { field, value: cell.shown });
-  if (cell.kind === "text" && d.decimalPlaces() > AMOUNT_TEXT_MAX_DP) {
+  const asShown =
+    opts.exactDecimals && cell.kind === "number" ? d.toSignificantDigits(EXCEL_SIGNIFICANT_DIGITS) : d;
+  const maxDp = opts.exactDecimals ? AMOUNT_DP : cell.kind === "text" ? AMOUNT_TEXT_MAX_DP : Infinity;
+  if (asShown.decimalPlaces() > maxDp) {
     return fail("TOO_MANY_DECIMALS", { field, dp: AMOUNT_DP, value: cell.shown });
   }
-  const amount = round2HalfUp(d);
+  const amount = round2HalfUp(asShown);
   if (amount.abs().greaterThanOrEqualTo(AMOUNT_LIMIT)) {
     return fail("OUT_OF_RANGE", { field, value: cell.shown, range: `绝对值须小于${AMOUNT_LIMIT.toFixed()}` });
   }

@@ -39,12 +39,30 @@ export function isValidUscc(s: string): boolean {
   return s.length === 18 && USCC_BODY.test(s.slice(0, 17)) && uscCheckChar(s.slice(0, 17)) === s[17];
 }
 
+/** The GB 11643 check character of a 居民身份证号码 from its first 17 digits. */
+export function residentIdCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i];
+  return RESIDENT_ID_CHECK[sum % 11];
+}
+
 /** True for an 18-character 居民身份证号码 whose GB 11643 check character (digit or X) is right. */
 export function isValidResidentId(s: string): boolean {
   if (!/^\d{17}[\dX]$/.test(s)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(s[i]) * RESIDENT_ID_WEIGHTS[i];
-  return RESIDENT_ID_CHECK[sum % 11] === s[17];
+  return residentIdCheckChar(s.slice(0, 17)) === s[17];
+}
+
+/**
+ * Looks like a 身份证号 (17 digits with a birth date 19xx/20xx-MM-DD at positions 7–14): a private
+ * person or an individual business may use one as 税号, so a wrong check character is reported by
+ * both rules, not only GB 32100's.
+ */
+function looksLikeResidentId(first17: string): boolean {
+  const m = /^\d{6}((?:19|20)\d{2})(\d{2})(\d{2})\d{3}$/.exec(first17);
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /** Tax IDs are written with spaces for readability and in lower case by hand: both are noise. */
@@ -73,6 +91,14 @@ export function parseTaxId(input: unknown, field: string, opts: RequiredOption =
   if (id.length === 18) {
     if (isValidUscc(id) || isValidResidentId(id)) return ok(id);
     const body = id.slice(0, 17);
+    if (looksLikeResidentId(body) && /^[\dX]$/.test(id[17])) {
+      return fail("BAD_TAX_ID_CHECK_EITHER", {
+        field,
+        value: id,
+        uscc: uscCheckChar(body),
+        resident: residentIdCheckChar(body),
+      });
+    }
     if (USCC_BODY.test(body))
       return fail("BAD_TAX_ID_CHECK", { field, value: id, expected: uscCheckChar(body) });
     return fail("BAD_TAX_ID_FORMAT", { field, value: cell.shown });

@@ -87,6 +87,8 @@ export interface ColumnSpec {
   readonly validationList: readonly string[] | null;
   /** Amount columns of red documents accept a minus sign (§1.6: either sign, magnitude used). */
   readonly allowNegative: boolean;
+  /** Amount columns sent on the wire as typed: more than 2 decimals is refused, not rounded (parseAmount). */
+  readonly exactDecimals?: boolean;
   /** Text columns: maximum characters. */
   readonly maxLength?: number;
   /** Invoice-number columns: which numbers they hold. */
@@ -98,6 +100,7 @@ export interface ColumnOptions {
   readonly required?: boolean;
   readonly result?: boolean;
   readonly allowNegative?: boolean;
+  readonly exactDecimals?: boolean;
   readonly maxLength?: number;
   readonly invoiceNumberKind?: "taxControl" | "digital" | "any";
 }
@@ -139,6 +142,7 @@ export function column(key: string, header: string, type: ColumnType, opts: Colu
     numberFormat: NUMBER_FORMATS[formatKey],
     validationList: set ? set.values : type === "boolean" ? ["是", "否"] : null,
     allowNegative: opts.allowNegative ?? false,
+    ...(opts.exactDecimals ? { exactDecimals: true } : {}),
     ...(opts.maxLength !== undefined ? { maxLength: opts.maxLength } : {}),
     ...(opts.invoiceNumberKind !== undefined ? { invoiceNumberKind: opts.invoiceNumberKind } : {}),
   };

@@ -1,25 +1,48 @@
 /**
  * 红字确认单 — module 002 (domain-rules §4): one row per line; the header fields (§4.1) repeat on
  * each line of a form and rows with the same 流水号 (or the same 原蓝票号码 when new) make one form.
- * 编辑字段/编辑值 say which line value the user changes (§4.6) and to what.
+ * 编辑字段/编辑值 say which line value the user changes (§4.6) and to what. Required columns,
+ * limits and row rules are the planner's (src/domain/plan/confirmForm.ts).
  */
-import { column, processColumns, type SheetSchema } from "./columns";
+import {
+  CONFIRM_FORM_REQUIRED_KEYS,
+  CONFIRM_FORM_TEXT_LIMITS,
+  checkConfirmFormRow,
+  type ConfirmFormKey,
+} from "../../domain/plan/confirmForm";
+import type { CellValue } from "../../domain/plan/drafts";
+import { column, processColumns, type RowCheckError, type SheetSchema } from "./columns";
+
+const required = (key: ConfirmFormKey): boolean => CONFIRM_FORM_REQUIRED_KEYS.includes(key);
+const maxLength = (key: ConfirmFormKey): number => CONFIRM_FORM_TEXT_LIMITS[key]!;
+
+/** The planner's row rules (line no. of a partial line, 2.1.03 line rules, tolerances, limits). */
+function confirmFormRowCheck(values: Readonly<Record<string, unknown>>): RowCheckError[] {
+  return checkConfirmFormRow(values as Readonly<Record<ConfirmFormKey, CellValue>>).map((e) => ({
+    key: e.key,
+    refusal: e.refusal,
+  }));
+}
 
 export const confirmFormsSchema: SheetSchema = {
   kind: "confirmForms",
   title: "红字确认单",
+  rowCheck: confirmFormRowCheck,
   columns: [
     // Header fields (§4.1).
-    column("billNo", "单据编号", "text", { maxLength: 50 }),
+    column("billNo", "单据编号", "text", { maxLength: maxLength("billNo") }),
     column("blueInvoiceNumber", "原蓝票号码", "invoiceNumber", {
-      required: true,
+      required: required("blueInvoiceNumber"),
       aliases: ["蓝票号码", "原发票号码", "对应蓝票号码", "发票号码"],
     }),
     column("blueInvoiceCode", "原蓝票代码", "invoiceCode", {
       aliases: ["蓝票代码", "原发票代码", "发票代码"],
     }),
     column("blueIssueDate", "原蓝票开票日期", "datetime", { aliases: ["蓝票开票日期", "原蓝票日期"] }),
-    column("redReason", "红冲原因", "label:RedReason", { required: true, aliases: ["冲红原因"] }),
+    column("redReason", "红冲原因", "label:RedReason", {
+      required: required("redReason"),
+      aliases: ["冲红原因"],
+    }),
     column("myRole", "购销身份", "label:Role", { aliases: ["身份"] }),
     column("auditStatus", "审核状态", "label:AuditStatus", { aliases: ["审批状态"] }),
     column("dataSource", "数据来源", "label:DataSource"),
@@ -31,22 +54,25 @@ export const confirmFormsSchema: SheetSchema = {
     column("lineNo", "行号", "integer", { aliases: ["明细行号", "蓝票行号", "原蓝票行号"] }),
     column("goodsName", "货物名称", "text", {
       aliases: ["商品名称", "项目名称", "货物或应税劳务、服务名称"],
-      maxLength: 300,
+      maxLength: maxLength("goodsName"),
     }),
     column("taxCode", "税收分类编码", "text", {
       aliases: ["商品编码", "商品和服务税收分类编码"],
-      maxLength: 19,
     }),
-    column("spec", "规格型号", "text", { maxLength: 40 }),
-    column("unit", "单位", "text", { maxLength: 20 }),
+    column("spec", "规格型号", "text", { maxLength: maxLength("spec") }),
+    column("unit", "单位", "text", { maxLength: maxLength("unit") }),
     column("taxMode", "征税方式", "label:TaxMode", { aliases: ["计税方式"] }),
     // Red lines are negative (§1.6); either sign is accepted and the magnitude used.
     column("quantity", "数量", "quantity", { allowNegative: true }),
     column("unitPrice", "单价", "unitPrice"),
-    column("amount", "金额", "amount", { aliases: ["不含税金额"], allowNegative: true }),
+    column("amount", "金额", "amount", { aliases: ["不含税金额"], allowNegative: true, exactDecimals: true }),
     column("taxRate", "税率", "rate", { aliases: ["征收率", "税率/征收率"] }),
-    column("taxAmount", "税额", "amount", { allowNegative: true }),
-    column("totalAmount", "含税金额", "amount", { aliases: ["价税合计"], allowNegative: true }),
+    column("taxAmount", "税额", "amount", { allowNegative: true, exactDecimals: true }),
+    column("totalAmount", "含税金额", "amount", {
+      aliases: ["价税合计"],
+      allowNegative: true,
+      exactDecimals: true,
+    }),
     column("remainingQuantity", "剩余可红冲数量", "quantity"),
     column("remainingAmount", "剩余可红冲金额", "amount"),
     column("remainingTax", "剩余可红冲税额", "amount"),

@@ -174,12 +174,13 @@ export function validateGrid(
     if (row) parsed.push(row);
   }
   if (parsed.length === 0) return fail("FILE_NO_DATA", { sheet });
+  const checked = spec.rowsCheck ? withRowsCheck(parsed, spec.rowsCheck(parsed), header, spec) : parsed;
 
   const text = (row: number, col: number | undefined): string | null =>
     col === undefined ? null : normalizeText(values[row]?.[col]);
   const serialCol = header.columns.serialNo ?? bookkeeping.serialNo;
   const statusCol = header.columns.processStatus;
-  const rows: ImportRow[] = parsed.map((p) => {
+  const rows: ImportRow[] = checked.map((p) => {
     const processStatus = text(p.rowIndex, statusCol);
     return {
       parsed: p,
@@ -194,6 +195,33 @@ export function validateGrid(
     };
   });
   return ok({ spec, sheetName: sheet, headerRow, header, bookkeeping, rows: withGroupErrors(rows) });
+}
+
+/** The kind's rules across rows added to each row's cell errors (a cell already in error keeps its first). */
+function withRowsCheck(
+  parsed: readonly ParsedRow[],
+  extra: ReturnType<NonNullable<KindSpec["rowsCheck"]>>,
+  header: HeaderMatch,
+  spec: KindSpec
+): ParsedRow[] {
+  return parsed.map((p) => {
+    const add = extra.get(p.rowIndex) ?? [];
+    if (add.length === 0) return p;
+    const errors: CellError[] = [...p.errors];
+    for (const e of add) {
+      const column = header.columns[e.key];
+      const col = spec.schema.columns.find((c) => c.key === e.key);
+      if (column === undefined || !col || errors.some((x) => x.columnKey === e.key)) continue;
+      errors.push({
+        columnKey: e.key,
+        header: col.header,
+        cellAddress: cellAddress(p.rowIndex, column),
+        refusal: e.refusal,
+      });
+    }
+    errors.sort((a, b) => header.columns[a.columnKey] - header.columns[b.columnKey]);
+    return { ...p, errors };
+  });
 }
 
 /** A repeated header (or two aliases of one column): which column and where. */

@@ -5,7 +5,7 @@
  */
 import { REQUIRED_BLUE_FIELDS } from "../../domain/infoForm";
 import type { InfoFormApplicant, InfoFormBlueField } from "../../domain/labels";
-import type { ColumnSpec, ColumnType } from "../schemas";
+import { labelSetOf, type ColumnSpec, type ColumnType } from "../schemas";
 import type { KindSpec } from "./kinds";
 
 /** What a column holds, by canonical header (the manuals' wording where they have one). */
@@ -171,8 +171,16 @@ export function requiredWhen(spec: KindSpec, col: ColumnSpec): string {
   return "选填";
 }
 
+/** The other spellings a label column's import reads (its label set's aliases: 纸质专票 → 增值税专用发票 …). */
+export function acceptedAliasesOf(col: ColumnSpec): readonly string[] {
+  const set = labelSetOf(col.type) as { readonly aliases?: Readonly<Record<string, string>> } | null;
+  return set?.aliases ? Object.keys(set.aliases) : [];
+}
+
 export function formatOf(col: ColumnSpec): string {
   const list = labelValues(col);
+  const aliases = acceptedAliasesOf(col);
+  if (list && aliases.length) return `下拉选择：${list}；也可填写：${aliases.join("、")}`;
   if (list && col.type !== "boolean") return `下拉选择：${list}`;
   if (col.type.startsWith("label:")) return "下拉选择";
   return FORMATS[col.type as Exclude<ColumnType, `label:${string}`>];

@@ -3,8 +3,11 @@
  * few rules a kind adds on top of the schema's own. Columns are never defined twice: three kinds are
  * src/sheet/schemas as they are; 进项下载条件 has its own small schema (inputDownload.ts).
  */
-import { canRedFlushInvoice, checkRemainingReversible } from "../../domain/redFlush";
+import { DUPLICATE_CODES, planRedFlush, redFlushChecks, redFlushRowOf } from "../../domain/plan/redFlush";
 import { Dec } from "../../domain/money";
+import { checkConfirmFormDocument, confirmFormDocumentKey } from "../../domain/plan/confirmForm";
+import { groupRows, type CellRefusal, type CellValue, type DraftRow } from "../../domain/plan/drafts";
+import { checkInfoFormDocument, infoFormDocumentKey } from "../../domain/plan/infoForm";
 import { fail, ok, type Result } from "../../domain/refusals";
 import {
   blueInvoicesSchema,
@@ -15,7 +18,7 @@ import {
 } from "../schemas";
 import { inputDownloadSchema } from "./inputDownload";
 import { normalizeText } from "../../domain/parse";
-import { findHeaderRow, headerScore } from "../mapping";
+import { findHeaderRow, headerScore, type ParsedRow } from "../mapping";
 import { HEADER_SEARCH_ROWS } from "./limits";
 
 export const TEMPLATE_KINDS = [
@@ -43,35 +46,69 @@ export interface KindSpec {
    * null: the kind cannot be submitted from a file.
    */
   readonly resultKeys: { readonly number: string; readonly status: string } | null;
+  /**
+   * Rules across the rows of the sheet (the same blue invoice on several rows), run after every row
+   * parsed: the cell errors they add, by rowIndex.
+   */
+  readonly rowsCheck?: (rows: readonly ParsedRow[]) => ReadonlyMap<number, readonly RowCheckError[]>;
 }
 
-const text = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
-
 /**
- * blue-red-flush: the §2 button precondition and the remaining-reversible check (§9 A1) per row,
- * on the cells they concern. Only when the values they need are present: a blank 可红冲金额 is the
- * user's choice to let the cloud decide.
+ * blue-red-flush: the planner's per-invoice rules (src/domain/plan/redFlush.ts `redFlushChecks`: kind,
+ * §2 button, remaining-reversible §9 A1, 税控普票 full only, 数电 红冲原因 and full-only reasons) on
+ * each row, on the cell they concern — the same rules the task pane applies. A rule runs only when
+ * its values are present: a blank 可红冲金额 is the user's choice to let the cloud decide. Rows of
+ * one invoice are checked together by blueRedFlushRowsCheck.
  */
 function blueRedFlushRowCheck(values: Readonly<Record<string, unknown>>): RowCheckError[] {
-  const errors: RowCheckError[] = [];
-  const status = values.invoiceStatus;
-  const reversible = values.reversibleAmount;
-  if (typeof status === "string" && reversible instanceof Dec) {
-    const r = canRedFlushInvoice(status, reversible);
-    if (!r.ok) {
-      errors.push({
-        key: r.refusal.code === "NO_REVERSIBLE_AMOUNT" ? "reversibleAmount" : "invoiceStatus",
-        refusal: r.refusal,
-      });
+  const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
+  const dec = (v: unknown): Dec | null => (v instanceof Dec ? v : null);
+  const pending = dec(values.pendingRedAmount);
+  const r = redFlushChecks({
+    invoiceKind: str(values.invoiceKind),
+    invoiceStatus: str(values.invoiceStatus),
+    reversibleAmount: dec(values.reversibleAmount),
+    pendingRedAmounts: pending === null || pending.isZero() ? [] : [pending],
+    redAmount: dec(values.redAmount),
+    redReason: str(values.redReason),
+    record: null,
+  });
+  return r === null ? [] : [{ key: r.field ?? "invoiceNumber", refusal: r.refusal }];
+}
+
+/**
+ * blue-red-flush across rows: the planner's duplicate rules (rows of one blue invoice that disagree,
+ * exact repeats), on the cells the pane marks. Without the gateway's record, as a file has none;
+ * repeats are refused, as the pane does until the clerk chooses to send them once.
+ */
+function blueRedFlushRowsCheck(rows: readonly ParsedRow[]): ReadonlyMap<number, RowCheckError[]> {
+  // Only the cells that did not parse count as "no value" for the comparison: a rule refusal of
+  // blueRedFlushRowCheck (e.g. 税控普票 full only on 本次红冲金额) still holds a value the other rows
+  // must agree with, as in the pane, whose planner sees parse errors only.
+  const ruleRefusals = (r: ParsedRow) => new Set(blueRedFlushRowCheck(r.values).map((e) => e.refusal.code));
+  const plan = planRedFlush(
+    rows.map((r) => {
+      const rules = ruleRefusals(r);
+      return redFlushRowOf(
+        r.rowIndex,
+        r.values,
+        r.errors.filter((e) => !rules.has(e.refusal.code))
+      );
+    }),
+    null
+  );
+  const out = new Map<number, RowCheckError[]>();
+  for (const inv of plan.invoices) {
+    for (const f of inv.refusals) {
+      if (!DUPLICATE_CODES.has(f.refusal.code) || f.field === null) continue;
+      for (const rowIndex of f.rows) {
+        const list = out.get(rowIndex) ?? [];
+        list.push({ key: f.field, refusal: f.refusal });
+        out.set(rowIndex, list);
+      }
     }
   }
-  const red = values.redAmount;
-  if (errors.length === 0 && reversible instanceof Dec && red instanceof Dec) {
-    const pending = values.pendingRedAmount instanceof Dec ? [values.pendingRedAmount] : [];
-    const r = checkRemainingReversible(reversible, pending, red);
-    if (!r.allowed && r.refusal) errors.push({ key: "redAmount", refusal: r.refusal });
-  }
-  return errors;
+  return out;
 }
 
 /** The schema with a kind's own row rules run after the schema's (the first error of a cell wins). */
@@ -84,21 +121,26 @@ function withRowCheck(
 }
 
 /**
- * [decision] Rows of one 红字信息表: the same 申请单号; without one, the same blue invoice (code +
- * number) of the same applicant. A 购方申请-已抵扣 row without 申请单号 names no blue invoice and is a
- * form of its own.
+ * 红字信息表 / 红字确认单 across rows: the planners' document rules (header fields that must agree,
+ * the same blue line twice) on the rows of each document, grouped by the planners' own key.
  */
-function infoFormGroup(values: Readonly<Record<string, unknown>>): string | null {
-  if (text(values.formKey) !== "") return `申请单号 ${text(values.formKey)}`;
-  if (text(values.blueInvoiceNo) === "") return null;
-  return `蓝票 ${text(values.blueInvoiceCode)}${text(values.blueInvoiceCode) ? "-" : ""}${text(values.blueInvoiceNo)}`;
-}
-
-/** Rows of one 红字确认单: the same 单据编号, else the same 原蓝票号码 (the schema's reading). */
-function confirmFormGroup(values: Readonly<Record<string, unknown>>): string | null {
-  if (text(values.billNo) !== "") return `单据编号 ${text(values.billNo)}`;
-  if (text(values.blueInvoiceNumber) === "") return null;
-  return `原蓝票号码 ${text(values.blueInvoiceNumber)}`;
+function documentRowsCheck<K extends string>(
+  keyOf: (values: Readonly<Record<K, CellValue>>) => string | null,
+  check: (key: string, rows: readonly DraftRow<K>[]) => { cells: Map<number, CellRefusal<K>[]> }
+): (rows: readonly ParsedRow[]) => ReadonlyMap<number, RowCheckError[]> {
+  return (parsed) => {
+    const out = new Map<number, RowCheckError[]>();
+    const rows: DraftRow<K>[] = parsed.map((p) => ({
+      rowIndex: p.rowIndex,
+      values: p.values as Readonly<Record<K, CellValue>>,
+      cellErrors: p.errors.map((e) => ({ key: e.columnKey as K, refusal: e.refusal })),
+    }));
+    for (const g of groupRows(rows, (r) => keyOf(r.values as Readonly<Record<K, CellValue>>))) {
+      if (g.key === null || g.rows.length < 2) continue;
+      for (const [rowIndex, list] of check(g.key, g.rows).cells) out.set(rowIndex, [...list]);
+    }
+    return out;
+  };
 }
 
 export const KIND_SPECS: Readonly<Record<TemplateKind, KindSpec>> = {
@@ -106,7 +148,8 @@ export const KIND_SPECS: Readonly<Record<TemplateKind, KindSpec>> = {
     kind: "info-form-import",
     title: "红字信息表批量引入",
     schema: infoFormsSchema,
-    groupKey: infoFormGroup,
+    groupKey: infoFormDocumentKey,
+    rowsCheck: documentRowsCheck(infoFormDocumentKey, checkInfoFormDocument),
     groupLabel: "红字信息表",
     resultKeys: { number: "infoFormNumber", status: "infoFormStatus" },
   },
@@ -114,7 +157,8 @@ export const KIND_SPECS: Readonly<Record<TemplateKind, KindSpec>> = {
     kind: "confirm-form-drafts",
     title: "红字确认单",
     schema: confirmFormsSchema,
-    groupKey: confirmFormGroup,
+    groupKey: confirmFormDocumentKey,
+    rowsCheck: documentRowsCheck(confirmFormDocumentKey, checkConfirmFormDocument),
     groupLabel: "红字确认单",
     resultKeys: { number: "formNumber", status: "confirmStatus" },
   },
@@ -122,6 +166,7 @@ export const KIND_SPECS: Readonly<Record<TemplateKind, KindSpec>> = {
     kind: "blue-red-flush",
     title: "蓝票红冲清单",
     schema: withRowCheck(blueInvoicesSchema, blueRedFlushRowCheck),
+    rowsCheck: blueRedFlushRowsCheck,
     groupKey: () => null,
     groupLabel: "蓝票",
     // Red-flushing routes by invoice kind and needs the pane's confirmation steps (§2): not from a file.

@@ -1,13 +1,15 @@
 /**
  * Sending the valid documents of an import to the invoice cloud (--submit). The importer only knows
  * `Submitter`; `gatewaySubmitter` implements it with src/gateway's client (2.2.04 红字信息表申请,
- * 2.1.03 红字确认单生成, 4.02 进项发票表头归集), tests use a fake.
+ * 2.1.03 红字确认单生成, 4.02 进项发票表头归集), tests use a fake. The 2.2.04 / 2.1.03 requests are
+ * built by the domain planners (src/domain/plan/infoForm.ts, confirmForm.ts): this module only
+ * hands them the wire codes, sends what they built and maps the answers onto outcomes.
  */
 import type { GatewayClient, GatewayResult } from "../../gateway/client";
-import type { RedConfirmBillApplyLine, RedInfoFormLine } from "../../gateway/payloads";
-import { INFO_FORM_APPLY_TYPE_CODES, identityCode } from "../../gateway/assumptions";
-import { InfoFormApplicant, InfoFormInvoiceType } from "../../domain/labels";
-import { Dec, formatAmount, formatQty } from "../../domain/money";
+import { applyTypeCode, identityCode, infoFormInvoiceTypeCode } from "../../gateway/codes";
+import { planConfirmForms, type ConfirmFormWireCodes } from "../../domain/plan/confirmForm";
+import { planInfoForms, type InfoFormWireCodes } from "../../domain/plan/infoForm";
+import { Dec } from "../../domain/money";
 import { refusal, type Refusal } from "../../domain/refusals";
 import type { ParsedValue } from "../mapping";
 import type { TemplateKind } from "./kinds";
@@ -45,49 +47,48 @@ export type SubmitClient = Pick<
 /** No answer came back: the result is unknown, the 流水号 must be re-sent as is (§1.7). */
 const UNKNOWN_RESULT_CODES: ReadonlySet<string> = new Set(["GW_TIMEOUT", "GW_NETWORK"]);
 
-function outcomeOfFailure(serialNo: string, r: { refusal: Refusal }): SubmitOutcome {
+/** `lineRows`: the rows of the request's invoiceDetail when not every row made a line (plan.ts). */
+function outcomeOfFailure(
+  serialNo: string,
+  r: { refusal: Refusal },
+  lineRows?: readonly number[]
+): SubmitOutcome {
   return UNKNOWN_RESULT_CODES.has(r.refusal.code)
     ? { serialNo, kind: "pending", refusal: r.refusal }
-    : { serialNo, kind: "failure", refusal: r.refusal };
+    : { serialNo, kind: "failure", refusal: r.refusal, ...(lineRows ? { lineRows } : {}) };
 }
 
 const str = (v: ParsedValue | undefined): string | undefined =>
   v === null || v === undefined ? undefined : v instanceof Dec ? v.toFixed() : String(v);
-const dec = (v: ParsedValue | undefined): Dec | undefined => (v instanceof Dec ? v : undefined);
 
-/** 税控 invoiceType of a 红字信息表 (piaozone-api §1.8): 004 paper special, 028 e-special. */
-const INFO_FORM_INVOICE_TYPE_CODE: Readonly<Record<InfoFormInvoiceType, "004" | "028">> = {
-  增值税纸质专用发票: "004",
-  增值税电子专用发票: "028",
+/** The planners' rows of a unit (valid rows: the import sends only documents whose rows all passed). */
+const draftRows = (unit: SubmitUnit) =>
+  unit.rows.map((r) => ({ rowIndex: r.rowIndex, values: r.parsed.values, cellErrors: [] }));
+
+/** Wire codes of 2.2.04 (src/gateway/codes), handed to the domain planner. */
+export const INFO_FORM_WIRE_CODES: InfoFormWireCodes = {
+  applyType: applyTypeCode,
+  invoiceType: infoFormInvoiceTypeCode,
 };
 
+/** Wire codes of 2.1.03: the client's red-reason mapping (configuration) and the identity table. */
+export function confirmFormWireCodes(client: Pick<SubmitClient, "reasonCode">): ConfirmFormWireCodes {
+  return {
+    reasonCode: (reason) => client.reasonCode(reason, "2.1.03"),
+    identityCode: (role) => identityCode(role),
+  };
+}
+
+/** The one document of a unit as the planner plans it (the importer grouped by the same key). */
+function plannedInfoForm(unit: SubmitUnit) {
+  const plan = planInfoForms(draftRows(unit), {}, { codes: INFO_FORM_WIRE_CODES });
+  return plan.documents.length === 1 ? plan.documents[0] : null;
+}
+
 async function submitInfoForm(client: SubmitClient, unit: SubmitUnit): Promise<SubmitOutcome> {
-  const head = unit.rows[0].parsed.values;
-  const applicant = InfoFormApplicant.normalize(head.applicant) ?? "销方申请";
-  const invoiceType = InfoFormInvoiceType.normalize(head.invoiceType) ?? "增值税纸质专用发票";
-  const lines: RedInfoFormLine[] = unit.rows.map(({ parsed: { values: v } }) => ({
-    goodsName: str(v.goodsName) ?? "",
-    revenueCode: str(v.taxCode) ?? "",
-    amount: dec(v.redAmount) ?? new Dec(0),
-    taxRate: str(v.taxRate) ?? "",
-    taxAmount: dec(v.redTax) ?? new Dec(0),
-    ...(dec(v.quantity) ? { quantity: dec(v.quantity)! } : {}),
-    ...(dec(v.unitPrice) ? { price: dec(v.unitPrice)! } : {}),
-    ...(str(v.unit) ? { units: str(v.unit)! } : {}),
-    ...(str(v.spec) ? { specification: str(v.spec)! } : {}),
-  }));
-  const r = await client.applyRedInfoForm({
-    serialNo: unit.serialNo,
-    sellerTaxpayerId: str(head.sellerTaxId) ?? "",
-    applyType: INFO_FORM_APPLY_TYPE_CODES[applicant],
-    ...(str(head.blueInvoiceCode) ? { originalInvoiceCode: str(head.blueInvoiceCode)! } : {}),
-    ...(str(head.blueInvoiceNo) ? { originalInvoiceNumber: str(head.blueInvoiceNo)! } : {}),
-    ...(str(head.blueIssueDate) ? { originalIssueTime: str(head.blueIssueDate)! } : {}),
-    invoiceType: INFO_FORM_INVOICE_TYPE_CODE[invoiceType],
-    buyerName: str(head.buyerName) ?? "",
-    buyerTaxpayerId: str(head.buyerTaxId) ?? "",
-    invoiceDetail: lines,
-  });
+  const doc = plannedInfoForm(unit);
+  if (!doc?.request) throw new Error(`submitInfoForm: unit ${unit.serialNo} was not a valid form`);
+  const r = await client.applyRedInfoForm({ serialNo: unit.serialNo, ...doc.request });
   if (!r.ok) return outcomeOfFailure(unit.serialNo, r);
   const d = r.data;
   if (d.status === "审核失败") {
@@ -107,45 +108,26 @@ async function submitInfoForm(client: SubmitClient, unit: SubmitUnit): Promise<S
 }
 
 async function submitConfirmForm(client: SubmitClient, unit: SubmitUnit): Promise<SubmitOutcome> {
-  const head = unit.rows[0].parsed.values;
-  const reason = client.reasonCode(str(head.redReason) ?? "", "2.1.03");
-  if (reason === undefined) {
+  const plan = planConfirmForms(draftRows(unit), { codes: confirmFormWireCodes(client) });
+  const doc = plan.documents.length === 1 ? plan.documents[0] : null;
+  if (!doc?.request) {
+    // The grid ran the same checks; a refusal here means the client's reason mapping differs.
+    const first = plan.rows.flatMap((v) => v.cells)[0];
     return {
       serialNo: unit.serialNo,
       kind: "failure",
-      refusal: refusal("BAD_ENUM", {
-        field: "红冲原因",
-        value: str(head.redReason) ?? "",
-        allowed: "开票有误、销售折让、销售退回、服务终止",
-      }),
+      refusal: first?.refusal ?? refusal("FIELD_REQUIRED", { field: "红冲原因" }),
     };
   }
   // Rows with an amount are the lines of a partial reversal; none means a full one (no invoiceDetail).
-  const lines: RedConfirmBillApplyLine[] = unit.rows
-    .map((r) => r.parsed.values)
-    .filter((v) => dec(v.amount) !== undefined)
-    .map((v) => ({
-      ...(typeof v.lineNo === "number" ? { originalSeq: v.lineNo } : {}),
-      ...(str(v.goodsName) ? { goodsName: str(v.goodsName)! } : {}),
-      ...(str(v.taxCode) ? { revenueCode: str(v.taxCode)! } : {}),
-      ...(str(v.spec) ? { specification: str(v.spec)! } : {}),
-      ...(str(v.unit) ? { units: str(v.unit)! } : {}),
-      ...(dec(v.quantity) ? { quantity: formatQty(dec(v.quantity)!) } : {}),
-      ...(dec(v.unitPrice) ? { price: formatQty(dec(v.unitPrice)!) } : {}),
-      amount: formatAmount(dec(v.amount)!),
-      ...(dec(v.taxRate) ? { taxRate: dec(v.taxRate)!.toFixed() } : {}),
-      ...(dec(v.taxAmount) ? { taxAmount: formatAmount(dec(v.taxAmount)!) } : {}),
-    }));
-  const identity = str(head.myRole) ? identityCode(str(head.myRole)!) : undefined;
-  const r = await client.applyRedConfirmBill({
-    orderNo: unit.serialNo,
-    ...(str(head.blueInvoiceCode) ? { invoiceCode: str(head.blueInvoiceCode)! } : {}),
-    invoiceNo: str(head.blueInvoiceNumber) ?? "",
-    redReason: reason,
-    ...(lines.length ? { invoiceDetail: lines } : {}),
-    ...(identity ? { enteridentity: identity } : {}),
-  });
-  if (!r.ok) return outcomeOfFailure(unit.serialNo, r);
+  const lineRows = unit.rows.filter((r) => r.parsed.values.amount instanceof Dec);
+  const r = await client.applyRedConfirmBill({ orderNo: unit.serialNo, ...doc.request });
+  if (!r.ok)
+    return outcomeOfFailure(
+      unit.serialNo,
+      r,
+      lineRows.map((row) => row.rowIndex)
+    );
   return {
     serialNo: unit.serialNo,
     kind: "success",

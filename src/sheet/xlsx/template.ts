@@ -13,6 +13,7 @@ import {
   REQUIRED_FONT_ARGB,
   RESULT_FONT_ARGB,
   templateSheetData,
+  validationAlert,
   type TemplateColumn,
   type TemplateSheetData,
 } from "./templateData";
@@ -31,14 +32,16 @@ function addValidations(ws: ExcelJS.Worksheet, col: TemplateColumn, index: numbe
   if (col.validationList) {
     const formula = `"${col.validationList.join(",")}"`;
     if (formula.length <= LIST_FORMULA_MAX) {
+      const alert = validationAlert(col);
       validations.dataValidations.add(range, {
         type: "list",
         allowBlank: true,
         formulae: [formula],
         showErrorMessage: true,
-        errorStyle: "stop",
+        // An alias the import reads (纸质专票 …) is not stopped, only flagged.
+        errorStyle: alert.strict ? "stop" : "warning",
         errorTitle: col.header,
-        error: `请从下拉列表中选择：${col.validationList.join("、")}`,
+        error: alert.message,
       });
     }
   } else if (col.key === "taxCode") {

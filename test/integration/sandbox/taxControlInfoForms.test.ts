@@ -229,7 +229,10 @@ test("bad input is refused with an envelope and nothing is stored", async () => 
   expect(await refuse({ ...base, invoiceDetail: [{ ...line("-100.00", "-13.00"), taxRate: "1.5" }] })).toBe(
     "GW_VALIDATION"
   );
-  expect(await refuse({ ...base, invoiceDetail: [line("-100.00", "-20.00")] })).toBe("GW_VALIDATION");
+  // The planner's line rule (src/domain/plan/lineRules.ts), the same refusal the import gives locally.
+  expect(await refuse({ ...base, invoiceDetail: [line("-100.00", "-20.00")] })).toBe(
+    "LINE_TAX_OUT_OF_TOLERANCE"
+  );
   expect(await refuse({ ...base, invoiceDetail: [line("0.00", "0.00")] })).toBe("NON_POSITIVE");
   expect(await refuse({ ...base, invoiceDetail: [] })).toBe("GW_VALIDATION");
   expect(await refuse({ ...base, serialNo: 42 })).toBe("GW_VALIDATION");

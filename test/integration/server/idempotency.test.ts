@@ -9,7 +9,8 @@ import { JsonDecimal } from "../../../src/gateway/json";
 import { CallbackDispatcher } from "../../../src/server/callbacks";
 import { OrgScope } from "../../../src/server/db/repo";
 import { type InterfaceHandler, ok, refuse } from "../../../src/server/registry";
-import { S } from "../../../src/server/protocol/schemas";
+import { Type } from "@sinclair/typebox";
+import { W } from "../../../src/gateway/schemas";
 import { createSandboxRegistry } from "../../../src/server/sandbox";
 import { type TestServer, accessToken, account, call, startTestServer } from "./helpers";
 
@@ -20,7 +21,11 @@ let executions = 0;
 const slowWrite: InterfaceHandler<{ serialNo: string; refuse?: string; note?: string }> = {
   interfaceCode: "TEST.SLOW.WRITE",
   endpoint: "sim",
-  dataSchema: S.object({ serialNo: S.text(50), refuse: S.string(10), note: S.string(50) }, ["serialNo"]),
+  dataSchema: Type.Object({
+    serialNo: W.text(50),
+    refuse: Type.Optional(W.string(10)),
+    note: Type.Optional(W.string(50)),
+  }),
   idempotencyKey: (d) => d.serialNo,
   async handle(ctx, d) {
     executions++;
@@ -181,8 +186,13 @@ describe("ALLE.INVOICE.OPEN and the callback outbox", () => {
     const d = OPEN_DATA("BLUE-BADTAX-0001", seller.taxId, account(server, "buyer").taxId);
     const bad = { ...d, invoiceDetail: [{ ...d.invoiceDetail[0], taxAmount: new JsonDecimal("6.07") }] };
     const r = await call(server, token, "ALLE.INVOICE.OPEN", bad);
-    expect(r).toMatchObject({ success: false, errorCode: "GW_VALIDATION" });
-    expect(r.message).toContain("data.invoiceDetail[0].taxAmount");
+    // The engine's tolerance rule (the same the pane and the import apply), naming the field.
+    expect(r).toMatchObject({
+      success: false,
+      errorCode: "LINE_TAX_OUT_OF_TOLERANCE",
+      refusalField: "invoiceDetail[0].taxAmount",
+    });
+    expect(r.message).toContain("6.07");
     const rows = await server.db.db
       .selectFrom("blue_invoices")
       .select("id")

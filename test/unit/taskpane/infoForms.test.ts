@@ -20,6 +20,7 @@ const HEADER = [
   "销方名称",
   "销方税号",
   "货物名称",
+  "税收分类编码",
   "金额",
   "税率",
   "税额",
@@ -37,6 +38,7 @@ const form = (no: string, status: string, formNo = "", seller = ORG) => [
   "卖方公司",
   seller,
   "服务费",
+  "3040201010000000000",
   "-100.00",
   "13%",
   "-13.00",
@@ -203,6 +205,21 @@ describe("红字信息表 workflow", () => {
     expect(html).toContain("<th>红字信息表编码</th><td>4403000000000001</td>");
     expect(html).toContain("&lt;买方&amp;公司&gt;");
     expect(html).toContain("<td>-100.00</td><td>13%</td><td>-13.00</td>");
+  });
+});
+
+describe("红字信息表 上传 is checked by the draft planner first", () => {
+  it("a tax off by more than 0.06 disables 上传 naming the cell and the expected tax (the schema row check, as 批量引入)", async () => {
+    const bad = form("12345678", "");
+    bad[HEADER.indexOf("税额")] = "-20.00";
+    const port = new FakePort({ infoForms: { grid: [HEADER, bad] } });
+    const sel = await readInfoForms(port, null);
+    if (!sel.ok) throw new Error(sel.refusal.message);
+    const states = infoFormButtonStates(sel.value.entries, ORG);
+    expect(states.submit.enabled).toBe(false);
+    expect(states.submit.refusals.map((r) => r.message)).toEqual([
+      "N2：税额“-20.00”与金额×税率（-100.00 × 0.13 = -13.00）相差7.00，超过允许误差0.06，请把税额改为-13.00",
+    ]);
   });
 });
 

@@ -13,9 +13,14 @@ const ORG = "91110000600037341L";
 describe("发票红冲 through the Office adapter", () => {
   it("writes serials, routes, form numbers, statuses and red cells into the sheet", async () => {
     const { workbook, sheet } = buildBlueInvoiceWorkbook(12, { badTaxIdEvery: 6 });
-    // 2.2.04 lines need the 税率; without the gateway's blue record it comes from the sheet.
-    sheet.setValues(0, BLUE_HEADERS.length, [["税率"]]);
-    for (let r = 1; r <= 12; r++) sheet.putValue(r, BLUE_HEADERS.length, "13%");
+    // 2.2.04 lines need the 税率, 货物名称 and 税收分类编码; without the gateway's blue record they come
+    // from the sheet.
+    sheet.setValues(0, BLUE_HEADERS.length, [["税率", "货物名称", "税收分类编码"]]);
+    for (let r = 1; r <= 12; r++) {
+      sheet.putValue(r, BLUE_HEADERS.length, "13%");
+      sheet.putValue(r, BLUE_HEADERS.length + 1, "*软件*服务");
+      sheet.putValue(r, BLUE_HEADERS.length + 2, "3040201000000000000");
+    }
     const port = new OfficeWorkbook(fakeHost(workbook));
     let n = 0;
     const { client, calls } = fakeClient({

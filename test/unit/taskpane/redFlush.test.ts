@@ -1,4 +1,9 @@
-import { prepareRedFlush, runRedFlush, resumeStateOf } from "../../../taskpane/workflows/redFlush";
+import {
+  prepareRedFlush,
+  replanRedFlush,
+  resumeStateOf,
+  runRedFlush,
+} from "../../../taskpane/workflows/redFlush";
 import { FakePort, fakeClient, failResult, noYield, okResult } from "./fakes";
 
 const ORG = "91110000600037341L";
@@ -15,6 +20,10 @@ const HEADER = [
   "税额",
   "购方名称",
   "购方税号",
+  // 2.2.04 needs these for a 税控专票 line built from the sheet (no gateway record).
+  "原蓝票日期",
+  "货物名称",
+  "税收分类编码",
 ];
 
 const digital = (no: string, extra: Partial<Record<string, unknown>> = {}) => [
@@ -29,6 +38,9 @@ const digital = (no: string, extra: Partial<Record<string, unknown>> = {}) => [
   "13%",
   "13.00",
   "购方",
+  "",
+  "",
+  "",
   "",
 ];
 
@@ -143,7 +155,7 @@ describe("发票红冲 workflow: pre-flight", () => {
     });
     const pre = await prepareRedFlush(port, null);
     if (!pre.ok) throw new Error(pre.refusal.message);
-    expect(pre.value.entries[0].reason?.code).toBe("PANE_QUICK_RED_FULL_ONLY");
+    expect(pre.value.entries[0].reason?.code).toBe("TAX_CONTROL_ORDINARY_FULL_ONLY");
     expect(pre.value.entries[0].reason?.message).toContain("100.00");
     expect(pre.value.entries[1].reason?.message).toBe("红冲原因不能为空");
     expect(pre.value.entries[1].cellErrors[0].columnKey).toBe("redReason");
@@ -183,6 +195,9 @@ describe("发票红冲 workflow: sending", () => {
             "26.00",
             "买方",
             ORG,
+            "2024-10-22",
+            "*软件*服务",
+            "3040201000000000000",
           ],
           digital("24330000000012345678"),
           digital("24330000000012345679", { reason: "销售退回" }),
@@ -528,7 +543,7 @@ describe("发票红冲 workflow: partial 数电 red without the buyer's usage co
     const e = await prepare(false, "40.00");
     expect(e.eligible).toBe(false);
     expect(e.reason?.code).toBe("NO_CONFIRMATION_FULL_ONLY");
-    expect(e.cellErrors).toEqual([{ columnKey: "redAmount", message: e.reason!.message }]);
+    expect(e.cellErrors).toEqual([{ rowIndex: 1, columnKey: "redAmount", message: e.reason!.message }]);
   });
 
   it("allows the full amount without confirmation, and the partial one once the buyer confirmed usage", async () => {
@@ -539,5 +554,66 @@ describe("发票红冲 workflow: partial 数电 red without the buyer's usage co
     expect(partial.eligible).toBe(true);
     const lines = partial.plan?.family === "数电" ? partial.plan.lines : undefined;
     expect(lines?.map((l) => [String(l.amount), String(l.taxAmount)])).toEqual([["-40", "-5.2"]]);
+  });
+});
+
+describe("发票红冲 workflow: rows of one blue invoice", () => {
+  it("never sends 100 vs 300 of one invoice: both 本次红冲金额 cells red, each naming the other row", async () => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [
+          HEADER,
+          digital("24330000000012345678", { request: "100.00", reason: "销售折让" }),
+          digital("24330000000012345678", { request: "300.00", reason: "销售折让" }),
+        ],
+      },
+    });
+    const { client, calls } = fakeClient({});
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    const e = pre.value.entries[0];
+    expect([pre.value.entries.length, e.eligible, e.requestAmount, e.reason?.code]).toEqual([
+      1,
+      false,
+      "100.00",
+      "DUPLICATE_ROW_CONFLICT",
+    ]);
+    await runRedFlush(port, client, pre.value, { orgTaxId: ORG, yieldNow: noYield });
+    expect(calls("redFlushDigital")).toHaveLength(0);
+    const marks = port.sheets.get("blueInvoices")!.marks;
+    // 本次红冲金额 is the 7th column (index 6) of HEADER.
+    expect(marks.get("1:6")).toBe(
+      "与第3行是同一张蓝票，本次红冲金额却不一致（第2行 100.00，第3行 300.00）：请改成一致的值，或删除多余的行后重新预检"
+    );
+    expect(marks.get("2:6")).toMatch(/^与第2行是同一张蓝票/);
+    expect(port.cell("blueInvoices", 1, "处理状态")).toBe("已跳过");
+    expect(String(port.cell("blueInvoices", 2, "失败原因"))).toMatch(/^与第2行是同一张蓝票/);
+  });
+
+  it("refuses a row pasted twice until the clerk sends it once; then one request goes", async () => {
+    const port = new FakePort({
+      blueInvoices: {
+        grid: [HEADER, digital("24330000000012345678"), digital("24330000000012345678")],
+      },
+    });
+    const { client, calls } = fakeClient({
+      redFlushDigital: (d) => okResult({ kind: "accepted", serialNo: (d as { serialNo: string }).serialNo }),
+      queryInvoice: (d) =>
+        okResult({ serialNo: (d as { serialNo: string }).serialNo, invoiceNum: "R", invoiceStatus: "0" }),
+    });
+    const pre = await prepareRedFlush(port, client);
+    if (!pre.ok) throw new Error(pre.refusal.message);
+    expect(pre.value.duplicateInvoices).toBe(1);
+    expect([pre.value.entries[0].reason?.code, pre.value.sendCount]).toEqual(["DUPLICATE_ROW", 0]);
+    const once = replanRedFlush(pre.value, { sendDuplicatesOnce: true });
+    expect([once.entries[0].eligible, once.entries[0].mergedRowLabel, once.sendCount]).toEqual([
+      true,
+      "3",
+      1,
+    ]);
+    await runRedFlush(port, client, once, { orgTaxId: ORG, newSerial: serials(), yieldNow: noYield });
+    expect(calls("redFlushDigital")).toHaveLength(1);
+    expect(port.cell("blueInvoices", 1, "处理状态")).toBe("成功");
+    expect(port.cell("blueInvoices", 2, "处理状态")).toBe("成功");
   });
 });

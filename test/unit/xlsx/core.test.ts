@@ -15,7 +15,20 @@ describe("validateSheetData on a 2-D array", () => {
     const values = [
       ["2024年10月 红字信息表"],
       [],
-      ["我的列", "税额", "金额", "购买方税号", "购方名称", "销售方税号", "销方名称", "发票类型", "申请方"],
+      [
+        "我的列",
+        "税额",
+        "金额",
+        "购买方税号",
+        "购方名称",
+        "销售方税号",
+        "销方名称",
+        "发票类型",
+        "申请方",
+        "货物名称",
+        "税收分类编码",
+        "税率",
+      ],
       [
         "x",
         "-13.00",
@@ -26,8 +39,24 @@ describe("validateSheetData on a 2-D array", () => {
         "乙",
         "增值税纸质专用发票",
         "购方申请-已抵扣",
+        "信息技术服务",
+        "3040201010000000000",
+        "13%",
       ],
-      ["y", "-13.00", "-100.00", "bad", "甲", SELLER_TAX_ID, "乙", "增值税纸质专用发票", "购方申请-已抵扣"],
+      [
+        "y",
+        "-13.00",
+        "-100.00",
+        "bad",
+        "甲",
+        SELLER_TAX_ID,
+        "乙",
+        "增值税纸质专用发票",
+        "购方申请-已抵扣",
+        "信息技术服务",
+        "3040201010000000000",
+        "13%",
+      ],
     ];
     const r = validateSheetData("info-form-import", values, facts, { batchNo: "PC1" });
     if (!r.ok) throw new Error(r.refusal.message);
@@ -38,8 +67,8 @@ describe("validateSheetData on a 2-D array", () => {
     ]);
     // 失败原因 and 申请批次号 are appended after the user's last column.
     expect(r.value.planned.plan.addColumns.map((c) => [c.header, c.column])).toEqual([
-      ["失败原因", 9],
-      ["申请批次号", 10],
+      ["失败原因", 12],
+      ["申请批次号", 13],
     ]);
   });
 
@@ -72,15 +101,21 @@ describe("validateSheetData on a 2-D array", () => {
   it("applies the 蓝票红冲 rules of §2 on their cells", () => {
     const values = [
       ["发票号码", "发票种类", "发票状态", "可红冲金额", "待开红冲金额", "本次红冲金额"],
-      ["00000001", "增值税普通发票", "正常", "100.00", "30.00", "70.00"],
+      ["00000001", "增值税专用发票", "正常", "100.00", "30.00", "70.00"],
       ["00000002", "增值税普通发票", "作废", "100.00", "", ""],
-      ["00000003", "增值税普通发票", "正常", "100.00", "30.00", "70.01"],
+      ["00000003", "增值税专用发票", "正常", "100.00", "30.00", "70.01"],
+      // 2.2.02 reverses a 税控普票 whole: the pane's rule, here too.
+      ["00000004", "增值税普通发票", "正常", "1000.00", "", "500.00"],
+      // A blank 本次红冲金额 is the full amount, which the pending red no longer leaves.
+      ["00000005", "增值税专用发票", "正常", "100.00", "30.00", ""],
     ];
     const r = validateSheetData("blue-red-flush", values, facts);
     if (!r.ok) throw new Error(r.refusal.message);
     expect(r.value.validation.rows.map((x) => x.cellErrors.map((e) => [e.header, e.refusal.code]))).toEqual([
       [],
       [["发票状态", "INVOICE_STATUS_NOT_REVERSIBLE"]],
+      [["本次红冲金额", "INSUFFICIENT_REMAINING"]],
+      [["本次红冲金额", "TAX_CONTROL_ORDINARY_FULL_ONLY"]],
       [["本次红冲金额", "INSUFFICIENT_REMAINING"]],
     ]);
   });

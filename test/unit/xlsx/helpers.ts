@@ -28,6 +28,7 @@ export function validInfoFormRow(n: number): Record<string, unknown> {
     销方名称: "广州市乙贸易有限公司",
     销方税号: SELLER_TAX_ID,
     货物名称: "*电子元件*电阻",
+    税收分类编码: "1090416000000000000",
     数量: "-1.1234567890123",
     单价: "100",
     金额: "-112.35",

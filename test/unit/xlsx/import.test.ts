@@ -89,7 +89,7 @@ const CASES: Case[] = [
   {
     change: { 货物名称: LONG_NAME },
     marks: {
-      货物名称: ["TEXT_TOO_LONG", { field: "货物名称", max: "300个字符", value: "长".repeat(40) + "…" }],
+      货物名称: ["TEXT_TOO_LONG", { field: "货物名称", max: "100个字符", value: "长".repeat(40) + "…" }],
     },
   },
   {
@@ -118,7 +118,7 @@ const CASES: Case[] = [
 /** Two lines of one form (申请单号 G1); the second is bad, so the first fails with it, unmarked. */
 const GROUP_ROWS = [
   { ...validInfoFormRow(900), 申请单号: "G1" },
-  { ...validInfoFormRow(900), 申请单号: "G1", 购方税号: "BAD" },
+  { ...validInfoFormRow(900), 申请单号: "G1", 货物名称: "*电子元件*电容", 购方税号: "BAD" },
 ];
 
 function inputWorkbook(): ExcelJS.Workbook {

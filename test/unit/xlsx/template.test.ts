@@ -110,7 +110,11 @@ describe("template details from the manuals and labels", () => {
       "购方税号",
       "销方名称",
       "销方税号",
+      // What 2.2.04 requires of every line: the template says 必填 where the gateway does (issue 8).
+      "货物名称",
+      "税收分类编码",
       "金额",
+      "税率",
       "税额",
     ]);
   });

@@ -16,17 +16,25 @@ import {
 } from "../../../domain/confirmForm";
 import type { Channel, Role } from "../../../domain/labels";
 import type { Refusal } from "../../../domain/refusals";
+import { invoiceKindOf } from "../../../gateway/codes";
 import { EXTENSIONS } from "../../../gateway/extensions";
 import { chinaDateTime } from "../../clock";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
+import {
+  type BlueInvoiceQueryWire,
+  BlueInvoiceQueryData,
+  type RedConfirmBillActionWire,
+  RedConfirmBillActionData,
+  type TaskQueryWire,
+  TaskQueryData,
+  type WireIn,
+} from "../../../gateway/schemas";
 import { readTask, taskParams, taskRows } from "../../tasks";
 import { roleOfTask } from "./redConfirmDownload";
 import { VALID_STATUSES, findBill, settleOverdueBills } from "./redConfirmShared";
 
-const PAGE = { pageNo: S.integerLike(), pageSize: S.integerLike() };
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 
@@ -39,35 +47,29 @@ function paging(d: { pageNo?: string; pageSize?: string }): { pageNo: number; pa
 
 // ── HC.BLUEINVOICE.QUERY ─────────────────────────────────────────────────────────────────────
 
-export interface BlueInvoiceQueryData {
-  readonly invoiceNos?: readonly string[];
-  readonly kinds?: readonly string[];
-  readonly startDate?: string;
-  readonly endDate?: string;
-  readonly pageNo?: string;
-  readonly pageSize?: string;
-}
+type BlueQuery = WireIn<BlueInvoiceQueryWire>;
 
 /** [INFERRED §4.5] a 收购票 is recognised by its 特定要素 16 (农产品收购, piaozone-api §1.8). */
 export const PURCHASE_INVOICE_SPECIAL_TYPES: readonly string[] = ["16"];
 
-export const blueInvoiceQueryHandler: InterfaceHandler<BlueInvoiceQueryData> = {
+export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
   interfaceCode: EXTENSIONS.blueInvoiceQuery.interfaceCode,
   endpoint: "sim",
   description: EXTENSIONS.blueInvoiceQuery.description,
-  dataSchema: S.object({
-    invoiceNos: S.array(S.text(20), { maxItems: 500 }),
-    kinds: S.array(S.text(50), { maxItems: 20 }),
-    startDate: S.date(),
-    endDate: S.date(),
-    ...PAGE,
-  }),
+  dataSchema: BlueInvoiceQueryData,
   async handle(ctx, d) {
     await settleOverdueBills(ctx);
     const { pageNo, pageSize } = paging(d);
     let q = ctx.repo.selectFrom("blue_invoices").selectAll();
     if (d.invoiceNos && d.invoiceNos.length > 0) q = q.where("invoice_no", "in", [...d.invoiceNos]);
-    if (d.kinds && d.kinds.length > 0) q = q.where("kind", "in", [...d.kinds]);
+    // 发票种类 by any spelling of the one vocabulary (纸质专票, 004 …): stored kinds are canonical.
+    if (d.kinds && d.kinds.length > 0) {
+      q = q.where(
+        "kind",
+        "in",
+        d.kinds.map((k) => invoiceKindOf(k) ?? k)
+      );
+    }
     if (d.startDate) q = q.where("invoice_date", ">=", `${d.startDate} 00:00:00`);
     if (d.endDate) q = q.where("invoice_date", "<=", `${d.endDate} 23:59:59`);
     const all = await q.orderBy("invoice_date").orderBy("id").execute();
@@ -156,16 +158,7 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueInvoiceQueryData> = {
 
 // ── HC.REDCONFIRMBILL.ROLLBACK / DELETE ───────────────────────────────────────────────────────
 
-export interface FormActionData {
-  readonly taxNo: string;
-  readonly serialNo?: string;
-  readonly number?: string;
-}
-
-const FORM_ACTION_SCHEMA = {
-  ...S.object({ taxNo: S.text(20), serialNo: S.string(50), number: S.string(30) }, ["taxNo"]),
-  anyOf: [{ required: ["serialNo"] }, { required: ["number"] }],
-};
+type FormActionData = WireIn<RedConfirmBillActionWire>;
 
 /** The org's form as the rules see it (its own record: the manual's buttons act on it). */
 function formOfRow(f: Row<"red_confirm_forms">): ConfirmForm {
@@ -214,7 +207,7 @@ export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
   interfaceCode: EXTENSIONS.redConfirmBillRollback.interfaceCode,
   endpoint: "sim",
   description: EXTENSIONS.redConfirmBillRollback.description,
-  dataSchema: FORM_ACTION_SCHEMA,
+  dataSchema: RedConfirmBillActionData,
   async handle(ctx, d) {
     await settleOverdueBills(ctx);
     const form = await findForm(ctx, d);
@@ -293,7 +286,7 @@ export const redConfirmDeleteHandler: InterfaceHandler<FormActionData> = {
   interfaceCode: EXTENSIONS.redConfirmBillDelete.interfaceCode,
   endpoint: "sim",
   description: EXTENSIONS.redConfirmBillDelete.description,
-  dataSchema: FORM_ACTION_SCHEMA,
+  dataSchema: RedConfirmBillActionData,
   async handle(ctx, d) {
     const form = await findForm(ctx, d);
     if (!form) return refuse("RCF_FORM_NOT_FOUND", { key: d.serialNo ?? d.number ?? "" });
@@ -306,20 +299,15 @@ export const redConfirmDeleteHandler: InterfaceHandler<FormActionData> = {
 
 // ── HC.TASK.QUERY ────────────────────────────────────────────────────────────────────────────
 
-export interface TaskQueryData {
-  readonly taskNo?: string;
-  readonly type?: string;
-  readonly pageNo?: string;
-  readonly pageSize?: string;
-}
+type TaskQuery = WireIn<TaskQueryWire>;
 
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 
-export const taskQueryHandler: InterfaceHandler<TaskQueryData> = {
+export const taskQueryHandler: InterfaceHandler<TaskQuery> = {
   interfaceCode: EXTENSIONS.taskQuery.interfaceCode,
   endpoint: "sim",
   description: EXTENSIONS.taskQuery.description,
-  dataSchema: S.object({ taskNo: S.string(30), type: S.string(50), ...PAGE }),
+  dataSchema: TaskQueryData,
   async handle(ctx, d) {
     const { pageNo, pageSize } = paging(d);
     let q = ctx.repo.selectFrom("tasks").select(["task_no"]);

@@ -35,12 +35,8 @@ import {
 import { Dec, formatAmount } from "../../../domain/money";
 import { isRefusalCode, refusalMessage } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
-import {
-  EXTENSIONS,
-  type InputPoolInvoice,
-  type InputPoolQueryRequest,
-  type Page,
-} from "../../../gateway/extensions";
+import { invoiceKindOf, sameInvoiceType } from "../../../gateway/codes";
+import { EXTENSIONS, type InputPoolInvoice, type Page } from "../../../gateway/extensions";
 import type { HandlerContext } from "../../context";
 import type { NewRow, Row } from "../../db/schema";
 import {
@@ -51,7 +47,16 @@ import {
   refuse,
   refused,
 } from "../../registry";
-import { S } from "../../protocol/schemas";
+import {
+  InputCollectionQueryData,
+  type InputCollectionQueryWire,
+  InputCollectionStartData,
+  type InputCollectionStartWire,
+  InputPoolQueryData,
+  type InputPoolQueryWire,
+  MAX_INPUT_PAGE_SIZE,
+  type WireIn,
+} from "../../../gateway/schemas";
 import { DEFAULT_TASK_DURATION_MS, createTask, readTask, taskParams } from "../../tasks";
 import { AWAITING_STATUSES } from "./redConfirmShared";
 
@@ -68,18 +73,8 @@ export const COLLECTION_IS_DEDUCTION_DATA = true;
  * (the bureau's record is the truth it would return), so it is stored 已验.
  */
 export const SANDBOX_VERIFICATION_SUCCEEDS = true;
-/** Page size cap of 4.03 / HC.INPUTPOOL.QUERY: a page stays a few MB once base64-encoded. */
-export const MAX_PAGE_SIZE = 5_000;
-
-/** 发票类型 names by code, for invoices the sandbox issued (piaozone-api §1.8; 61/59 are the bureau's). */
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  "01": "数电发票（增值税专用发票）",
-  "02": "数电发票（普通发票）",
-  "028": "增值税电子专用发票",
-  "026": "增值税电子普通发票",
-  "004": "增值税专用发票",
-  "007": "增值税普通发票",
-};
+/** Page size cap of 4.03 / HC.INPUTPOOL.QUERY (the schemas' limit). */
+export const MAX_PAGE_SIZE = MAX_INPUT_PAGE_SIZE;
 
 export interface CollectionParams {
   readonly taxNo: string;
@@ -91,11 +86,7 @@ export interface CollectionParams {
   readonly invoiceStatus?: InputInvoiceStatus;
 }
 
-type CollectionStartData = Omit<CollectionParams, "billKind" | "deductionStatus" | "invoiceStatus"> & {
-  readonly billKind?: string;
-  readonly deductionStatus?: string;
-  readonly invoiceStatus?: string;
-};
+type CollectionStartData = WireIn<InputCollectionStartWire>;
 
 function badLabel(field: string, value: string, allowed: readonly string[]) {
   return refuse("GW_VALIDATION", { detail: `data.${field} 须为 ${allowed.join("、")} 之一，收到“${value}”` });
@@ -105,18 +96,7 @@ export const inputCollectionStartHandler: InterfaceHandler<CollectionStartData> 
   interfaceCode: ASSUMED_INTERFACE_CODES["4.02"],
   endpoint: "rim",
   description: "4.02 进项发票表头归集",
-  dataSchema: S.object(
-    {
-      taxNo: S.text(20),
-      startDate: S.date(),
-      endDate: S.date(),
-      billKind: S.string(10),
-      invoiceType: S.string(40),
-      deductionStatus: S.string(20),
-      invoiceStatus: S.string(20),
-    },
-    ["taxNo", "startDate", "endDate"]
-  ),
+  dataSchema: InputCollectionStartData,
 
   async handle(ctx, d) {
     const org = ctx.caller.org;
@@ -260,7 +240,7 @@ async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collec
     const usage = issuedInvoiceUsage(b.buyer_usage_confirmed === 1, b.invoice_date);
     out.push({
       billKind: "发票",
-      typeName: TYPE_NAMES[b.invoice_type] ?? b.kind,
+      typeName: invoiceKindOf(b.invoice_type) ?? b.kind,
       invoice: {
         invoiceType: b.invoice_type,
         invoiceCode: orNull(b.invoice_code),
@@ -293,7 +273,7 @@ async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collec
   for (const r of reds) {
     out.push({
       billKind: "发票",
-      typeName: TYPE_NAMES[r.invoice_type] ?? r.invoice_type,
+      typeName: invoiceKindOf(r.invoice_type) ?? r.invoice_type,
       invoice: {
         invoiceType: r.invoice_type,
         invoiceCode: orNull(r.invoice_code),
@@ -319,7 +299,14 @@ async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collec
 
 function matches(c: Collected, p: CollectionParams): boolean {
   if (p.billKind && c.billKind !== p.billKind) return false;
-  if (p.invoiceType && p.invoiceType !== c.invoice.invoiceType && p.invoiceType !== c.typeName) return false;
+  // A code, a name or an alias of it (codes.ts): 004 = 增值税专用发票 = 纸质专票.
+  if (
+    p.invoiceType &&
+    !sameInvoiceType(p.invoiceType, c.invoice.invoiceType) &&
+    p.invoiceType !== c.typeName
+  ) {
+    return false;
+  }
   if (p.deductionStatus && c.invoice.deductionStatus !== p.deductionStatus) return false;
   if (p.invoiceStatus && c.invoice.invoiceStatus !== p.invoiceStatus) return false;
   return true;
@@ -465,12 +452,7 @@ export const inputCollectionSettler: TaskSettler = {
 
 const TASK_STATUS_WIRE = { 进行中: "running", 成功: "success", 失败: "failed" } as const;
 
-interface CollectionQueryData {
-  readonly taxNo: string;
-  readonly taskNo: string;
-  readonly pageNo?: string;
-  readonly pageSize?: string;
-}
+type CollectionQueryData = WireIn<InputCollectionQueryWire>;
 
 /** Pool rows by id, in the given order (IN lists chunked for the databases' parameter limits). */
 async function poolRowsById(
@@ -531,15 +513,7 @@ export const inputCollectionQueryHandler: InterfaceHandler<CollectionQueryData> 
   interfaceCode: ASSUMED_INTERFACE_CODES["4.03"],
   endpoint: "rim",
   description: "4.03 进项发票表头归集结果查询",
-  dataSchema: S.object(
-    {
-      taxNo: S.text(20),
-      taskNo: S.text(40),
-      pageNo: S.integer({ minimum: 1 }),
-      pageSize: S.integer({ minimum: 1, maximum: MAX_PAGE_SIZE }),
-    },
-    ["taxNo", "taskNo"]
-  ),
+  dataSchema: InputCollectionQueryData,
   async handle(ctx, d) {
     const task = await readTask(ctx, d.taskNo.trim());
     if (!task || task.kind !== INPUT_COLLECTION_TASK_KIND) {
@@ -576,21 +550,11 @@ export const inputCollectionQueryHandler: InterfaceHandler<CollectionQueryData> 
 
 // ── HC.INPUTPOOL.QUERY ─────────────────────────────────────────────────────────
 
-export const inputPoolQueryHandler: InterfaceHandler<InputPoolQueryRequest> = {
+export const inputPoolQueryHandler: InterfaceHandler<WireIn<InputPoolQueryWire>> = {
   interfaceCode: EXTENSIONS.inputPoolQuery.interfaceCode,
   endpoint: EXTENSIONS.inputPoolQuery.endpoint,
   description: EXTENSIONS.inputPoolQuery.description,
-  dataSchema: S.object(
-    {
-      taxNo: S.text(20),
-      invoiceStatus: S.string(20),
-      startDate: S.date(),
-      endDate: S.date(),
-      pageNo: S.integer({ minimum: 1 }),
-      pageSize: S.integer({ minimum: 1, maximum: MAX_PAGE_SIZE }),
-    },
-    ["taxNo"]
-  ),
+  dataSchema: InputPoolQueryData,
   async handle(ctx, d) {
     const pageNo = Number(d.pageNo ?? 1);
     const pageSize = Number(d.pageSize ?? 100);

@@ -7,82 +7,22 @@
  * normal lines positive, a discount line (1) negative and right after its discounted line (2).
  */
 import { Dec, formatAmount, formatQty } from "../../../domain/money";
+// |金额 × 税率 − 税额| ≤ 0.06 per line: the domain's one constant (piaozone-api §1.8).
+import { lineTaxRefusal } from "../../../domain/plan/lineRules";
+import { INVOICE_TYPE_LABELS } from "../../../gateway/codes";
 import { chinaDate } from "../../clock";
-import { type InterfaceHandler, ok, refuse } from "../../registry";
-import { S } from "../../protocol/schemas";
+import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
+import { type BlueInvoiceOpenWire, BlueInvoiceOpenData, type WireIn } from "../../../gateway/schemas";
 import { digitalInvoiceNo } from "../seed";
 
-export interface InvoiceOpenLine {
-  readonly lineProperty: "0" | "1" | "2";
-  readonly goodsName: string;
-  readonly revenueCode: string;
-  readonly amount: string;
-  readonly taxRate: string;
-  readonly taxAmount: string;
-  readonly quantity?: string;
-  readonly price?: string;
-  readonly units?: string;
-  readonly specification?: string;
-  readonly privilegeType?: string;
-}
-
-export interface InvoiceOpenData {
-  readonly serialNo: string;
-  readonly invoiceType: "01" | "02";
-  readonly includeTaxFlag?: "0" | "1";
-  readonly sellerName: string;
-  readonly sellerTaxpayerId: string;
-  readonly buyerName: string;
-  readonly buyerTaxpayerId?: string;
-  readonly drawer?: string;
-  readonly remark?: string;
-  readonly specialType?: string;
-  readonly invoiceDetail: readonly InvoiceOpenLine[];
-}
-
-/** |金额 × 税率 − 税额| ≤ 0.06 per line (piaozone-api §1.8, SEEN). */
-export const LINE_TAX_TOLERANCE = new Dec("0.06");
-
-const LINE_SCHEMA = S.object(
-  {
-    lineProperty: S.enumOf(["0", "1", "2"]),
-    goodsName: S.text(100),
-    revenueCode: S.string(19, { pattern: "^\\d{19}$" }),
-    amount: S.amount(),
-    taxRate: S.decimal(),
-    taxAmount: S.amount(),
-    quantity: S.decimal(),
-    price: S.decimal(),
-    units: S.string(22),
-    specification: S.string(40),
-    goodsCode: S.string(32),
-    billSourceId: S.string(32),
-    privilegeType: S.string(2),
-  },
-  ["lineProperty", "goodsName", "revenueCode", "amount", "taxRate", "taxAmount"]
-);
+/** The request as the handler gets it (numbers as exact decimal text). */
+type InvoiceOpenData = WireIn<BlueInvoiceOpenWire>;
 
 export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
   interfaceCode: "ALLE.INVOICE.OPEN",
   endpoint: "sim",
   description: "2.1.01 数电票蓝字发票开具",
-  dataSchema: S.object(
-    {
-      serialNo: S.text(50),
-      invoiceType: S.enumOf(["01", "02"]),
-      invoiceProperty: S.enumOf(["0"]),
-      includeTaxFlag: S.enumOf(["0", "1"]),
-      sellerName: S.text(100),
-      sellerTaxpayerId: S.text(20),
-      buyerName: S.text(100),
-      buyerTaxpayerId: S.string(20),
-      drawer: S.string(10),
-      remark: S.string(230),
-      specialType: S.string(4),
-      invoiceDetail: S.array(LINE_SCHEMA, { minItems: 1, maxItems: 2000 }),
-    },
-    ["serialNo", "invoiceType", "sellerName", "sellerTaxpayerId", "buyerName", "invoiceDetail"]
-  ),
+  dataSchema: BlueInvoiceOpenData,
   idempotencyKey: (d) => d.serialNo.trim(),
 
   async handle(ctx, d) {
@@ -115,8 +55,11 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
       if (l.lineProperty === "2" && d.invoiceDetail[i + 1]?.lineProperty !== "1") {
         return refuse("GW_VALIDATION", { detail: `${field} 被折扣行的下一行须为折扣行（lineProperty 1）` });
       }
-      if (amount.mul(rate).sub(tax).abs().greaterThan(LINE_TAX_TOLERANCE)) {
-        return refuse("GW_VALIDATION", { detail: `${field}.taxAmount 与 金额×税率 相差超过0.06` });
+      // The engine's per-line tolerance (§1.8, ±0.06); a tax of the other sign is off whatever its size.
+      const off = lineTaxRefusal(amount, rate, tax);
+      if (off) return refused({ ...off, field: `invoiceDetail[${i}].taxAmount` });
+      if (!tax.isZero() && tax.isNegative() !== amount.isNegative()) {
+        return refuse("GW_VALIDATION", { detail: `${field}.taxAmount 的正负号须与金额一致` });
       }
       lines.push({ l, amount, tax, hasDiscountLine: l.lineProperty === "2" });
     }
@@ -126,7 +69,7 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
     const seq = await ctx.nextSequence("invoice_no:digital");
     const invoiceNo = digitalInvoiceNo(chinaDate(ctx.now).slice(2, 4), org.tax_id.slice(2, 4), seq);
     const id = await ctx.repo.insertReturningId("blue_invoices", {
-      kind: d.invoiceType === "01" ? "数电发票（增值税专用发票）" : "数电发票（普通发票）",
+      kind: INVOICE_TYPE_LABELS[d.invoiceType],
       invoice_type: d.invoiceType,
       invoice_code: "",
       invoice_no: invoiceNo,

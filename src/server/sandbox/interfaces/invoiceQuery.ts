@@ -8,13 +8,9 @@ import { Dec } from "../../../domain/money";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refuse } from "../../registry";
-import { S } from "../../protocol/schemas";
+import { type InvoiceQueryWire, InvoiceQueryData, type WireIn } from "../../../gateway/schemas";
 
-export interface InvoiceQueryData {
-  readonly serialNo?: string;
-  readonly invoiceNum?: string;
-  readonly sellerTaxpayerId?: string;
-}
+type QueryData = WireIn<InvoiceQueryWire>;
 
 const dec = (s: string) => new Dec(s);
 
@@ -145,14 +141,11 @@ async function redAnswer(ctx: HandlerContext, inv: Row<"red_invoices">) {
   };
 }
 
-export const invoiceQueryHandler: InterfaceHandler<InvoiceQueryData> = {
+export const invoiceQueryHandler: InterfaceHandler<QueryData> = {
   interfaceCode: "ALLE.INVOICE.QUERY",
   endpoint: "sim",
   description: "4.1.04 数电票发票单张查询",
-  dataSchema: {
-    ...S.object({ serialNo: S.string(50), invoiceNum: S.string(50), sellerTaxpayerId: S.string(20) }),
-    anyOf: [{ required: ["serialNo"] }, { required: ["invoiceNum"] }],
-  },
+  dataSchema: InvoiceQueryData,
   async handle(ctx, data) {
     const serialNo = data.serialNo?.trim() || undefined;
     const invoiceNum = data.invoiceNum?.trim() || undefined;

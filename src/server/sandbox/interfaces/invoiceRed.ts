@@ -17,8 +17,8 @@ import {
 import { Dec } from "../../../domain/money";
 import { RED_FLUSH_AWAITING_REPLY } from "../../../gateway/assumptions";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
-import { BILL_LINE_SCHEMA, type BillLineData, RED_REASON_CODE_SCHEMA, requestLines } from "./redConfirmApply";
+import { type RedFlushDigitalWire, RedFlushDigitalData, type WireIn } from "../../../gateway/schemas";
+import { type BillLineData, requestLines } from "./redConfirmApply";
 import {
   type BillRow,
   type FormRow,
@@ -34,18 +34,7 @@ import {
   settleOverdueBills,
 } from "./redConfirmShared";
 
-export interface InvoiceRedData {
-  readonly serialNo: string;
-  readonly invoiceCode?: string;
-  readonly invoiceNum: string;
-  readonly redReason: string;
-  readonly govRedConfirmBillUuid?: string;
-  readonly redInfoBillNo?: string;
-  readonly invoiceType: "01" | "02";
-  readonly sellerTaxpayerId: string;
-  readonly drawer?: string;
-  readonly invoiceDetail?: readonly BillLineData[];
-}
+type InvoiceRedData = WireIn<RedFlushDigitalWire>;
 
 /** Via-bill lines given by the caller must be the bill's own (same blue lines, same red amounts). */
 function sameLines(bill: BillRow, detail: readonly BillLineData[]): boolean {
@@ -62,30 +51,7 @@ export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
   interfaceCode: "ALLE.INVOICE.RED",
   endpoint: "sim",
   description: "2.1.04 数电票红冲（直接红冲或通过红字确认单）",
-  dataSchema: S.object(
-    {
-      serialNo: S.text(50),
-      invoiceCode: S.string(12),
-      invoiceNum: S.text(20),
-      originalIssueTime: S.string(19),
-      originalInvoiceAmount: S.amount(),
-      originalTotalTaxAmount: S.amount(),
-      redReason: RED_REASON_CODE_SCHEMA,
-      govRedConfirmBillUuid: S.string(32),
-      redInfoBillNo: S.string(30),
-      account: S.string(100),
-      drawer: S.string(10),
-      invoiceType: S.enumOf(["01", "02"]),
-      orgCode: S.string(20),
-      sellerName: S.string(100),
-      sellerTaxpayerId: S.text(20),
-      buyerName: S.string(100),
-      buyerTaxpayerId: S.string(20),
-      specialType: S.string(8),
-      invoiceDetail: S.array(BILL_LINE_SCHEMA, { maxItems: 2000 }),
-    },
-    ["serialNo", "invoiceNum", "redReason", "invoiceType", "sellerTaxpayerId"]
-  ),
+  dataSchema: RedFlushDigitalData,
   idempotencyKey: (d) => d.serialNo.trim(),
 
   async handle(ctx, d) {

@@ -4,58 +4,33 @@
  * own invoice, or — "I am the buyer" (enteridentity 1, assumptions A12) — the buyer for an invoice a
  * seller in the same cloud issued to it; the form is then created under the buyer's org. Nothing is
  * issued (call 2.1.04 afterwards). Full reversal = no lines; partial = lines by originalSeq.
- * Idempotent by orderNo (流水号).
+ * Idempotent by orderNo (流水号). Before the bureau looks, the lines go through the domain planner's
+ * checks (`firstPlannerRefusal`), the same the pane and `hongchong import` run.
  */
-import { roleOfIdentity } from "../../../gateway/assumptions";
+import { roleOfIdentity } from "../../../gateway/codes";
 import type { Role } from "../../../domain/labels";
-import { type InterfaceHandler, ok, refuse } from "../../registry";
-import { S } from "../../protocol/schemas";
+import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
+import {
+  CONFIRM_FORM_WIRE_FIELDS,
+  checkConfirmFormDocument,
+  checkConfirmFormRow,
+  type ConfirmFormRow,
+} from "../../../domain/plan/confirmForm";
+import { wirePathOf } from "../../../domain/plan/drafts";
+import { Dec } from "../../../domain/money";
+import type { RedReason } from "../../../domain/labels";
+import type { Refusal } from "../../../domain/refusals";
+import {
+  type BillLineWire,
+  type RedConfirmBillApplyWire,
+  RedConfirmBillApplyData,
+  type WireIn,
+} from "../../../gateway/schemas";
 import { type RequestLine, billState, enterBill, reasonOfCode, settleOverdueBills } from "./redConfirmShared";
 
-export interface BillLineData {
-  readonly lineProperty?: string;
-  readonly originalSeq?: string;
-  readonly originaldetailRowNo?: string;
-  readonly quantity?: string;
-  readonly price?: string;
-  readonly amount?: string;
-  readonly taxRate?: string;
-  readonly taxAmount?: string;
-}
-
-export interface RedConfirmApplyData {
-  readonly orderNo: string;
-  readonly invoiceCode?: string;
-  readonly invoiceNo: string;
-  readonly redReason: string;
-  readonly invoiceType?: "01" | "02";
-  readonly enteridentity?: "0" | "1";
-  readonly invoiceDetail?: readonly BillLineData[];
-}
-
-/** Red reason codes: 2.1.03 documents 1–4, 2.1.04's example sends 01 (assumptions A3): both accepted. */
-export const RED_REASON_CODE_SCHEMA = S.string(2, { pattern: "^0?[1-4]$" });
-
-/** A request line (2.1.03 / 2.1.04 invoiceDetail): the blue line by originalSeq (or originaldetailRowNo). */
-export const BILL_LINE_SCHEMA = {
-  ...S.object({
-    lineProperty: S.enumOf(["0", "1", "2"]),
-    originalSeq: S.integerLike(),
-    originaldetailRowNo: S.integerLike(),
-    billSourceId: S.string(32),
-    goodsCode: S.string(32),
-    goodsName: S.string(100),
-    revenueCode: S.string(19),
-    specification: S.string(40),
-    units: S.string(22),
-    quantity: S.decimal(),
-    price: S.decimal(),
-    amount: S.amount(),
-    taxRate: S.decimal(),
-    taxAmount: S.amount(),
-  }),
-  anyOf: [{ required: ["originalSeq"] }, { required: ["originaldetailRowNo"] }],
-};
+/** A request line (2.1.03 / 2.1.04 invoiceDetail) as the handler gets it: numbers as exact text. */
+export type BillLineData = WireIn<BillLineWire>;
+type RedConfirmApplyData = WireIn<RedConfirmBillApplyWire>;
 
 /** The blue line index of a request line: originalSeq (0-based), else originaldetailRowNo − 1. */
 export function requestLines(detail: readonly BillLineData[] | undefined): RequestLine[] | undefined {
@@ -72,23 +47,14 @@ export const redConfirmApplyHandler: InterfaceHandler<RedConfirmApplyData> = {
   interfaceCode: "REDCONFIRMBILL.APPLY",
   endpoint: "sim",
   description: "2.1.03 红字确认单生成",
-  dataSchema: S.object(
-    {
-      orderNo: S.text(50),
-      invoiceCode: S.string(100),
-      invoiceNo: S.text(100),
-      redReason: RED_REASON_CODE_SCHEMA,
-      invoiceType: S.enumOf(["01", "02"]),
-      enteridentity: S.enumOf(["0", "1"]),
-      invoiceDetail: S.array(BILL_LINE_SCHEMA, { maxItems: 2000 }),
-    },
-    ["orderNo", "invoiceNo", "redReason"]
-  ),
+  dataSchema: RedConfirmBillApplyData,
   idempotencyKey: (d) => d.orderNo.trim(),
 
   async handle(ctx, d) {
     const reason = reasonOfCode(d.redReason);
     if (!reason) return refuse("RCF_BAD_REASON", { code: d.redReason });
+    const planned = firstPlannerRefusal(d, reason);
+    if (planned) return refused(planned);
     await settleOverdueBills(ctx);
     const entrant: Role = d.enteridentity ? (roleOfIdentity(d.enteridentity) ?? "销方") : "销方";
     const lines = requestLines(d.invoiceDetail);
@@ -105,3 +71,52 @@ export const redConfirmApplyHandler: InterfaceHandler<RedConfirmApplyData> = {
     return ok(billState(r.applied.bill), "录入成功");
   },
 };
+
+const decOrNull = (v: unknown): Dec | null =>
+  v === undefined || v === null || String(v).trim() === "" ? null : new Dec(String(v));
+const textOrNull = (v: string | undefined): string | null =>
+  v === undefined || v.trim() === "" ? null : v.trim();
+
+/**
+ * The planner's checks (src/domain/plan/confirmForm.ts), as the pane and `hongchong import` run
+ * them, on each request line as a row of the form: 税收分类编码, rate, |金额 × 税率 − 税额| ≤ 0.06,
+ * limits, one blue line once. The wire may carry a quantity-only line (服务终止 by 数量), which a
+ * sheet row cannot (its 金额 is what makes it a line): that one sheet rule is not the wire's.
+ */
+function firstPlannerRefusal(d: RedConfirmApplyData, reason: RedReason): Refusal | null {
+  const rows: ConfirmFormRow[] = (d.invoiceDetail ?? []).map((l, i) => ({
+    rowIndex: i,
+    cellErrors: [],
+    values: {
+      blueInvoiceNumber: textOrNull(d.invoiceNo),
+      blueInvoiceCode: textOrNull(d.invoiceCode),
+      redReason: reason,
+      lineNo:
+        l.originalSeq !== undefined
+          ? Number(l.originalSeq)
+          : l.originaldetailRowNo !== undefined
+            ? Number(l.originaldetailRowNo) - 1
+            : null,
+      goodsName: textOrNull(l.goodsName),
+      taxCode: textOrNull(l.revenueCode),
+      spec: textOrNull(l.specification),
+      unit: textOrNull(l.units),
+      quantity: decOrNull(l.quantity),
+      unitPrice: decOrNull(l.price),
+      amount: decOrNull(l.amount),
+      taxRate: decOrNull(l.taxRate),
+      taxAmount: decOrNull(l.taxAmount),
+    },
+  }));
+  const doc = checkConfirmFormDocument("本次申请", rows);
+  for (const r of rows) {
+    const cells = [...checkConfirmFormRow(r.values), ...(doc.cells.get(r.rowIndex) ?? [])].filter(
+      (c) => !(c.key === "amount" && c.refusal.code === "FIELD_REQUIRED")
+    );
+    const c = cells[0];
+    if (!c) continue;
+    const field = wirePathOf(CONFIRM_FORM_WIRE_FIELDS, c.key, r.rowIndex);
+    return field ? { ...c.refusal, field } : c.refusal;
+  }
+  return null;
+}

@@ -13,13 +13,17 @@ import { STATUS_UPDATE_FIELDS, downloadMerge, leqiRerun } from "../../../domain/
 import { LEQI_RERUN_DETAIL_LINES_THRESHOLD } from "../../../domain/inferred";
 import type { Role } from "../../../domain/labels";
 import { refusal } from "../../../domain/refusals";
-import { roleOfIdentity } from "../../../gateway/assumptions";
+import { roleOfIdentity } from "../../../gateway/codes";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, type TaskSettlement, type TaskSettler, ok, refuse } from "../../registry";
-import { S } from "../../protocol/schemas";
+import {
+  type RedConfirmBillDownloadWire,
+  RedConfirmBillDownloadData,
+  type WireIn,
+} from "../../../gateway/schemas";
 import { createTask, readTask, taskParams, taskRows } from "../../tasks";
-import { DATE_RANGE_FILTER, billsInScope, heldForms, refreshHeldStatus } from "./redConfirmQuery";
+import { billsInScope, heldForms, refreshHeldStatus } from "./redConfirmQuery";
 import {
   type BillRow,
   billDetail,
@@ -35,18 +39,7 @@ export const RED_CONFIRM_STATUS_UPDATE_TASK = "redConfirmStatusUpdate";
 /** Clock time a download task takes before its first pass. */
 export const RED_CONFIRM_DOWNLOAD_DURATION_MS = 5_000;
 
-export interface RedConfirmDownloadData {
-  readonly taxpayerId: string;
-  readonly orgCode?: string;
-  readonly identity?: "0" | "1";
-  readonly startDate?: string;
-  readonly endDate?: string;
-  readonly redInfoBillNo?: string;
-  /** download (default) or statusUpdate (更新确认单状态, header only). */
-  readonly mode?: "download" | "statusUpdate";
-  /** Poll an existing task instead of starting one. */
-  readonly taskNo?: string;
-}
+type RedConfirmDownloadData = WireIn<RedConfirmBillDownloadWire>;
 
 interface DownloadParams {
   readonly taxpayerId: string;
@@ -200,18 +193,7 @@ export const redConfirmDownloadHandler: InterfaceHandler<RedConfirmDownloadData>
   interfaceCode: "REDCONFIRMBILL.DOWNLOAD",
   endpoint: "sim",
   description: "2.1.12 红字确认单下载",
-  dataSchema: S.object(
-    {
-      taxpayerId: S.text(20),
-      orgCode: S.string(20),
-      identity: S.enumOf(["0", "1"]),
-      ...DATE_RANGE_FILTER,
-      redInfoBillNo: S.string(30),
-      mode: S.enumOf(["download", "statusUpdate"]),
-      taskNo: S.string(30),
-    },
-    ["taxpayerId"]
-  ),
+  dataSchema: RedConfirmBillDownloadData,
   async handle(ctx, d) {
     if (d.taskNo) {
       const task = await readTask(ctx, d.taskNo);

@@ -6,12 +6,12 @@
  * As 更新确认单状态 (manual: header-only), the 确认状态/确认日期 of the caller's records of the listed
  * bills are refreshed from the bureau (engine: STATUS_UPDATE_FIELDS).
  */
-import { roleOfIdentity } from "../../../gateway/assumptions";
+import { roleOfIdentity } from "../../../gateway/codes";
 import type { Role } from "../../../domain/labels";
 import type { HandlerContext } from "../../context";
 import { findOrgByTaxId } from "../../db/repo";
 import { type InterfaceHandler, ok, refuse } from "../../registry";
-import { S } from "../../protocol/schemas";
+import { type RedConfirmBillQueryWire, RedConfirmBillQueryData, type WireIn } from "../../../gateway/schemas";
 import {
   type BillRow,
   type BlueRow,
@@ -21,21 +21,9 @@ import {
   sideOn,
 } from "./redConfirmShared";
 
-export interface BillFilter {
-  readonly redInfoBillNo?: string;
-  /** 购销身份 of the caller: 0 seller, 1 buyer (assumptions A4; see ASSUMPTIONS.md A19). */
-  readonly identity?: "0" | "1";
-  /** 录入日期 yyyy-MM-dd, inclusive. */
-  readonly startDate?: string;
-  readonly endDate?: string;
-}
-
-export interface RedConfirmQueryData extends BillFilter {
-  readonly taxpayerId?: string;
-  readonly orgCode?: string;
-  readonly pageNo?: string;
-  readonly pageSize?: string;
-}
+type RedConfirmQueryData = WireIn<RedConfirmBillQueryWire>;
+/** What selects bills (2.1.13 and 2.1.12 share these fields): 购销身份, number, 录入日期 range. */
+export type BillFilter = Pick<RedConfirmQueryData, "redInfoBillNo" | "identity" | "startDate" | "endDate">;
 
 /** [INFERRED §2.1.13: no paging input documented] default and largest page. */
 export const DEFAULT_BILL_PAGE_SIZE = 100;
@@ -110,21 +98,11 @@ export async function refreshHeldStatus(ctx: HandlerContext, bill: BillRow, held
   return true;
 }
 
-export const DATE_RANGE_FILTER = { startDate: S.date(), endDate: S.date() };
-
 export const redConfirmQueryHandler: InterfaceHandler<RedConfirmQueryData> = {
   interfaceCode: "ALLE.REDCONFIRMBILL.QUERY",
   endpoint: "sim",
   description: "2.1.13 红字确认单编号查询",
-  dataSchema: S.object({
-    taxpayerId: S.string(20),
-    orgCode: S.string(20),
-    redInfoBillNo: S.string(30),
-    identity: S.enumOf(["0", "1"]),
-    ...DATE_RANGE_FILTER,
-    pageNo: S.integerLike(),
-    pageSize: S.integerLike(),
-  }),
+  dataSchema: RedConfirmBillQueryData,
   async handle(ctx, d) {
     if (d.startDate && d.endDate && d.startDate > d.endDate)
       return refuse("DATE_RANGE_REVERSED", { from: "录入日期起", to: "录入日期止" });

@@ -9,10 +9,17 @@
  */
 import { type ConfirmFormAction, runConfirmFormAction } from "../../../domain/confirmForm";
 import type { Role } from "../../../domain/labels";
-import { ASSUMED_INTERFACE_CODES, CONFIRM_TYPE_CODES, roleOfIdentity } from "../../../gateway/assumptions";
+import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import { CONFIRM_TYPE_CODES, roleOfIdentity } from "../../../gateway/codes";
 import type { HandlerContext } from "../../context";
 import { type InterfaceHandler, type Outcome, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
+import {
+  type RedConfirmBillConfirmWire,
+  RedConfirmBillConfirmData,
+  type RedConfirmBillRevokeWire,
+  RedConfirmBillRevokeData,
+  type WireIn,
+} from "../../../gateway/schemas";
 import {
   engineForm,
   findBill,
@@ -22,23 +29,10 @@ import {
   syncBuyerPoolStatus,
 } from "./redConfirmShared";
 
-export interface BillActionData {
-  readonly taxNo: string;
-  readonly number: string;
-  readonly enteridentity: "0" | "1";
-  readonly qrlx: string;
-}
-
-const dataSchema = (qrlx: readonly string[]) =>
-  S.object(
-    {
-      taxNo: S.text(20),
-      number: S.text(30),
-      enteridentity: S.enumOf(["0", "1"]),
-      qrlx: S.enumOf(qrlx),
-    },
-    ["taxNo", "number", "enteridentity", "qrlx"]
-  );
+type RevokeData = WireIn<RedConfirmBillRevokeWire>;
+type ConfirmData = WireIn<RedConfirmBillConfirmWire>;
+/** 2.1.08 / 2.1.09 as the handler gets them (same shape, different qrlx). */
+export type BillActionData = RevokeData | ConfirmData;
 
 /** Success messages (2.1.08's example says 撤销成功; the others by analogy). */
 const DONE_MESSAGE: Readonly<Partial<Record<ConfirmFormAction, string>>> = {
@@ -100,18 +94,18 @@ async function actOnBill(
   return ok({ redInfoBillNo: bill.bill_no, redConfirmBillStatus: status }, DONE_MESSAGE[action]);
 }
 
-export const redConfirmRevokeHandler: InterfaceHandler<BillActionData> = {
+export const redConfirmRevokeHandler: InterfaceHandler<RevokeData> = {
   interfaceCode: "REDCONFIRMBILL.REVOKE",
   endpoint: "sim",
   description: "2.1.08 红字确认单撤销",
-  dataSchema: dataSchema([CONFIRM_TYPE_CODES.revoke]),
+  dataSchema: RedConfirmBillRevokeData,
   handle: (ctx, d) => actOnBill(ctx, d, "revoke"),
 };
 
-export const redConfirmConfirmHandler: InterfaceHandler<BillActionData> = {
+export const redConfirmConfirmHandler: InterfaceHandler<ConfirmData> = {
   interfaceCode: ASSUMED_INTERFACE_CODES["2.1.09"],
   endpoint: "sim",
   description: "2.1.09 红字确认单确认或拒绝",
-  dataSchema: dataSchema([CONFIRM_TYPE_CODES.confirm, CONFIRM_TYPE_CODES.reject]),
+  dataSchema: RedConfirmBillConfirmData,
   handle: (ctx, d) => actOnBill(ctx, d, d.qrlx === CONFIRM_TYPE_CODES.confirm ? "confirm" : "reject"),
 };

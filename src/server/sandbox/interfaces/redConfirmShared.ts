@@ -47,7 +47,12 @@ import { Dec, ZERO, formatAmount, formatQty } from "../../../domain/money";
 import { bureauInputStatus } from "../../../domain/inputSync";
 import { canRedFlushInvoice, checkRemainingReversible } from "../../../domain/redFlush";
 import { type Refusal, refusal } from "../../../domain/refusals";
-import { PARTY_IDENTITY_CODES, codeToReason, reasonToCode } from "../../../gateway/assumptions";
+import {
+  PARTY_IDENTITY_CODES,
+  codeToReason,
+  isDigitalInvoiceTypeCode,
+  reasonToCode,
+} from "../../../gateway/codes";
 import { parseJsonExact, stringifyJson } from "../../../gateway/json";
 import { chinaDate } from "../../clock";
 import type { HandlerContext } from "../../context";
@@ -574,7 +579,7 @@ export async function enterBill(
     preloaded ?? (await findBlueForEntrant(ctx, input.invoiceNo, input.invoiceCode, input.entrant));
   if (!found) return no(refuse("RCF_BLUE_NOT_FOUND", { invoiceNo: input.invoiceNo, role: input.entrant }));
   const { blue, sellerScope } = found;
-  if (blue.invoice_type !== "01" && blue.invoice_type !== "02")
+  if (!isDigitalInvoiceTypeCode(blue.invoice_type))
     return no(refuse("RCF_BLUE_NOT_DIGITAL", { invoiceNo: blue.invoice_no }));
   const taken = await ctx.repo
     .selectFrom("red_confirm_forms")

@@ -12,24 +12,30 @@ import {
   EXTENSIONS,
   type FormActionResult,
   type Page,
-  type RedInfoFormActionRequest,
   type RedInfoFormInfo,
-  type RedInfoFormListRequest,
 } from "../../../gateway/extensions";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, type Outcome, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
+import {
+  type RedInfoFormActionWire,
+  RedInfoFormActionData,
+  type RedInfoFormListWire,
+  RedInfoFormListData,
+  type WireIn,
+} from "../../../gateway/schemas";
 import { applicationNos, engineForm, infoFormInfo } from "./taxControlShared";
 
-const PAGE_SCHEMA = { pageNo: S.integer({ minimum: 1 }), pageSize: S.integer({ minimum: 1, maximum: 1000 }) };
 export const DEFAULT_PAGE_SIZE = 100;
 
-export const redInfoFormListHandler: InterfaceHandler<RedInfoFormListRequest> = {
+type ListData = WireIn<RedInfoFormListWire>;
+type ActionData = WireIn<RedInfoFormActionWire>;
+
+export const redInfoFormListHandler: InterfaceHandler<ListData> = {
   interfaceCode: EXTENSIONS.redInfoFormList.interfaceCode,
   endpoint: EXTENSIONS.redInfoFormList.endpoint,
   description: EXTENSIONS.redInfoFormList.description,
-  dataSchema: S.object({ ...PAGE_SCHEMA, status: S.string(10), startDate: S.date(), endDate: S.date() }),
+  dataSchema: RedInfoFormListData,
   async handle(ctx, d) {
     const pageNo = Number(d.pageNo ?? 1);
     const pageSize = Number(d.pageSize ?? DEFAULT_PAGE_SIZE);
@@ -62,15 +68,7 @@ export const redInfoFormListHandler: InterfaceHandler<RedInfoFormListRequest> = 
   },
 };
 
-const ACTION_SCHEMA = {
-  ...S.object({ taxNo: S.text(20), serialNo: S.string(30), formNo: S.string(30) }, ["taxNo"]),
-  anyOf: [{ required: ["serialNo"] }, { required: ["formNo"] }],
-};
-
-async function loadForm(
-  ctx: HandlerContext,
-  d: RedInfoFormActionRequest
-): Promise<Row<"info_forms"> | undefined> {
+async function loadForm(ctx: HandlerContext, d: ActionData): Promise<Row<"info_forms"> | undefined> {
   let q = ctx.repo.selectForUpdate("info_forms").selectAll();
   if (d.serialNo?.trim()) q = q.where("serial_no", "=", d.serialNo.trim());
   if (d.formNo?.trim()) q = q.where("bill_no", "=", d.formNo.trim());
@@ -80,7 +78,7 @@ async function loadForm(
 /** Load the form, run the engine's action, hand the decision to `write`. */
 async function runAction(
   ctx: HandlerContext,
-  d: RedInfoFormActionRequest,
+  d: ActionData,
   action: InfoFormAction,
   write: (
     form: Row<"info_forms">,
@@ -118,11 +116,11 @@ async function deleteForm(ctx: HandlerContext, form: Row<"info_forms">, action: 
   );
 }
 
-export const redInfoFormRevokeHandler: InterfaceHandler<RedInfoFormActionRequest> = {
+export const redInfoFormRevokeHandler: InterfaceHandler<ActionData> = {
   interfaceCode: EXTENSIONS.redInfoFormRevoke.interfaceCode,
   endpoint: EXTENSIONS.redInfoFormRevoke.endpoint,
   description: EXTENSIONS.redInfoFormRevoke.description,
-  dataSchema: ACTION_SCHEMA,
+  dataSchema: RedInfoFormActionData,
   // The call is the second confirmation (二次确认) the engine asks for.
   handle: (ctx, d) =>
     runAction(ctx, d, { type: "revoke" }, async (form, decision) => {
@@ -151,11 +149,11 @@ export const redInfoFormRevokeHandler: InterfaceHandler<RedInfoFormActionRequest
     }),
 };
 
-export const redInfoFormRollbackHandler: InterfaceHandler<RedInfoFormActionRequest> = {
+export const redInfoFormRollbackHandler: InterfaceHandler<ActionData> = {
   interfaceCode: EXTENSIONS.redInfoFormRollback.interfaceCode,
   endpoint: EXTENSIONS.redInfoFormRollback.endpoint,
   description: EXTENSIONS.redInfoFormRollback.description,
-  dataSchema: ACTION_SCHEMA,
+  dataSchema: RedInfoFormActionData,
   handle: (ctx, d) =>
     runAction(ctx, d, { type: "rollback" }, async (form, decision) => {
       const change = decision.value.application!;
@@ -191,11 +189,11 @@ export const redInfoFormRollbackHandler: InterfaceHandler<RedInfoFormActionReque
     }),
 };
 
-export const redInfoFormDeleteHandler: InterfaceHandler<RedInfoFormActionRequest> = {
+export const redInfoFormDeleteHandler: InterfaceHandler<ActionData> = {
   interfaceCode: EXTENSIONS.redInfoFormDelete.interfaceCode,
   endpoint: EXTENSIONS.redInfoFormDelete.endpoint,
   description: EXTENSIONS.redInfoFormDelete.description,
-  dataSchema: ACTION_SCHEMA,
+  dataSchema: RedInfoFormActionData,
   handle: (ctx, d) =>
     runAction(ctx, d, { type: "delete" }, async (form) => {
       await deleteForm(ctx, form, "delete");

@@ -3,8 +3,12 @@
  * to the simulated bureau (domain-rules §3.1, §3.2, §3.9).
  *
  * - 申请方 (`applyType`, assumptions A6): 销方申请 needs blue code, number and date; 购方申请-未抵扣 code
- *   and number; 购方申请-已抵扣 none (engine `requiredBlueFields` via `validateImportRow`). The caller
- *   must be the filing party: the seller for 销方申请 (and a 税控 enterprise), the buyer otherwise.
+ *   and number; 购方申请-已抵扣 none. The caller must be the filing party: the seller for 销方申请
+ *   (and a 税控 enterprise), the buyer otherwise.
+ * - Every rule a client can know runs through the domain planner (src/domain/plan/infoForm.ts
+ *   `checkInfoFormRow` / `checkInfoFormDocument`, each line as a row): required fields per 申请方,
+ *   税收分类编码, rate, |金额 × 税率 − 税额| ≤ 0.06, limits, tax IDs, a blue line once — the same code the
+ *   pane and `hongchong import` run. Only the bureau's own checks follow (the blue record, the org).
  * - Full or partial: the red amount is Σ|line amounts| (lines sent negative; either sign accepted).
  * - The bureau REVIEWS AT ONCE ([INFERRED] SANDBOX_REVIEW_IS_IMMEDIATE): in the same transaction the
  *   form goes 新建 → 审核成功 (16-digit 红字信息表编号 + 税局审核日期) or 审核失败 (+ 失败原因) through the
@@ -12,34 +16,32 @@
  *   to the bureau's table, where the counterparty sees them (2.2.05 其他企业申请).
  * - Idempotent by serialNo (a repeat answers the recorded review).
  */
-import {
-  type BureauAnswer,
-  applyInfoFormAction,
-  validateImportRow,
-  validateRedAmount,
-} from "../../../domain/infoForm";
+import { type BureauAnswer, applyInfoFormAction, validateRedAmount } from "../../../domain/infoForm";
 import { canRedFlushInvoice } from "../../../domain/redFlush";
 import type { InfoFormApplicant } from "../../../domain/labels";
 import { Dec, formatAmount, formatQty, magnitude, round2HalfUp } from "../../../domain/money";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import {
+  INFO_FORM_APPLY_TYPE_VALUES,
+  applicantOfApplyType,
+  infoFormInvoiceTypeLabel,
+  sameInvoiceType,
+} from "../../../gateway/codes";
 import { stringifyJson } from "../../../gateway/json";
 import type { HandlerContext } from "../../context";
 import { findOrgByTaxId } from "../../db/repo";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
-import { LINE_TAX_TOLERANCE } from "./invoiceOpen";
+import { RedInfoFormApplyData, type RedInfoFormApplyWire, type WireIn } from "../../../gateway/schemas";
 import {
-  AMOUNT_14_2,
-  TAX_CONTROL_CODE_PATTERN,
-  TAX_CONTROL_NO_PATTERN,
-  TAX_RATE,
-  applicantOf,
-  applicantRole,
-  bureauIssuedInvoice,
-  infoFormWire,
-  newInfoFormNo,
-} from "./taxControlShared";
+  INFO_FORM_WIRE_FIELDS,
+  checkInfoFormDocument,
+  checkInfoFormRow,
+  type InfoFormRow,
+} from "../../../domain/plan/infoForm";
+import { wirePathOf } from "../../../domain/plan/drafts";
+import type { Refusal } from "../../../domain/refusals";
+import { applicantRole, bureauIssuedInvoice, infoFormWire, newInfoFormNo } from "./taxControlShared";
 
 /**
  * [INFERRED §3.2] The real bureau answers an upload later; the sandbox reviews in the same request
@@ -61,52 +63,15 @@ export const BUREAU_REJECT_REASONS = {
   amountExceeds: "红冲金额超过蓝票剩余可红冲金额",
 } as const;
 
-export interface RedInfoFormApplyLineData {
-  readonly goodsName: string;
-  readonly revenueCode: string;
-  readonly amount: string;
-  readonly taxRate: string;
-  readonly taxAmount: string;
-  readonly quantity?: string;
-  readonly price?: string;
-  readonly units?: string;
-  readonly specification?: string;
-}
-
-export interface RedInfoFormApplyData {
-  readonly serialNo: string;
-  readonly sellerTaxpayerId: string;
-  readonly sellerName?: string;
-  readonly applyType: string;
-  readonly originalInvoiceCode?: string;
-  readonly originalInvoiceNumber?: string;
-  readonly originalIssueTime?: string;
-  readonly invoiceType: "004" | "028";
-  readonly buyerName: string;
-  readonly buyerTaxpayerId: string;
-  readonly invoiceDetail: readonly RedInfoFormApplyLineData[];
-}
-
-const LINE_SCHEMA = S.object(
-  {
-    goodsName: S.text(100),
-    revenueCode: S.string(19, { pattern: "^\\d{19}$" }),
-    amount: AMOUNT_14_2,
-    taxRate: TAX_RATE,
-    taxAmount: AMOUNT_14_2,
-    quantity: S.decimal(),
-    price: S.decimal(),
-    units: S.string(22),
-    specification: S.string(40),
-  },
-  ["goodsName", "revenueCode", "amount", "taxRate", "taxAmount"]
-);
+/** The request as the handler gets it (numbers as exact decimal text). */
+type ApplyData = WireIn<RedInfoFormApplyWire>;
 
 /** What the bureau needs to review an upload. */
 export interface ReviewInput {
   readonly applicant: InfoFormApplicant;
   readonly sellerTaxId: string;
   readonly buyerTaxId: string;
+  /** The form's 发票类型: a code (the wire's) or any label/alias of it. */
   readonly invoiceType: string;
   /** The blue date given (销方申请), `yyyy-MM-dd[ HH:mm:ss]`. */
   readonly blueIssueTime: string | null;
@@ -133,7 +98,8 @@ export function reviewInfoFormApplication(
   const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
   if (!same(blue.seller_tax_id, r.sellerTaxId)) return reject(BUREAU_REJECT_REASONS.sellerMismatch);
   if (!same(blue.buyer_tax_id, r.buyerTaxId)) return reject(BUREAU_REJECT_REASONS.buyerMismatch);
-  if (blue.invoice_type !== r.invoiceType) return reject(BUREAU_REJECT_REASONS.typeMismatch);
+  // By code, not by wording: 004 = 增值税专用发票 = 增值税纸质专用发票 (codes.ts).
+  if (!sameInvoiceType(blue.invoice_type, r.invoiceType)) return reject(BUREAU_REJECT_REASONS.typeMismatch);
   if (r.blueIssueTime && r.blueIssueTime.slice(0, 10) !== blue.invoice_date.slice(0, 10)) {
     return reject(BUREAU_REJECT_REASONS.dateMismatch);
   }
@@ -146,44 +112,21 @@ export function reviewInfoFormApplication(
 
 const blank = (s: string | undefined): boolean => s === undefined || s.trim() === "";
 
-export const redInfoFormApplyHandler: InterfaceHandler<RedInfoFormApplyData> = {
+export const redInfoFormApplyHandler: InterfaceHandler<ApplyData> = {
   interfaceCode: ASSUMED_INTERFACE_CODES["2.2.04"],
   endpoint: "sim",
   description: "2.2.04 税控红字信息表申请",
-  dataSchema: S.object(
-    {
-      serialNo: S.text(30),
-      sellerTaxpayerId: S.text(20),
-      sellerName: S.string(100),
-      applyType: S.text(20),
-      originalInvoiceCode: S.string(12, { pattern: TAX_CONTROL_CODE_PATTERN }),
-      originalInvoiceNumber: S.string(8, { pattern: TAX_CONTROL_NO_PATTERN }),
-      originalIssueTime: S.dateTime(),
-      invoiceType: S.enumOf(["004", "028"]),
-      buyerName: S.text(100),
-      buyerTaxpayerId: S.text(20),
-      invoiceDetail: S.array(LINE_SCHEMA, { minItems: 1, maxItems: 2000 }),
-    },
-    [
-      "serialNo",
-      "sellerTaxpayerId",
-      "applyType",
-      "invoiceType",
-      "buyerName",
-      "buyerTaxpayerId",
-      "invoiceDetail",
-    ]
-  ),
+  dataSchema: RedInfoFormApplyData,
   // The filing party is checked below (the seller files 销方申请, the buyer the others).
   orgTaxIdFields: ["taxNo", "taxpayerId", "taxno"],
   idempotencyKey: (d) => d.serialNo.trim(),
 
   async handle(ctx, d) {
     const org = ctx.caller.org;
-    const applicant = applicantOf(d.applyType);
+    const applicant = applicantOfApplyType(d.applyType);
     if (!applicant) {
       return refuse("GW_VALIDATION", {
-        detail: `data.applyType 须为 seller、buyer-not-deducted、buyer-deducted 或对应的申请方名称，收到“${d.applyType}”`,
+        detail: `data.applyType 须为 ${INFO_FORM_APPLY_TYPE_VALUES.join("、")} 或对应的申请方名称，收到“${d.applyType}”`,
       });
     }
     const sellerTaxId = d.sellerTaxpayerId.trim().toUpperCase();
@@ -196,21 +139,6 @@ export const redInfoFormApplyHandler: InterfaceHandler<RedInfoFormApplyData> = {
       });
     }
 
-    // Lines: red amounts (negative on the wire; the magnitude is used), tax within 0.06 of 金额 × 税率.
-    const lines = [];
-    for (const [i, l] of d.invoiceDetail.entries()) {
-      const field = `data.invoiceDetail[${i}]`;
-      const amount = magnitude(l.amount);
-      const tax = magnitude(l.taxAmount);
-      if (amount.isZero()) return refuse("NON_POSITIVE", { field: `${field}.amount（红冲金额）` });
-      if (amount.mul(l.taxRate).sub(tax).abs().greaterThan(LINE_TAX_TOLERANCE)) {
-        return refuse("GW_VALIDATION", { detail: `${field}.taxAmount 与 金额×税率 相差超过0.06` });
-      }
-      lines.push({ l, amount, tax });
-    }
-    const redAmount = lines.reduce((a, x) => a.add(x.amount), new Dec(0));
-    const redTax = lines.reduce((a, x) => a.add(x.tax), new Dec(0));
-
     // Seller name: as given, else the bureau's record of the enterprise, else the blue invoice's.
     const namesBlue = !blank(d.originalInvoiceCode) && !blank(d.originalInvoiceNumber);
     const blue = namesBlue
@@ -221,21 +149,19 @@ export const redInfoFormApplyHandler: InterfaceHandler<RedInfoFormApplyData> = {
       (sellerTaxId === org.tax_id ? org.name : (await findOrgByTaxId(ctx.tx, sellerTaxId))?.name) ||
       (blue && blue.seller_tax_id === sellerTaxId ? blue.seller_name : "");
 
-    // The engine's row check: required fields per 申请方 (§3.1) and the amount's sign.
-    const rowErrors = validateImportRow({
-      applicant,
-      invoiceType: d.invoiceType === "028" ? "增值税电子专用发票" : "增值税纸质专用发票",
-      blueInvoiceCode: d.originalInvoiceCode ?? null,
-      blueInvoiceNo: d.originalInvoiceNumber ?? null,
-      blueIssueDate: d.originalIssueTime ?? null,
-      buyerName: d.buyerName,
-      buyerTaxId,
-      sellerName: sellerName || null,
-      sellerTaxId,
-      redAmount,
-      redTax,
-    });
-    if (rowErrors.length > 0) return refused(rowErrors[0].refusal);
+    // The planner's checks, as the pane and `hongchong import` run them: every line as a row of the
+    // form (required fields per 申请方 §3.1, 税收分类编码, rate, tax within 0.06, limits, tax IDs),
+    // then the form's own rules (one blue line once). The first refusal answers, naming its field.
+    const rows = planRowsOfRequest(d, applicant, sellerName);
+    const lineRefusal = firstPlannerRefusal(rows);
+    if (lineRefusal) return refused(lineRefusal);
+    const lines = d.invoiceDetail.map((l) => ({
+      l,
+      amount: magnitude(String(l.amount)),
+      tax: magnitude(String(l.taxAmount)),
+    }));
+    const redAmount = lines.reduce((a, x) => a.add(x.amount), new Dec(0));
+    const redTax = lines.reduce((a, x) => a.add(x.tax), new Dec(0));
 
     const review = reviewInfoFormApplication({
       applicant,
@@ -319,6 +245,52 @@ export const redInfoFormApplyHandler: InterfaceHandler<RedInfoFormApplyData> = {
     });
   },
 };
+
+const decOrNull = (v: unknown): Dec | null =>
+  v === undefined || v === null || String(v).trim() === "" ? null : new Dec(String(v));
+const textOrNull = (v: string | undefined): string | null =>
+  v === undefined || v.trim() === "" ? null : v.trim();
+
+/** Each request line as a planner row (the header repeated on every line, as the sheet has it). */
+function planRowsOfRequest(d: ApplyData, applicant: InfoFormApplicant, sellerName: string): InfoFormRow[] {
+  return d.invoiceDetail.map((l, i) => ({
+    rowIndex: i,
+    cellErrors: [],
+    values: {
+      applicant,
+      invoiceType: infoFormInvoiceTypeLabel(d.invoiceType) ?? d.invoiceType,
+      blueInvoiceCode: textOrNull(d.originalInvoiceCode),
+      blueInvoiceNo: textOrNull(d.originalInvoiceNumber),
+      blueIssueDate: textOrNull(d.originalIssueTime),
+      buyerName: textOrNull(d.buyerName),
+      buyerTaxId: textOrNull(d.buyerTaxpayerId),
+      sellerName: textOrNull(sellerName),
+      sellerTaxId: textOrNull(d.sellerTaxpayerId),
+      goodsName: textOrNull(l.goodsName),
+      taxCode: textOrNull(l.revenueCode),
+      spec: textOrNull(l.specification),
+      unit: textOrNull(l.units),
+      quantity: decOrNull(l.quantity),
+      unitPrice: decOrNull(l.price),
+      redAmount: decOrNull(l.amount),
+      taxRate: decOrNull(l.taxRate),
+      redTax: decOrNull(l.taxAmount),
+    },
+  }));
+}
+
+/** The first refusal of the planner on the request's lines, with the wire field it concerns. */
+function firstPlannerRefusal(rows: readonly InfoFormRow[]): Refusal | null {
+  const doc = checkInfoFormDocument("本次申请", rows);
+  for (const r of rows) {
+    const cells = [...checkInfoFormRow(r.values), ...(doc.cells.get(r.rowIndex) ?? [])];
+    const c = cells[0];
+    if (!c) continue;
+    const field = wirePathOf(INFO_FORM_WIRE_FIELDS, c.key, r.rowIndex);
+    return field ? { ...c.refusal, field } : c.refusal;
+  }
+  return null;
+}
 
 /** The bureau keeps its copy of an approved form; both parties see it from then on. */
 async function fileWithBureau(

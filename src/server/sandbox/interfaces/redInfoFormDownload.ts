@@ -10,38 +10,24 @@
  */
 import { checkDownloadScope, downloadCovers } from "../../../domain/infoForm";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import { downloadScopeBoxes } from "../../../gateway/codes";
 import { parseJsonExact } from "../../../gateway/json";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
-import { S } from "../../protocol/schemas";
-import { type InfoFormLineJson, applicantRole, infoFormWire, lineJson, scopeBoxes } from "./taxControlShared";
+import { type RedInfoFormDownloadWire, RedInfoFormDownloadData, type WireIn } from "../../../gateway/schemas";
+import { type InfoFormLineJson, applicantRole, infoFormWire, lineJson } from "./taxControlShared";
 
-export interface RedInfoFormDownloadData {
-  readonly taxNo: string;
-  readonly startDate?: string;
-  readonly endDate?: string;
-  readonly scope?: string;
-  readonly redInfoBillNo?: string;
-}
+type DownloadData = WireIn<RedInfoFormDownloadWire>;
 
-export const redInfoFormDownloadHandler: InterfaceHandler<RedInfoFormDownloadData> = {
+export const redInfoFormDownloadHandler: InterfaceHandler<DownloadData> = {
   interfaceCode: ASSUMED_INTERFACE_CODES["2.2.05"],
   endpoint: "sim",
   description: "2.2.05 税控红字信息表下载",
-  dataSchema: S.object(
-    {
-      taxNo: S.text(20),
-      startDate: S.date(),
-      endDate: S.date(),
-      scope: S.enumOf(["own", "others", "both", ""]),
-      redInfoBillNo: S.string(30),
-    },
-    ["taxNo"]
-  ),
+  dataSchema: RedInfoFormDownloadData,
 
   async handle(ctx, d) {
-    const boxes = scopeBoxes(d.scope);
+    const boxes = downloadScopeBoxes(d.scope);
     const scopes = checkDownloadScope(boxes.own, boxes.others);
     if (!scopes.ok) return refused(scopes.refusal);
     if (d.startDate && d.endDate && d.startDate > d.endDate) {

@@ -30,57 +30,27 @@ import {
 import { Dec, formatAmount, formatQty, magnitude } from "../../../domain/money";
 import { type Refusal, refusal } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import { sameInvoiceType } from "../../../gateway/codes";
 import { parseJsonExact, stringifyJson } from "../../../gateway/json";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refused } from "../../registry";
 import { requestHash } from "../../protocol/payload";
-import { S } from "../../protocol/schemas";
-import { mergeBureauForm } from "./redInfoFormDownload";
 import {
-  TAX_CONTROL_CODE_PATTERN,
-  TAX_CONTROL_NO_PATTERN,
-  engineForm,
-  newTaxControlInvoiceNo,
-} from "./taxControlShared";
+  type TaxControlQuickRedItemWire,
+  TaxControlQuickRedData,
+  type WireIn,
+} from "../../../gateway/schemas";
+import { mergeBureauForm } from "./redInfoFormDownload";
+import { engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
 
-export interface QuickRedItem {
-  readonly serialNo: string;
-  readonly sellerTaxpayerId: string;
-  readonly originalInvoiceCode?: string;
-  readonly originalInvoiceNumber?: string;
-  readonly redInfoBillNo?: string;
-  readonly invoiceType?: "028" | "026" | "004" | "007";
-  readonly deviceNo?: string;
-  readonly drawer?: string;
-  readonly remark?: string;
-}
+/** One element of the batch as the handler gets it. */
+type QuickRedItem = WireIn<TaxControlQuickRedItemWire>;
 
 /** 5.1.03 `originalInvoiceStatus` after a red (piaozone-api §1.7: 税控 3 = reversed). */
 export const TAX_CONTROL_STATUS_REVERSED = "3";
 /** 税控 invoiceStatus of the red invoice itself: 0 normal. */
 export const TAX_CONTROL_STATUS_NORMAL = "0";
-
-const ITEM_SCHEMA = {
-  ...S.object(
-    {
-      serialNo: S.text(30),
-      sellerTaxpayerId: S.text(20),
-      originalInvoiceCode: S.string(12, { pattern: TAX_CONTROL_CODE_PATTERN }),
-      originalInvoiceNumber: S.string(8, { pattern: TAX_CONTROL_NO_PATTERN }),
-      redInfoBillNo: S.string(30, { pattern: "^\\d{1,30}$" }),
-      invoiceType: S.enumOf(["028", "026", "004", "007"]),
-      deviceNo: S.string(50),
-      terminalNo: S.string(50),
-      drawer: S.string(10),
-      remark: S.string(230),
-      originalIssueTime: S.dateTime(),
-    },
-    ["serialNo", "sellerTaxpayerId"]
-  ),
-  // Blue code + number, or the 红字信息表编号 that names them (piaozone-api 2.2.02).
-  anyOf: [{ required: ["originalInvoiceCode", "originalInvoiceNumber"] }, { required: ["redInfoBillNo"] }],
-};
 
 type ElementAnswer = Record<string, unknown> & { serialNo: string; success: boolean };
 
@@ -98,11 +68,11 @@ const stop: Stop = (code, params) => {
   throw new ElementRefused(refusal(code, params));
 };
 
-export const taxControlQuickRedHandler: InterfaceHandler<QuickRedItem[]> = {
+export const taxControlQuickRedHandler: InterfaceHandler<readonly QuickRedItem[]> = {
   interfaceCode: ASSUMED_INTERFACE_CODES["2.2.02"],
   endpoint: "sim",
   description: "2.2.02 税控发票快速红冲（仅支持全额红冲）",
-  dataSchema: S.array(ITEM_SCHEMA, { minItems: 1, maxItems: 1000 }),
+  dataSchema: TaxControlQuickRedData,
   // No call-level key: every element is idempotent by its own serialNo (see the header).
 
   async handle(ctx, items) {
@@ -227,7 +197,7 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
     .where("invoice_no", "=", no)
     .executeTakeFirst();
   if (!blue) return stop("GW_NOT_FOUND", { message: `蓝票（发票代码 ${code}，发票号码 ${no}）不存在` });
-  if (item.invoiceType && item.invoiceType !== blue.invoice_type) {
+  if (item.invoiceType && !sameInvoiceType(item.invoiceType, blue.invoice_type)) {
     stop("GW_VALIDATION", {
       detail: `invoiceType ${item.invoiceType} 与蓝票的发票种类 ${blue.invoice_type} 不一致`,
     });

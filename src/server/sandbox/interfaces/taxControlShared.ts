@@ -1,77 +1,23 @@
 /**
  * Shared pieces of the sandbox's 税控 flows (module 001 红字信息表, 2.2.02 快速红冲, 2.2.04, 2.2.05, the
- * HC.REDINFOBILL.* extensions): wire ↔ label mappings, numbers the simulated bureau hands out, the
+ * HC.REDINFOBILL.* extensions): who filed a form, numbers the simulated bureau hands out, the
  * bureau's registry of issued invoices, and the conversions between an `info_forms` row, the rules
  * engine's `InfoForm` and the wire shapes.
  */
-import { INFO_FORM_APPLY_TYPE_CODES, INFO_FORM_DOWNLOAD_SCOPE_CODES } from "../../../gateway/assumptions";
+import { applyTypeCode, infoFormInvoiceTypeLabel } from "../../../gateway/codes";
 import type { RedInfoFormInfo } from "../../../gateway/extensions";
 import type { InfoForm } from "../../../domain/infoForm";
-import { InfoFormApplicant, type InfoFormInvoiceType, type Role } from "../../../domain/labels";
+import type { InfoFormApplicant, Role } from "../../../domain/labels";
 import { Dec, formatAmount } from "../../../domain/money";
 import { chinaDate } from "../../clock";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
-import type { JsonSchema } from "../../protocol/schemas";
 
-// ── schema pieces ──────────────────────────────────────────────────────────────
-
-/**
- * An amount (14,2) as a JSON number or a decimal string: at most 12 integer digits and 2 decimals
- * (piaozone-api §1.8). Out-of-range values are refused by the schema, before anything is stored.
- */
-export const AMOUNT_14_2: JsonSchema = {
-  anyOf: [
-    { type: "number", multipleOf: 0.01, minimum: -999999999999.99, maximum: 999999999999.99 },
-    { type: "string", pattern: "^[+-]?\\d{1,12}(\\.\\d{1,2})?$" },
-  ],
-};
-
-/** A tax rate: number or string, 0 ≤ rate ≤ 1, at most 4 decimals. */
-export const TAX_RATE: JsonSchema = {
-  anyOf: [
-    { type: "number", minimum: 0, maximum: 1 },
-    { type: "string", pattern: "^(0(\\.\\d{1,4})?|1(\\.0{1,4})?)$" },
-  ],
-};
-
-/** 税控 发票代码 (10 digits paper, 12 digits electronic) and 发票号码 (8 digits). */
-export const TAX_CONTROL_CODE_PATTERN = "^\\d{10}(\\d{2})?$";
-export const TAX_CONTROL_NO_PATTERN = "^\\d{8}$";
-
-// ── wire ↔ labels ──────────────────────────────────────────────────────────────
-
-/** 2.2.04 `applyType` (assumptions A6) or a 申请方 label → the label. */
-export function applicantOf(applyType: string): InfoFormApplicant | undefined {
-  const t = applyType.trim();
-  const byCode = (Object.keys(INFO_FORM_APPLY_TYPE_CODES) as InfoFormApplicant[]).find(
-    (a) => INFO_FORM_APPLY_TYPE_CODES[a] === t
-  );
-  return byCode ?? InfoFormApplicant.normalize(t);
-}
-
-export function applyTypeOf(applicant: InfoFormApplicant): string {
-  return INFO_FORM_APPLY_TYPE_CODES[applicant];
-}
+// ── wire ↔ labels (the conversions themselves are src/gateway/codes.ts's) ─────────
 
 /** Who filed the form: 销方申请 → 销方, 购方申请-… → 购方. */
 export function applicantRole(applicant: InfoFormApplicant): Role {
   return applicant === "销方申请" ? "销方" : "购方";
-}
-
-/** 红字信息表 发票类型: 028 增值税电子专用发票, 004 增值税纸质专用发票 (§3 fields). */
-export const INFO_FORM_INVOICE_TYPES: Readonly<Record<"028" | "004", InfoFormInvoiceType>> = {
-  "028": "增值税电子专用发票",
-  "004": "增值税纸质专用发票",
-};
-
-/** 2.2.05 `scope` (assumptions A7) → the two check boxes; "" / absent = none ticked. */
-export function scopeBoxes(scope: string | undefined): { own: boolean; others: boolean } {
-  const s = (scope ?? "").trim();
-  return {
-    own: s === INFO_FORM_DOWNLOAD_SCOPE_CODES.own || s === INFO_FORM_DOWNLOAD_SCOPE_CODES.both,
-    others: s === INFO_FORM_DOWNLOAD_SCOPE_CODES.others || s === INFO_FORM_DOWNLOAD_SCOPE_CODES.both,
-  };
 }
 
 // ── numbers the simulated bureau hands out ─────────────────────────────────────
@@ -159,7 +105,7 @@ export function infoFormInfo(row: Row<"info_forms">, applicationNo: string | nul
     serialNo: row.serial_no,
     formNo: row.bill_no,
     applicant: row.applicant,
-    invoiceType: INFO_FORM_INVOICE_TYPES[row.invoice_type as "028" | "004"] ?? row.invoice_type,
+    invoiceType: infoFormInvoiceTypeLabel(row.invoice_type) ?? row.invoice_type,
     originalInvoiceCode: orNull(row.blue_invoice_code),
     originalInvoiceNo: orNull(row.blue_invoice_no),
     buyerName: row.buyer_name,
@@ -183,7 +129,7 @@ export function infoFormWire(row: Row<"info_forms">) {
   return {
     serialNo: row.serial_no,
     redInfoBillNo: row.bill_no ?? "",
-    applyType: applyTypeOf(row.applicant),
+    applyType: applyTypeCode(row.applicant),
     applicant: row.applicant,
     invoiceType: row.invoice_type,
     originalInvoiceCode: row.blue_invoice_code,

@@ -172,6 +172,23 @@ describe("parseAmount", () => {
     expect(valueOf(parseAmount(1.1234567, "金额"))!.toFixed(2)).toBe("1.12");
   });
 
+  it("[decision, issue 8] exactDecimals: more than 2 decimals is refused, never rounded", () => {
+    const EXACT = { allowNegative: true, exactDecimals: true };
+    const amount = (v: unknown) => formatAmount(valueOf(parseAmount(v, "金额", EXACT))!);
+    expect(amount("-1000.00")).toBe("-1000.00");
+    expect(amount("2.000000")).toBe("2.00"); // trailing zeros are not decimals
+    expect(amount("¥1,234.5")).toBe("1234.50");
+    expect(amount(0.1 + 0.2)).toBe("0.30"); // binary noise, read at Excel's 15 digits
+    expect(amount(1.15 * 100)).toBe("115.00");
+    for (const typed of ["-1000.005", "1.005", "0.125", "2.004999"]) {
+      const r = refusalOf(parseAmount(typed, "金额", EXACT));
+      expect(r.code).toBe("TOO_MANY_DECIMALS");
+      expect(r.message).toBe(`金额最多保留2位小数：“${typed}”`);
+    }
+    expect(refusalOf(parseAmount(-1000.005, "金额", EXACT)).message).toBe("金额最多保留2位小数：“-1000.005”");
+    expect(refusalOf(parseAmount(100 / 3, "金额", EXACT)).code).toBe("TOO_MANY_DECIMALS");
+  });
+
   it("|amount| must stay below 10^12, the protocol's (14,2)", () => {
     expect(valueOf(parseAmount("999,999,999,999.99", "价税合计"))!.toFixed(2)).toBe("999999999999.99");
     expect(valueOf(parseAmount("-999999999999.994", "价税合计", NEG))!.toFixed(2)).toBe("-999999999999.99");

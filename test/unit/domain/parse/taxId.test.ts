@@ -80,8 +80,10 @@ describe("parseTaxId", () => {
   it("accepts an 18-character resident ID (individual business) that fails GB 32100", () => {
     expect(isValidUscc("11010519491231002X")).toBe(false);
     expect(valueOf(parseTaxId("11010519491231002x", "购方税号"))).toBe("11010519491231002X");
-    // a digit-only ID failing both checks gets the GB 32100 expectation
-    expect(refusalOf(parseTaxId("110105194912310021", "购方税号")).code).toBe("BAD_TAX_ID_CHECK");
+    // [issue 8] an ID-card-shaped value failing both checks names both expected characters
+    expect(refusalOf(parseTaxId("110105194912310021", "购方税号")).message).toBe(
+      "购方税号校验位错误：“110105194912310021”（按统一社会信用代码GB 32100第18位应为“B”，按居民身份证号GB 11643应为“X”）"
+    );
   });
 
   it("accepts the older 15, 17 and 20-character forms by charset and length", () => {
