@@ -198,7 +198,10 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   // The bad cells: filled and annotated where the clerk must correct them, nothing else.
   expect(sheet.address(5, "购方税号")).toBe("F5");
   expect(sheet.address(6, "本次红冲金额")).toBe("N6");
-  expect(sheet.dump.fills).toEqual({ F5: FAILURE_FILL, N6: FAILURE_FILL });
+  expect(sheet.address(4, "本次红冲金额")).toBe("N4");
+  // The over-large request is marked on the cell to correct (the planner names 本次红冲金额).
+  expect(sheet.dump.fills).toEqual({ F5: FAILURE_FILL, N4: FAILURE_FILL, N6: FAILURE_FILL });
+  expect(sheet.note(4, "本次红冲金额")).toContain("剩余可红冲金额不足");
   expect(sheet.note(5, "购方税号")).toBe(
     `${MARK_PREFIX}购方税号校验位错误：“${badTaxId}”（按GB 32100，第18位应为“${taxctl[3].buyerTaxId.slice(17)}”）`
   );
@@ -288,8 +291,8 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   expect(tafter.text(2, "处理状态")).toBe("成功");
   expect(tafter.text(2, "流水号")).toBe(sheet.text(2, "流水号"));
   expect(tafter.text(2, "红票号码")).toBe(sheet.text(2, "红票号码"));
-  expect(tafter.dump.fills).toEqual({ F5: FAILURE_FILL, N6: FAILURE_FILL });
-  expect(Object.keys(tafter.dump.notes).sort()).toEqual(["F5", "N6"]);
+  expect(tafter.dump.fills).toEqual({ F5: FAILURE_FILL, N4: FAILURE_FILL, N6: FAILURE_FILL });
+  expect(Object.keys(tafter.dump.notes).sort()).toEqual(["F5", "N4", "N6"]);
   expect(await count("red_invoices")).toBe(redBefore + 3);
   expect(await count("info_forms")).toBe(formsBefore + 1);
 });
