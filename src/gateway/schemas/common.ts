@@ -161,6 +161,10 @@ function scalar<T>(keywords: ScalarKeywords): TUnsafe<T> {
 
 // ── the blocks ───────────────────────────────────────────────────────────────────────────────
 
+/** yyyy-MM-dd with a real month and day number; HH:mm:ss on the 24-hour clock. */
+const DATE_PART = "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])";
+const TIME_PART = "([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d";
+
 export const W = {
   /** A string; lengths count code points, as ajv does (TypeBox's own String counts UTF-16 units). */
   string(maxLength?: number, opts: { minLength?: number; pattern?: string } = {}): TUnsafe<string> {
@@ -214,13 +218,13 @@ export const W = {
       ],
     });
   },
-  /** `yyyy-MM-dd` */
+  /** `yyyy-MM-dd` (month 01–12, day 01–31: "2025-13-01" is no date, whatever the bureau's record says). */
   date(): TUnsafe<string> {
-    return W.string(undefined, { pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+    return W.string(undefined, { pattern: `^${DATE_PART}$` });
   },
   /** `yyyy-MM-dd HH:mm:ss` (a bare date is tolerated). */
   dateTime(): TUnsafe<string> {
-    return W.string(undefined, { pattern: "^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}:\\d{2})?$" });
+    return W.string(undefined, { pattern: `^${DATE_PART}( ${TIME_PART})?$` });
   },
   array<T extends TSchema>(items: T, opts: { minItems?: number; maxItems?: number } = {}) {
     return Type.Array(items, opts);

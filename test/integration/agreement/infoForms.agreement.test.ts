@@ -30,6 +30,8 @@ import {
 import { applyTypeCode, infoFormInvoiceTypeCode } from "../../../src/gateway/codes";
 import { ASSUMED_INTERFACE_CODES } from "../../../src/gateway/assumptions";
 import { OfficeWorkbook } from "../../../src/sheet/office";
+import { infoFormsSchema } from "../../../src/sheet/schemas";
+import { columnKeyOfWireField } from "../../../src/sheet/wireFields";
 import { FAILURE_FILL } from "../../../src/sheet/writePlan";
 import { templateSheetData } from "../../../src/sheet/xlsx/templateData";
 import {
@@ -75,6 +77,8 @@ interface RemoteVerdict {
   readonly code: string;
   readonly message: string;
   readonly bureauOnly: boolean;
+  /** The header of the column the refusal names (refusalField mapped back), if it names one. */
+  readonly column?: string;
 }
 
 const CORPUS = infoFormCorpus(330);
@@ -231,11 +235,16 @@ async function sandboxVerdicts(server: TestServer, rows: readonly CorpusRow[]): 
       }
     );
     if (env.data?.success === false || env.errorCode !== "0") {
+      const key = env.refusalField
+        ? columnKeyOfWireField("infoForms", "2.2.04", String(env.refusalField))
+        : undefined;
+      const column = key ? infoFormsSchema.columns.find((c) => c.key === key)?.header : undefined;
       out.push({
         accepted: false,
         code: String(env.refusalCode ?? env.errorCode),
         message: String(env.message ?? ""),
         bureauOnly: false,
+        ...(column ? { column } : {}),
       });
       continue;
     }
@@ -331,8 +340,30 @@ describe("one verdict for 红字信息表 rows: pane, CLI, custom functions and 
         ? [`第${i + 2}行 ${r.label}: 本地拒绝（${pane[i].reason}），网关通过`]
         : []
     );
+    process.stdout.write(
+      `agreement corpus: ${JSON.stringify({
+        rows: CORPUS.length,
+        refusedLocally: pane.filter((v) => v.reason !== "").length,
+        refusedBySandbox: remote.filter((v) => !v.accepted).length,
+        refusedByBureauOnly: remote.filter((v) => v.bureauOnly).length,
+        accepted: remote.filter((v) => v.accepted).length,
+        passLocallyRefusedRemotely: passLocallyRefusedRemotely.length,
+        refusedLocallyAcceptedRemotely: refusedLocallyAcceptedRemotely.length,
+      })}\n`
+    );
     expect(passLocallyRefusedRemotely).toEqual([]);
     expect(refusedLocallyAcceptedRemotely).toEqual([]);
+    // A row refused on both sides is refused for the same thing: the sandbox names a field, and it is
+    // a column the pane marked red; never a bureau-only reason for a mistake the sheet shows.
+    const otherPlace = CORPUS.flatMap((r, i) =>
+      pane[i].reason !== "" &&
+      (remote[i].bureauOnly || remote[i].column === undefined || !pane[i].columns.includes(remote[i].column!))
+        ? [
+            `第${i + 2}行 ${r.label}: 本地标红 ${pane[i].columns.join("、")}，网关 ${remote[i].column ?? "未指明字段"}（${remote[i].code} ${remote[i].message}）`,
+          ]
+        : []
+    );
+    expect(otherPlace).toEqual([]);
     // the bureau-only rows are refused by the sandbox with the reason they were written for
     const bureau = CORPUS.flatMap((r, i) =>
       r.expected.kind === "bureau" && !(remote[i].bureauOnly && remote[i].message === r.expected.reason)

@@ -40,7 +40,7 @@ import {
   type InfoFormRow,
 } from "../../../domain/plan/infoForm";
 import { wirePathOf } from "../../../domain/plan/drafts";
-import type { Refusal } from "../../../domain/refusals";
+import { refusal, type Refusal } from "../../../domain/refusals";
 import { applicantRole, bureauIssuedInvoice, infoFormWire, newInfoFormNo } from "./taxControlShared";
 
 /**
@@ -131,8 +131,15 @@ export const redInfoFormApplyHandler: InterfaceHandler<ApplyData> = {
     }
     const sellerTaxId = d.sellerTaxpayerId.trim().toUpperCase();
     const buyerTaxId = d.buyerTaxpayerId.trim().toUpperCase();
-    const filer = applicantRole(applicant) === "销方" ? sellerTaxId : buyerTaxId;
-    if (filer !== org.tax_id) return refuse("GW_FORBIDDEN_ORG", { taxNo: filer });
+    const filerIsSeller = applicantRole(applicant) === "销方";
+    const filer = filerIsSeller ? sellerTaxId : buyerTaxId;
+    if (filer !== org.tax_id) {
+      // A malformed tax ID is the clerk's typing, not someone else's enterprise: say so, as locally.
+      const filerField = filerIsSeller ? "sellerTaxpayerId" : "buyerTaxpayerId";
+      const typed = firstPlannerRefusal(planRowsOfRequest(d, applicant, d.sellerName?.trim() ?? ""));
+      if (typed?.field === filerField) return refused(typed);
+      return refused({ ...refusal("GW_FORBIDDEN_ORG", { taxNo: filer }), field: filerField });
+    }
     if (applicant === "销方申请" && org.issue_system !== "税控") {
       return refuse("GW_VALIDATION", {
         detail: "数电企业开具红字发票须使用红字确认单（2.1.03 / 2.1.04），红字信息表仅适用于税控专用发票",
