@@ -18,15 +18,16 @@ import { refusal, type Refusal } from "../refusals";
 import {
   dec,
   duplicateLines,
-  groupRows,
   headerConflicts,
   text,
-  verdictOf,
   type CellRefusal,
   type CellValue,
   type DraftRow,
   type RowVerdict,
   type WireFields,
+  type DraftDocumentPlan,
+  type DraftPlan,
+  planDrafts,
 } from "./drafts";
 import {
   WIRE_TEXT_LIMITS,
@@ -122,17 +123,8 @@ export interface ConfirmFormPlanOptions {
 /** 2.1.03 without its orderNo (流水号: the caller's). */
 export type ConfirmFormRequestBody = Omit<RedConfirmBillApplyRequest, "orderNo">;
 
-export interface ConfirmFormDocumentPlan {
-  readonly key: string | null;
-  readonly rowIndexes: readonly number[];
-  readonly ok: boolean;
-  readonly request: ConfirmFormRequestBody | null;
-}
-
-export interface ConfirmFormPlan {
-  readonly rows: readonly ConfirmFormRowVerdict[];
-  readonly documents: readonly ConfirmFormDocumentPlan[];
-}
+export type ConfirmFormDocumentPlan = DraftDocumentPlan<ConfirmFormRequestBody>;
+export type ConfirmFormPlan = DraftPlan<ConfirmFormKey, ConfirmFormRequestBody>;
 
 /** [decision] Rows of one 红字确认单: the same 单据编号, else the same 原蓝票号码. */
 export function confirmFormDocumentKey(
@@ -339,36 +331,20 @@ export function confirmHeadOfRows(rows: readonly ConfirmFormRow[]): ConfirmReque
   };
 }
 
-/** The plan: every row's verdict, the forms, and the 2.1.03 request of each form whose rows all pass. */
+/** Every row's verdict and the 2.1.03 request of each 红字确认单 whose rows all pass. */
 export function planConfirmForms(
   rows: readonly ConfirmFormRow[],
   options: ConfirmFormPlanOptions
 ): ConfirmFormPlan {
-  const verdicts: ConfirmFormRowVerdict[] = [];
-  const documents: ConfirmFormDocumentPlan[] = [];
-  for (const g of groupRows(rows, (r) => confirmFormDocumentKey(r.values))) {
-    const doc = g.key === null ? null : checkConfirmFormDocument(g.key, g.rows, options.sendIdenticalOnce);
-    const own = g.rows.map((r) =>
-      verdictOf(
-        r,
-        g.key,
-        [...checkConfirmFormRow(r.values, options.codes), ...(doc?.cells.get(r.rowIndex) ?? [])],
-        doc?.sentWith.get(r.rowIndex)
-      )
-    );
-    verdicts.push(...own);
-    const ok = own.every((v) => v.ok);
-    const sent = g.rows.filter((r) => !doc?.sentWith.has(r.rowIndex));
-    const lines = sent
-      .map((r) => confirmLineOfRow(r.values))
-      .filter((l): l is ConfirmRequestLine => l !== null);
-    documents.push({
-      key: g.key,
-      rowIndexes: g.rows.map((r) => r.rowIndex),
-      ok,
-      request: ok ? confirmFormRequest(confirmHeadOfRows(g.rows), lines, options.codes) : null,
-    });
-  }
-  verdicts.sort((a, b) => a.rowIndex - b.rowIndex);
-  return { rows: verdicts, documents };
+  return planDrafts(rows, {
+    documentKey: confirmFormDocumentKey,
+    rowCheck: (values) => checkConfirmFormRow(values, options.codes),
+    documentCheck: (key, group) => checkConfirmFormDocument(key, group, options.sendIdenticalOnce),
+    request: (group, sent) =>
+      confirmFormRequest(
+        confirmHeadOfRows(group),
+        sent.map((r) => confirmLineOfRow(r.values)).filter((l): l is ConfirmRequestLine => l !== null),
+        options.codes
+      ),
+  });
 }

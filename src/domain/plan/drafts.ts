@@ -260,3 +260,113 @@ export function verdictOf<K extends string>(
     ...(sentWith !== undefined ? { sentWith } : {}),
   };
 }
+
+/** One document of a draft sheet: its rows, and its request when every row passed. */
+export interface DraftDocumentPlan<Req> {
+  /** The grouping key (e.g. "申请单号 A001"), null for a row that is a document alone. */
+  readonly key: string | null;
+  readonly rowIndexes: readonly number[];
+  readonly ok: boolean;
+  readonly request: Req | null;
+}
+
+export interface DraftPlan<K extends string, Req> {
+  readonly rows: readonly RowVerdict<K>[];
+  readonly documents: readonly DraftDocumentPlan<Req>[];
+}
+
+/** What a draft planner contributes to `planDrafts`: its grouping, its rules and its request. */
+export interface DraftRules<K extends string, Req> {
+  readonly documentKey: (values: DraftRow<K>["values"]) => string | null;
+  readonly rowCheck: (values: DraftRow<K>["values"]) => readonly CellRefusal<K>[];
+  readonly documentCheck: (key: string, rows: readonly DraftRow<K>[]) => DuplicateVerdicts<K>;
+  /** The request of a document whose rows all passed: `sent` leaves out repeats sent with another row. */
+  readonly request: (rows: readonly DraftRow<K>[], sent: readonly DraftRow<K>[]) => Req;
+}
+
+/**
+ * Rows → documents (by the planner's key) → a verdict per row (its own rules, then the document's)
+ * and the request of every document whose rows all pass; verdicts in sheet order.
+ */
+export function planDrafts<K extends string, Req>(
+  rows: readonly DraftRow<K>[],
+  rules: DraftRules<K, Req>
+): DraftPlan<K, Req> {
+  const verdicts: RowVerdict<K>[] = [];
+  const documents: DraftDocumentPlan<Req>[] = [];
+  for (const g of groupRows(rows, (r) => rules.documentKey(r.values))) {
+    const doc = g.key === null ? null : rules.documentCheck(g.key, g.rows);
+    const own = g.rows.map((r) =>
+      verdictOf(
+        r,
+        g.key,
+        [...rules.rowCheck(r.values), ...(doc?.cells.get(r.rowIndex) ?? [])],
+        doc?.sentWith.get(r.rowIndex)
+      )
+    );
+    verdicts.push(...own);
+    const ok = own.every((v) => v.ok);
+    const sent = g.rows.filter((r) => !doc?.sentWith.has(r.rowIndex));
+    documents.push({
+      key: g.key,
+      rowIndexes: g.rows.map((r) => r.rowIndex),
+      ok,
+      request: ok ? rules.request(g.rows, sent) : null,
+    });
+  }
+  verdicts.sort((a, b) => a.rowIndex - b.rowIndex);
+  return { rows: verdicts, documents };
+}
+
+/** A request's `data` as the wire has it (handler view: numbers as exact text). */
+export interface WireData {
+  readonly [field: string]: unknown;
+  readonly invoiceDetail?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+/**
+ * A request read back as the planner's rows — one row per line, the document fields repeated on
+ * every row, as the sheet has them (the inverse of the request builder, through the same
+ * WireFields table): keys in `decimals` as Dec, other values trimmed text, blanks null.
+ * `overrides` supplies values that are codes on the wire and labels on the sheet.
+ */
+export function rowsOfWireData<K extends string>(
+  fields: WireFields<K>,
+  data: WireData,
+  decimals: ReadonlySet<K>,
+  overrides?: (line: Readonly<Record<string, unknown>>) => Readonly<Partial<Record<K, CellValue>>>
+): DraftRow<K>[] {
+  const cell = (key: K, v: unknown): CellValue => {
+    if (v === undefined || v === null || String(v).trim() === "") return null;
+    return decimals.has(key) ? new Dec(String(v).trim()) : String(v).trim();
+  };
+  const head: Partial<Record<K, CellValue>> = {};
+  for (const [wire, key] of Object.entries(fields.header) as [string, K][]) head[key] = cell(key, data[wire]);
+  return (data.invoiceDetail ?? []).map((l, i) => {
+    const values: Partial<Record<K, CellValue>> = { ...head };
+    for (const [wire, key] of Object.entries(fields.line) as [string, K][]) values[key] = cell(key, l[wire]);
+    return { rowIndex: i, cellErrors: [], values: { ...values, ...overrides?.(l) } };
+  });
+}
+
+/**
+ * The first refusal the planner's row rules, then its document rules, give on a request's rows
+ * (`rowsOfWireData`), naming the wire field it concerns — how a gateway answers a request the pane
+ * would have refused on a cell. `ignore` drops the sheet-only rules the wire does not have.
+ */
+export function firstWireRefusal<K extends string>(
+  rows: readonly DraftRow<K>[],
+  fields: WireFields<K>,
+  rowCheck: (values: DraftRow<K>["values"]) => readonly CellRefusal<K>[],
+  documentCheck: (key: string, rows: readonly DraftRow<K>[]) => DuplicateVerdicts<K>,
+  ignore: (c: CellRefusal<K>) => boolean = () => false
+): Refusal | null {
+  const doc = documentCheck("本次申请", rows);
+  for (const r of rows) {
+    const c = [...rowCheck(r.values), ...(doc.cells.get(r.rowIndex) ?? [])].find((x) => !ignore(x));
+    if (!c) continue;
+    const field = wirePathOf(fields, c.key, r.rowIndex);
+    return field ? { ...c.refusal, field } : c.refusal;
+  }
+  return null;
+}

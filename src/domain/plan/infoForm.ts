@@ -19,15 +19,16 @@ import { refusal } from "../refusals";
 import {
   dec,
   duplicateLines,
-  groupRows,
   headerConflicts,
   text,
-  verdictOf,
   type CellRefusal,
   type CellValue,
   type DraftRow,
   type RowVerdict,
   type WireFields,
+  type DraftDocumentPlan,
+  type DraftPlan,
+  planDrafts,
 } from "./drafts";
 import { WIRE_TEXT_LIMITS, lineTaxRefusal, rateRefusal, taxCodeRefusal, textLimitRefusal } from "./lineRules";
 
@@ -168,19 +169,8 @@ export interface InfoFormPlanOptions {
 /** 2.2.04 without its 流水号 (the caller owns serials: a re-run re-uses the one in the file). */
 export type InfoFormRequestBody = Omit<RedInfoFormApplyRequest, "serialNo">;
 
-export interface InfoFormDocumentPlan {
-  /** The grouping key ("申请单号 A001", "蓝票 044031900111-10000001"), null for a row alone. */
-  readonly key: string | null;
-  readonly rowIndexes: readonly number[];
-  readonly ok: boolean;
-  /** Set when every row passed. */
-  readonly request: InfoFormRequestBody | null;
-}
-
-export interface InfoFormPlan {
-  readonly rows: readonly InfoFormRowVerdict[];
-  readonly documents: readonly InfoFormDocumentPlan[];
-}
+export type InfoFormDocumentPlan = DraftDocumentPlan<InfoFormRequestBody>;
+export type InfoFormPlan = DraftPlan<InfoFormKey, InfoFormRequestBody>;
 
 /**
  * [decision] Rows of one 红字信息表: the same 申请单号; else the same 红字信息表编码 (forms already
@@ -372,35 +362,17 @@ export function infoFormRequest(rows: readonly InfoFormRow[], codes: InfoFormWir
 
 /**
  * The plan: every row's verdict (parse errors, row rules, document rules), the rows grouped into
- * forms, and the request of each form whose rows all pass. A form is sent whole or not at all.
+ * forms, and the 2.2.04 request of each form whose rows all pass. A form is sent whole or not at all.
  */
 export function planInfoForms(
   rows: readonly InfoFormRow[],
   facts: InfoFormFacts,
   options: InfoFormPlanOptions
 ): InfoFormPlan {
-  const verdicts: InfoFormRowVerdict[] = [];
-  const documents: InfoFormDocumentPlan[] = [];
-  for (const g of groupRows(rows, (r) => infoFormDocumentKey(r.values))) {
-    const doc = g.key === null ? null : checkInfoFormDocument(g.key, g.rows, options.sendIdenticalOnce);
-    const own = g.rows.map((r) =>
-      verdictOf(
-        r,
-        g.key,
-        [...checkInfoFormRow(r.values, facts), ...(doc?.cells.get(r.rowIndex) ?? [])],
-        doc?.sentWith.get(r.rowIndex)
-      )
-    );
-    verdicts.push(...own);
-    const ok = own.every((v) => v.ok);
-    const sent = g.rows.filter((r) => !doc?.sentWith.has(r.rowIndex));
-    documents.push({
-      key: g.key,
-      rowIndexes: g.rows.map((r) => r.rowIndex),
-      ok,
-      request: ok ? infoFormRequest(sent, options.codes) : null,
-    });
-  }
-  verdicts.sort((a, b) => a.rowIndex - b.rowIndex);
-  return { rows: verdicts, documents };
+  return planDrafts(rows, {
+    documentKey: infoFormDocumentKey,
+    rowCheck: (values) => checkInfoFormRow(values, facts),
+    documentCheck: (key, group) => checkInfoFormDocument(key, group, options.sendIdenticalOnce),
+    request: (_group, sent) => infoFormRequest(sent, options.codes),
+  });
 }

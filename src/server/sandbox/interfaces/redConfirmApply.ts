@@ -14,10 +14,9 @@ import {
   CONFIRM_FORM_WIRE_FIELDS,
   checkConfirmFormDocument,
   checkConfirmFormRow,
-  type ConfirmFormRow,
+  type ConfirmFormKey,
 } from "../../../domain/plan/confirmForm";
-import { wirePathOf } from "../../../domain/plan/drafts";
-import { Dec } from "../../../domain/money";
+import { firstWireRefusal, rowsOfWireData } from "../../../domain/plan/drafts";
 import type { RedReason } from "../../../domain/labels";
 import type { Refusal } from "../../../domain/refusals";
 import {
@@ -72,10 +71,13 @@ export const redConfirmApplyHandler: InterfaceHandler<RedConfirmApplyData> = {
   },
 };
 
-const decOrNull = (v: unknown): Dec | null =>
-  v === undefined || v === null || String(v).trim() === "" ? null : new Dec(String(v));
-const textOrNull = (v: string | undefined): string | null =>
-  v === undefined || v.trim() === "" ? null : v.trim();
+const DECIMAL_KEYS: ReadonlySet<ConfirmFormKey> = new Set([
+  "quantity",
+  "unitPrice",
+  "amount",
+  "taxRate",
+  "taxAmount",
+]);
 
 /**
  * The planner's checks (src/domain/plan/confirmForm.ts), as the pane and `hongchong import` run
@@ -84,39 +86,22 @@ const textOrNull = (v: string | undefined): string | null =>
  * sheet row cannot (its 金额 is what makes it a line): that one sheet rule is not the wire's.
  */
 function firstPlannerRefusal(d: RedConfirmApplyData, reason: RedReason): Refusal | null {
-  const rows: ConfirmFormRow[] = (d.invoiceDetail ?? []).map((l, i) => ({
-    rowIndex: i,
-    cellErrors: [],
-    values: {
-      blueInvoiceNumber: textOrNull(d.invoiceNo),
-      blueInvoiceCode: textOrNull(d.invoiceCode),
-      redReason: reason,
-      lineNo:
-        l.originalSeq !== undefined
-          ? Number(l.originalSeq)
-          : l.originaldetailRowNo !== undefined
-            ? Number(l.originaldetailRowNo) - 1
-            : null,
-      goodsName: textOrNull(l.goodsName),
-      taxCode: textOrNull(l.revenueCode),
-      spec: textOrNull(l.specification),
-      unit: textOrNull(l.units),
-      quantity: decOrNull(l.quantity),
-      unitPrice: decOrNull(l.price),
-      amount: decOrNull(l.amount),
-      taxRate: decOrNull(l.taxRate),
-      taxAmount: decOrNull(l.taxAmount),
-    },
+  const rows = rowsOfWireData(CONFIRM_FORM_WIRE_FIELDS, d, DECIMAL_KEYS, (l) => ({
+    redReason: reason,
+    // 录入方身份 is the caller's, checked by the handler, not a cell of the form.
+    myRole: null,
+    lineNo:
+      l.originalSeq !== undefined
+        ? Number(l.originalSeq)
+        : l.originaldetailRowNo !== undefined
+          ? Number(l.originaldetailRowNo) - 1
+          : null,
   }));
-  const doc = checkConfirmFormDocument("本次申请", rows);
-  for (const r of rows) {
-    const cells = [...checkConfirmFormRow(r.values), ...(doc.cells.get(r.rowIndex) ?? [])].filter(
-      (c) => !(c.key === "amount" && c.refusal.code === "FIELD_REQUIRED")
-    );
-    const c = cells[0];
-    if (!c) continue;
-    const field = wirePathOf(CONFIRM_FORM_WIRE_FIELDS, c.key, r.rowIndex);
-    return field ? { ...c.refusal, field } : c.refusal;
-  }
-  return null;
+  return firstWireRefusal(
+    rows,
+    CONFIRM_FORM_WIRE_FIELDS,
+    (values) => checkConfirmFormRow(values),
+    checkConfirmFormDocument,
+    (c) => c.key === "amount" && c.refusal.code === "FIELD_REQUIRED"
+  );
 }

@@ -37,9 +37,10 @@ import {
   INFO_FORM_WIRE_FIELDS,
   checkInfoFormDocument,
   checkInfoFormRow,
+  type InfoFormKey,
   type InfoFormRow,
 } from "../../../domain/plan/infoForm";
-import { wirePathOf } from "../../../domain/plan/drafts";
+import { firstWireRefusal, rowsOfWireData } from "../../../domain/plan/drafts";
 import { refusal, type Refusal } from "../../../domain/refusals";
 import { applicantRole, bureauIssuedInvoice, infoFormWire, newInfoFormNo } from "./taxControlShared";
 
@@ -253,50 +254,31 @@ export const redInfoFormApplyHandler: InterfaceHandler<ApplyData> = {
   },
 };
 
-const decOrNull = (v: unknown): Dec | null =>
-  v === undefined || v === null || String(v).trim() === "" ? null : new Dec(String(v));
-const textOrNull = (v: string | undefined): string | null =>
-  v === undefined || v.trim() === "" ? null : v.trim();
+const DECIMAL_KEYS: ReadonlySet<InfoFormKey> = new Set([
+  "quantity",
+  "unitPrice",
+  "redAmount",
+  "taxRate",
+  "redTax",
+]);
 
 /** Each request line as a planner row (the header repeated on every line, as the sheet has it). */
 function planRowsOfRequest(d: ApplyData, applicant: InfoFormApplicant, sellerName: string): InfoFormRow[] {
-  return d.invoiceDetail.map((l, i) => ({
-    rowIndex: i,
-    cellErrors: [],
-    values: {
-      applicant,
-      invoiceType: infoFormInvoiceTypeLabel(d.invoiceType) ?? d.invoiceType,
-      blueInvoiceCode: textOrNull(d.originalInvoiceCode),
-      blueInvoiceNo: textOrNull(d.originalInvoiceNumber),
-      blueIssueDate: textOrNull(d.originalIssueTime),
-      buyerName: textOrNull(d.buyerName),
-      buyerTaxId: textOrNull(d.buyerTaxpayerId),
-      sellerName: textOrNull(sellerName),
-      sellerTaxId: textOrNull(d.sellerTaxpayerId),
-      goodsName: textOrNull(l.goodsName),
-      taxCode: textOrNull(l.revenueCode),
-      spec: textOrNull(l.specification),
-      unit: textOrNull(l.units),
-      quantity: decOrNull(l.quantity),
-      unitPrice: decOrNull(l.price),
-      redAmount: decOrNull(l.amount),
-      taxRate: decOrNull(l.taxRate),
-      redTax: decOrNull(l.taxAmount),
-    },
+  return rowsOfWireData(INFO_FORM_WIRE_FIELDS, d, DECIMAL_KEYS, () => ({
+    applicant,
+    invoiceType: infoFormInvoiceTypeLabel(d.invoiceType) ?? d.invoiceType,
+    sellerName: sellerName.trim() === "" ? null : sellerName.trim(),
   }));
 }
 
 /** The first refusal of the planner on the request's lines, with the wire field it concerns. */
 function firstPlannerRefusal(rows: readonly InfoFormRow[]): Refusal | null {
-  const doc = checkInfoFormDocument("本次申请", rows);
-  for (const r of rows) {
-    const cells = [...checkInfoFormRow(r.values), ...(doc.cells.get(r.rowIndex) ?? [])];
-    const c = cells[0];
-    if (!c) continue;
-    const field = wirePathOf(INFO_FORM_WIRE_FIELDS, c.key, r.rowIndex);
-    return field ? { ...c.refusal, field } : c.refusal;
-  }
-  return null;
+  return firstWireRefusal(
+    rows,
+    INFO_FORM_WIRE_FIELDS,
+    (values) => checkInfoFormRow(values),
+    checkInfoFormDocument
+  );
 }
 
 /** The bureau keeps its copy of an approved form; both parties see it from then on. */
