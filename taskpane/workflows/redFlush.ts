@@ -8,6 +8,7 @@
  * row that has one always re-uses it. A re-run skips rows already done, re-sends failed rows with
  * their old serial, and first queries the gateway for rows whose outcome is unknown.
  */
+import { rowNumbers } from "../../src/domain/plan/drafts";
 import { confirmStatusLabel } from "../../src/domain/confirmForm";
 import { RED_FLUSH_BATCH_LIMIT } from "../../src/domain/inferred";
 import type { RedFlushTarget } from "../../src/domain/labels";
@@ -200,8 +201,6 @@ export interface RedFlushPreflight {
   readonly source: { readonly rows: readonly ParsedRow[]; readonly refresh: RemoteRefresh };
 }
 
-const rowLabelOf = (rows: readonly number[]): string => rows.map((r) => String(r + 1)).join("、");
-
 /** The planner's invoice → what the pane shows and the run uses. */
 function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): PreflightEntry {
   const rows = p.rowIndexes.map((i) => parsed.get(i)).filter((r): r is ParsedRow => r !== undefined);
@@ -246,7 +245,7 @@ function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): Prefli
     entry: {
       key: p.key,
       rowIndexes: p.rowIndexes,
-      rowLabel: rowLabelOf(p.rowIndexes),
+      rowLabel: rowNumbers(p.rowIndexes),
       invoiceNo: p.invoiceNo,
       invoiceCode: p.invoiceCode,
       serialNo: first("serialNo"),
@@ -271,7 +270,7 @@ function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): Prefli
     requestAmount: formatAmount(p.requestAmount),
     available: formatAmount(p.available),
     resume: p.resume,
-    mergedRowLabel: rowLabelOf([...p.combinedRows, ...p.mergedRepeats].sort((a, b) => a - b)),
+    mergedRowLabel: rowNumbers([...p.combinedRows, ...p.mergedRepeats].sort((a, b) => a - b)),
     willSend: p.willSend,
     plan: p.plan,
   };

@@ -11,6 +11,7 @@
  * disagreement is a refusal on every conflicting cell, and a row that repeats another one exactly is
  * refused too unless the clerk chose to send it once (`sendDuplicatesOnce`).
  */
+import { rowNumbers } from "./drafts";
 import type { BlueInvoiceInfo, BlueInvoiceLineInfo } from "../../gateway/extensions";
 import type { RedFlushLine, RedInfoFormLine } from "../../gateway/payloads";
 import {
@@ -307,7 +308,6 @@ function familyFields(family: InvoiceFamily | null, hasRecord: boolean): readonl
 }
 
 const rowNo = (rowIndex: number): string => String(rowIndex + 1);
-const rowList = (rows: readonly number[]): string => rows.map(rowNo).join("、");
 
 // ── The checks every surface shares ──────────────────────────────────────────
 
@@ -462,7 +462,7 @@ function conflictsOf(rows: readonly RedFlushRow[], field: BlueInvoiceField): Fie
   );
   return filled.map((r) => ({
     refusal: refusal("DUPLICATE_ROW_CONFLICT", {
-      rows: rowList(filled.filter((o) => keyOf(o) !== keyOf(r)).map((o) => o.rowIndex)),
+      rows: rowNumbers(filled.filter((o) => keyOf(o) !== keyOf(r)).map((o) => o.rowIndex)),
       field: CONFLICT_FIELD_LABEL[field] ?? field,
       values: values.join("，"),
     }),
