@@ -49,6 +49,8 @@ export async function makeFile(file: string, rows: number): Promise<void> {
       销方名称: "广州市乙贸易有限公司",
       销方税号: SELLER,
       货物名称: "*电子元件*电阻",
+      // 必填 since the template follows 2.2.04 (issue 8): without it every row would be a failure to annotate.
+      税收分类编码: "1090199000000000000",
       数量: "-1.1234567890123",
       单价: "100",
       金额: bad ? "abc" : "-112.35",
