@@ -1,6 +1,9 @@
 /**
- * The interfaces the add-in calls, by their doc id (piaozone-api §0.3): interfaceCode, which endpoint
- * family serves them, and their Chinese name. Codes marked `assumed` come from assumptions.ts.
+ * The interfaces the add-in calls or the sandbox serves, by their doc id (piaozone-api §0.3):
+ * interfaceCode, which endpoint family serves them, and their Chinese name. Codes marked `assumed`
+ * come from assumptions.ts. 4.1.03 is served for third-party clients and has no typed client method
+ * (`client.call("4.1.03", data)` reaches it). Documented interfaces nobody here serves are
+ * DOCUMENTED_UNSERVED, at the end.
  */
 import { ASSUMED_INTERFACE_CODES } from "./assumptions";
 
@@ -101,6 +104,12 @@ export const INTERFACES = {
     description: "进项发票表头归集结果查询",
     assumed: true,
   },
+  "4.1.03": {
+    interfaceCode: "ALLE.BATCH.QUERY",
+    endpoint: "sim",
+    description: "数电票批量查询",
+    assumed: false, // two third-party clients call it; page not stored (piaozone-api §3)
+  },
   "4.1.04": {
     interfaceCode: "ALLE.INVOICE.QUERY",
     endpoint: "sim",
@@ -148,4 +157,46 @@ export function interfaceByCode(
     if (table[id].interfaceCode === code) return { id, spec: table[id] };
   }
   return undefined;
+}
+
+/** An interface the vendor documents that this product neither calls nor simulates. */
+export interface UnservedInterfaceSpec {
+  readonly interfaceCode: string;
+  readonly endpoint: Endpoint;
+  /** What the interface does, in Chinese; the doc menu's own wording was not stored for these. */
+  readonly description: string;
+}
+
+/**
+ * Documented interfaces without a sandbox handler, by doc id (piaozone-api §0.2, §3 "Other facts";
+ * the vehicle codes come from third-party clients). The gateway answers them GW_NOT_IMPLEMENTED
+ * ("not provided in this mode"), never GW_UNKNOWN_INTERFACE: a client calling one is right about the
+ * protocol. 4.17 is left out: its interfaceCode is not in the spec.
+ */
+export const DOCUMENTED_UNSERVED = {
+  "1.1.01": { interfaceCode: "BILL.PUSH", endpoint: "sim", description: "开票申请单推送" },
+  "1.1.02": { interfaceCode: "BILL.WITHDRAW", endpoint: "sim", description: "开票申请单撤回" },
+  "1.1.03": { interfaceCode: "BILL.INVOICE.QUERY", endpoint: "sim", description: "开票申请单发票查询" },
+  "1.1.07": { interfaceCode: "BILL.REISSUE.CREATE", endpoint: "sim", description: "开票申请单重开" },
+  "2.2.11": { interfaceCode: "INVOICE.OPEN.VEHICLE", endpoint: "sim", description: "机动车发票开具" },
+  "2.2.13": { interfaceCode: "INVOICE.RED.VEHICLE", endpoint: "sim", description: "机动车发票红冲" },
+  // "QUIERY" is the vendor's spelling.
+  "2.2.15": { interfaceCode: "QUIERY.VEHICLE.INFO", endpoint: "sim", description: "机动车信息查询" },
+  "3.4": { interfaceCode: "ALLE.ACCOUNT.CHECK", endpoint: "sim", description: "电子税务局账号查询" },
+  "4.01": { interfaceCode: "taxLogin", endpoint: "rim", description: "税局登录" },
+  "4.05": { interfaceCode: "invoiceSelect", endpoint: "rim", description: "发票勾选" },
+  "4.09": { interfaceCode: "statisticCreateQuery", endpoint: "rim", description: "勾选统计生成与查询" },
+} as const satisfies Record<string, UnservedInterfaceSpec>;
+
+const UNSERVED_CODES: ReadonlySet<string> = new Set(
+  Object.values(DOCUMENTED_UNSERVED).map((s) => s.interfaceCode)
+);
+
+/**
+ * The vendor documents this interfaceCode (trimmed, as `interfaceByCode`): one of INTERFACES (in
+ * `table`, so per-deployment codes count) or of DOCUMENTED_UNSERVED. A server without a handler for
+ * it answers GW_NOT_IMPLEMENTED; an undocumented code is GW_UNKNOWN_INTERFACE.
+ */
+export function isDocumentedInterface(interfaceCode: string, table: InterfaceTable = INTERFACES): boolean {
+  return interfaceByCode(interfaceCode, table) !== undefined || UNSERVED_CODES.has(interfaceCode.trim());
 }

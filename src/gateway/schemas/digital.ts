@@ -3,9 +3,9 @@
  * client's types and pre-send check and the sandbox's validation all use (conventions in common.ts).
  * The doc's marks (SEEN / INFERRED) are in src/gateway/payloads.ts beside the derived request types.
  */
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TUnsafe, Type } from "@sinclair/typebox";
 import { CONFIRM_TYPE_CODES, DIGITAL_INVOICE_TYPE_CODES, PARTY_IDENTITY_CODE_VALUES } from "../codes";
-import { REVENUE_CODE_PATTERN, W } from "./common";
+import { REVENUE_CODE_PATTERN, type ScalarKeywords, W } from "./common";
 
 const { Optional } = Type;
 
@@ -15,6 +15,30 @@ export const DIGITAL_INVOICE_TYPE = W.enumOf(DIGITAL_INVOICE_TYPE_CODES);
 export const IDENTITY = W.enumOf(PARTY_IDENTITY_CODE_VALUES);
 /** Red reason codes: 2.1.03 documents 1–4, 2.1.04's example sends 01 (assumptions A3): both accepted. */
 export const RED_REASON_CODE = W.string(2, { pattern: "^0?[1-4]$" });
+
+/**
+ * A scalar block that also takes "" (an empty string), which the handler reads as "not given": the
+ * vendor's Java backend binds "" to null for a number field, and third-party clients send
+ * `"price": ""` on 2.1.01 lines (ASSUMPTIONS.md C7).
+ */
+function orEmpty<T>(block: TUnsafe<T>): TUnsafe<T> {
+  const alternatives = (block as unknown as ScalarKeywords).anyOf ?? [];
+  return { ...block, anyOf: [...alternatives, { type: "string", maxLength: 0 }] };
+}
+
+/**
+ * An integer in [minimum, maximum], as a JSON number or as digits in a string (W.integerLike with
+ * bounds); `digits` is the string form of the same range.
+ */
+function boundedInteger(minimum: number, maximum: number, digits: string): TUnsafe<number | string> {
+  return {
+    ...W.integerLike(),
+    anyOf: [
+      { type: "integer", minimum, maximum },
+      { type: "string", pattern: digits },
+    ],
+  };
+}
 
 /** Bank, address and contact details of both parties (2.1.01 / 2.1.04; optional, free text). */
 const PARTY_DETAILS = {
@@ -37,11 +61,15 @@ export const BlueInvoiceLineData = Type.Object({
   lineProperty: LINE_PROPERTY,
   goodsName: W.text(100),
   revenueCode: W.string(19, { pattern: REVENUE_CODE_PATTERN }),
+  /** Tax-inclusive when the invoice's includeTaxFlag is "1". */
   amount: W.amount(),
   taxRate: W.decimal(),
-  taxAmount: W.amount(),
-  quantity: Optional(W.decimal()),
-  price: Optional(W.decimal()),
+  /** Absent or "": the sandbox computes it as the engine does (invoiceOpen.ts); clients omit it. */
+  taxAmount: Optional(orEmpty(W.amount())),
+  /** "" = absent (see orEmpty). */
+  quantity: Optional(orEmpty(W.decimal())),
+  /** "" = absent (see orEmpty). */
+  price: Optional(orEmpty(W.decimal())),
   units: Optional(W.string(22)),
   specification: Optional(W.string(40)),
   goodsCode: Optional(W.string(32)),
@@ -196,3 +224,27 @@ export const InvoiceQueryData = W.oneOf(
   [["serialNo"], ["invoiceNum"]]
 );
 export type InvoiceQueryWire = Static<typeof InvoiceQueryData>;
+
+// ── 4.1.03 ALLE.BATCH.QUERY ──────────────────────────────────────────────────────────────────
+
+/** 4.1.03 page size: default and largest (ASSUMPTIONS.md C6). */
+export const INVOICE_BATCH_PAGE_SIZE = { default: 50, max: 100 } as const;
+/** Largest 4.1.03 page number (0-based), so an offset always fits an SQL integer. */
+export const INVOICE_BATCH_MAX_PAGE_NO = 999_999;
+
+/**
+ * The caller's 数电 invoices, a page at a time (third-party clients; the doc page was not stored).
+ * `pageNo` is 0-based: the first page is 0.
+ */
+export const InvoiceBatchQueryData = Type.Object({
+  sellerTaxpayerId: W.text(20),
+  invoiceType: Optional(DIGITAL_INVOICE_TYPE),
+  /** 0 blue, 1 red; absent = both. */
+  invoiceProperty: Optional(W.enumOf(["0", "1"])),
+  /** invoiceDate yyyy-MM-dd, inclusive. */
+  startDate: Optional(W.date()),
+  endDate: Optional(W.date()),
+  pageNo: Optional(boundedInteger(0, INVOICE_BATCH_MAX_PAGE_NO, "^\\d{1,6}$")),
+  pageSize: Optional(boundedInteger(1, INVOICE_BATCH_PAGE_SIZE.max, "^(100|[1-9]\\d?)$")),
+});
+export type InvoiceBatchQueryWire = Static<typeof InvoiceBatchQueryData>;

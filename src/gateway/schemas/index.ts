@@ -33,6 +33,7 @@ export const WIRE_SCHEMAS_BY_ID: Readonly<Record<InterfaceId, TSchema>> = {
   "2.2.05": T.RedInfoFormDownloadData,
   "4.02": I.InputCollectionStartData,
   "4.03": I.InputCollectionQueryData,
+  "4.1.03": D.InvoiceBatchQueryData,
   "4.1.04": D.InvoiceQueryData,
 };
 

@@ -6,6 +6,7 @@
 import { InterfaceRegistry } from "../registry";
 import { invoiceOpenHandler } from "./interfaces/invoiceOpen";
 import { invoiceQueryHandler } from "./interfaces/invoiceQuery";
+import { invoiceBatchQueryHandler } from "./interfaces/invoiceBatchQuery";
 import { redConfirmApplyHandler } from "./interfaces/redConfirmApply";
 import { invoiceRedHandler } from "./interfaces/invoiceRed";
 import { redConfirmConfirmHandler, redConfirmRevokeHandler } from "./interfaces/redConfirmRevoke";
@@ -41,6 +42,7 @@ export function createSandboxRegistry(): InterfaceRegistry {
   return new InterfaceRegistry()
     .register(invoiceOpenHandler)
     .register(invoiceQueryHandler)
+    .register(invoiceBatchQueryHandler)
     .register(redConfirmApplyHandler)
     .register(invoiceRedHandler)
     .register(redConfirmRevokeHandler)

@@ -5,10 +5,15 @@
  *
  * Checks are the wire's value rules only (§1.8): amounts 2 dp, line tax within 0.06 of 金额 × 税率,
  * normal lines positive, a discount line (1) negative and right after its discounted line (2).
+ *
+ * A line without taxAmount gets the tax the vendor would compute (ASSUMPTIONS.md C7; third-party
+ * clients omit it): R2(金额 × 税率) for a tax-exclusive amount, and for a tax-inclusive one
+ * (includeTaxFlag "1") 金额 = R2(含税 ÷ (1 + 税率)), 税额 = 含税 − 金额. `""` in taxAmount,
+ * quantity or price means "not given", as the vendor's Java binds it.
  */
-import { Dec, formatAmount, formatQty } from "../../../domain/money";
+import { Dec, formatAmount, formatQty, round2HalfUp } from "../../../domain/money";
 // |金额 × 税率 − 税额| ≤ 0.06 per line: the domain's one constant (piaozone-api §1.8).
-import { lineTaxRefusal } from "../../../domain/plan/lineRules";
+import { expectedLineTax, lineTaxRefusal } from "../../../domain/plan/lineRules";
 import { INVOICE_TYPE_LABELS } from "../../../gateway/codes";
 import { chinaDate } from "../../clock";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
@@ -17,6 +22,19 @@ import { digitalInvoiceNo } from "../seed";
 
 /** The request as the handler gets it (numbers as exact decimal text). */
 type InvoiceOpenData = WireIn<BlueInvoiceOpenWire>;
+
+/** A number field's text, or undefined when absent or "" (orEmpty in schemas/digital.ts). */
+const given = (v: string | undefined): string | undefined => (v === undefined || v === "" ? undefined : v);
+
+/**
+ * 不含税金额 and 税额 of a tax-inclusive line amount T: the engine's 含税 rule (domain-rules §4.7, the
+ * amountInclTax branch of calcRedLine): 金额 = R2(T ÷ (1 + r)), 税额 = T − 金额, so 金额 + 税额 is
+ * exactly T. Signed like T (a discount line is negative; R2 rounds the magnitude).
+ */
+function splitTaxInclusive(inclusive: Dec, rate: Dec): { amount: Dec; tax: Dec } {
+  const amount = round2HalfUp(inclusive.div(rate.add(1)));
+  return { amount, tax: inclusive.sub(amount) };
+}
 
 export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
   interfaceCode: "ALLE.INVOICE.OPEN",
@@ -38,11 +56,17 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
     for (const [i, l] of d.invoiceDetail.entries()) {
       const field = `data.invoiceDetail[${i}]`;
       const rate = new Dec(l.taxRate);
-      const tax = new Dec(l.taxAmount);
-      // With includeTaxFlag=1 the amount includes tax.
-      const amount = includeTax ? new Dec(l.amount).sub(tax) : new Dec(l.amount);
       if (rate.isNegative() || rate.greaterThan(1))
         return refuse("GW_VALIDATION", { detail: `${field}.taxRate 不是有效税率` });
+      const sentTax = given(l.taxAmount);
+      // With includeTaxFlag=1 the amount includes tax.
+      const stated = new Dec(l.amount);
+      const { amount, tax } =
+        sentTax !== undefined
+          ? { amount: includeTax ? stated.sub(sentTax) : stated, tax: new Dec(sentTax) }
+          : includeTax
+            ? splitTaxInclusive(stated, rate)
+            : { amount: stated, tax: expectedLineTax(stated, rate) };
       const discount = l.lineProperty === "1";
       if (discount ? !amount.isNegative() : !amount.isPositive()) {
         return refuse("GW_VALIDATION", {
@@ -61,7 +85,14 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
       if (!tax.isZero() && tax.isNegative() !== amount.isNegative()) {
         return refuse("GW_VALIDATION", { detail: `${field}.taxAmount 的正负号须与金额一致` });
       }
-      lines.push({ l, amount, tax, hasDiscountLine: l.lineProperty === "2" });
+      lines.push({
+        l,
+        amount,
+        tax,
+        quantity: given(l.quantity),
+        price: given(l.price),
+        hasDiscountLine: l.lineProperty === "2",
+      });
     }
     const amount = lines.reduce((a, x) => a.add(x.amount), new Dec(0));
     const tax = lines.reduce((a, x) => a.add(x.tax), new Dec(0));
@@ -99,7 +130,7 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
     await ctx.repo
       .insertInto(
         "blue_invoice_lines",
-        lines.map(({ l, amount: a, tax: t, hasDiscountLine }, i) => ({
+        lines.map(({ l, amount: a, tax: t, quantity, price, hasDiscountLine }, i) => ({
           invoice_id: id,
           line_no: i + 1,
           line_property: l.lineProperty,
@@ -107,14 +138,14 @@ export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
           revenue_code: l.revenueCode,
           specification: l.specification ?? "",
           units: l.units ?? "",
-          quantity: l.quantity !== undefined ? formatQty(l.quantity) : null,
-          price: l.price !== undefined ? formatQty(l.price) : null,
+          quantity: quantity !== undefined ? formatQty(quantity) : null,
+          price: price !== undefined ? formatQty(price) : null,
           amount: formatAmount(a),
           tax_rate: formatQty(l.taxRate),
           tax_amount: formatAmount(t),
           remaining_amount: formatAmount(a),
           remaining_tax: formatAmount(t),
-          remaining_quantity: l.quantity !== undefined ? formatQty(l.quantity) : null,
+          remaining_quantity: quantity !== undefined ? formatQty(quantity) : null,
           reversible_unit_price: null,
           has_discount_line: hasDiscountLine ? 1 : 0,
           privilege_type: l.privilegeType ?? "",

@@ -27,7 +27,8 @@ function redStatusCode(inv: Row<"red_invoices">): string {
   return DIGITAL_INVOICE_STATUS.normal;
 }
 
-async function blueAnswer(ctx: HandlerContext, inv: Row<"blue_invoices">) {
+/** One blue invoice as 4.1.04 answers it (4.1.03 lists the same objects). */
+export async function blueAnswer(ctx: HandlerContext, inv: Row<"blue_invoices">) {
   const lines = await ctx.repo
     .selectFrom("blue_invoice_lines")
     .selectAll()
@@ -78,7 +79,8 @@ async function blueAnswer(ctx: HandlerContext, inv: Row<"blue_invoices">) {
   };
 }
 
-async function redAnswer(ctx: HandlerContext, inv: Row<"red_invoices">) {
+/** One red invoice as 4.1.04 answers it (4.1.03 lists the same objects). */
+export async function redAnswer(ctx: HandlerContext, inv: Row<"red_invoices">) {
   const [lines, blue, form] = await Promise.all([
     ctx.repo
       .selectFrom("red_invoice_lines")
