@@ -16,10 +16,12 @@ export interface ServeArgs {
   corsOrigins: string[] | undefined;
   /** story: the sandbox calendar (seed's 2025-10-10 10:00 + real time since seeding); real: the system clock. */
   clock: "story" | "real";
+  /** vendor: errorCodes as the invoice cloud answers (default); hc: our refusal codes as errorCode. */
+  reply: "vendor" | "hc";
 }
 
 const USAGE =
-  "用法: hongchong serve [--port N] [--data DIR] [--host H] [--relay URL] [--cors ORIGIN,…] [--clock story|real]";
+  "用法: hongchong serve [--port N] [--data DIR] [--host H] [--relay URL] [--cors ORIGIN,…] [--clock story|real] [--reply vendor|hc]";
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
   const args: ServeArgs = {
@@ -33,6 +35,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
           .filter(Boolean)
       : undefined,
     clock: env.HONGCHONG_CLOCK === "real" ? "real" : "story",
+    reply: env.HONGCHONG_REPLY === "hc" ? "hc" : "vendor",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +70,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         args.clock = v;
         break;
       }
+      case "--reply": {
+        const v = value();
+        if (v !== "vendor" && v !== "hc") throw new Error(`--reply 只能是 vendor 或 hc：${v}\n${USAGE}`);
+        args.reply = v;
+        break;
+      }
       case "--cors":
         args.corsOrigins = value()
           .split(",")
@@ -90,6 +99,7 @@ export async function runServe(argv: string[]): Promise<void> {
     mode,
     ...(databaseUrl ? { databaseUrl } : { dataDir: resolveDataDir(args.dataDir) }),
     ...(args.corsOrigins ? { corsOrigins: args.corsOrigins } : {}),
+    replyMode: args.reply,
     ...(args.relay ? { relay: { upstreamBaseUrl: args.relay } } : {}),
     logger: { level: process.env.HONGCHONG_LOG_LEVEL ?? "warn" },
     ...(mode === "sandbox" && args.clock === "story" ? { clockFactory: (db) => sandboxStoryClock(db) } : {}),

@@ -88,9 +88,30 @@ export interface ErrorCodeAssumptions {
   readonly rateLimitedMessage: RegExp;
 }
 
+/**
+ * V1–V3 — the errorCodes the vendor answers with, as far as public material shows them: 10127 for a
+ * serialNo already used (a third-party SDK's tests and README: "重复号 10127", never re-sent); 401 for
+ * a token the cloud does not accept (the same tests list it as a business code; the Kingdee platform
+ * answers HTTP-style 401 for authentication); 9999 for every other failure (the one failure code the docs
+ * show, callback `returnCode`; the real list, doc-3799582, was not readable). The sandbox answers with
+ * these in its default (vendor) reply mode; the client reads them (DEFAULT_ERROR_CODES).
+ */
+export const VENDOR_REPLY_CODES = {
+  duplicateSerial: "10127",
+  tokenInvalid: "401",
+  failure: "9999",
+} as const;
+
+/**
+ * V5 — the request header with which a caller asks a hongchong gateway for our own refusal detail
+ * beside the vendor's answer (`refusalCode`, `refusalParams`, `refusalField`). The add-in sends it;
+ * the real cloud ignores an unknown header.
+ */
+export const DETAIL_HEADER = "x-hongchong-detail";
+
 export const DEFAULT_ERROR_CODES: ErrorCodeAssumptions = {
-  duplicateSerial: ["10127"],
-  tokenExpired: ["401"],
+  duplicateSerial: [VENDOR_REPLY_CODES.duplicateSerial],
+  tokenExpired: [VENDOR_REPLY_CODES.tokenInvalid],
   tokenExpiredMessage:
     /(token|令牌).{0,12}(过期|失效|无效|不存在|expired|invalid)|(登录|会话).{0,6}(过期|失效|超时)/i,
   notFound: [],

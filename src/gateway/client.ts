@@ -30,6 +30,7 @@ import {
   RED_FLUSH_AWAITING_REPLY,
   RedReasonCodeMapping,
   RedReasonInterface,
+  DETAIL_HEADER,
 } from "./assumptions";
 import { codeToReason, reasonToCode } from "./codes";
 import { DataEncoding, DecodedData, decodeData, encodeData } from "./codec";
@@ -111,6 +112,12 @@ export interface GatewayConfig {
   readonly backoffMaxMs?: number;
   /** Also send access_token as a header (the docs list it as optional). Default true. */
   readonly sendTokenHeader?: boolean;
+  /**
+   * Ask a hongchong gateway for its own refusal detail (refusalCode, refusalField) beside the vendor's
+   * answer, with the DETAIL_HEADER request header (ASSUMPTIONS.md V5). Default true; the real cloud
+   * ignores the header, so every vendor-code path still runs there.
+   */
+  readonly askForDetail?: boolean;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Uniform [0,1) for the backoff jitter. */
@@ -128,6 +135,11 @@ export type GatewayResult<T> =
       readonly raw: unknown;
       readonly requestId: string;
       readonly attempts: number;
+      /**
+       * The cloud answered "serial already used" (10127) and this answer is what that serial made,
+       * read back by 4.1.04 (ASSUMPTIONS.md V9).
+       */
+      readonly settledBySerial?: true;
     }
   | {
       readonly ok: false;
@@ -303,6 +315,7 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     try {
       const headers: Record<string, string> = { "Content-Type": "application/json;charset=UTF-8" };
       if (token && config.sendTokenHeader !== false) headers.access_token = token;
+      if (config.askForDetail !== false) headers[DETAIL_HEADER] = "1";
       const res = await http.request<string>({
         method: "POST",
         url: baseUrl + path,
@@ -678,25 +691,58 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     reasonCode: (reason, interfaceId) => reasonToCode(reason, interfaceId, reasonMapping),
     reasonOf: (code) => codeToReason(code, reasonMapping),
 
-    openBlueInvoice: (req) =>
-      typed(
+    openBlueInvoice: async (req) => {
+      const r = await typed(
         "2.1.01",
         req,
         (v) => (typeof v === "string" && v !== "" ? v : v === undefined ? req.serialNo : undefined),
-        {
-          serialNo: req.serialNo,
-        }
-      ),
+        { serialNo: req.serialNo }
+      );
+      if (!isDuplicate(r)) return r;
+      const held = await invoiceBySerial(req.serialNo, req.sellerTaxpayerId);
+      // Only what this request would have made: a blue invoice to the same buyer.
+      const same =
+        held && held.invoiceProperty !== "1" && (held.buyerName ?? req.buyerName) === req.buyerName;
+      return same ? { ...settled(r), data: req.serialNo } : r;
+    },
     applyRedConfirmBill: (req) => typed("2.1.03", req, (v) => readBillState(v)),
-    redFlushDigital: async (req) =>
-      interpretRedFlushResult(await rawValue("2.1.04", req, { serialNo: req.serialNo }), req.serialNo),
+    redFlushDigital: async (req) => {
+      const r = interpretRedFlushResult(
+        await rawValue("2.1.04", req, { serialNo: req.serialNo }),
+        req.serialNo
+      );
+      if (!isDuplicate(r)) return r;
+      // The serial was sent before (a re-send after a lost answer): the red it made is the answer.
+      const held = await invoiceBySerial(req.serialNo, req.sellerTaxpayerId);
+      // Only a red of the same blue invoice is this request's answer; another request under the
+      // serial stays refused.
+      const reasonOf = (v: string) => codeToReason(v, reasonMapping) ?? v.trim();
+      const otherReason =
+        held?.redReason && req.redReason && reasonOf(held.redReason) !== reasonOf(req.redReason);
+      if (
+        !held ||
+        otherReason ||
+        (held.originalInvoiceNumber && held.originalInvoiceNumber !== req.invoiceNum)
+      )
+        return r;
+      const bill = held.redInfoBillNo
+        ? await billByNumber(held.redInfoBillNo, req.sellerTaxpayerId)
+        : undefined;
+      return {
+        ...settled(r),
+        data: bill
+          ? { kind: "accepted", serialNo: req.serialNo, bill }
+          : { kind: "accepted", serialNo: req.serialNo },
+      };
+    },
     revokeRedConfirmBill: (req) => typed("2.1.08", req, (v) => v ?? null),
     confirmRedConfirmBill: (req) =>
       typed("2.1.09", req, (v) => objectOrEmpty<RedConfirmBillConfirmResult>(v)),
     queryRedConfirmBills: (req) => typed("2.1.13", req, withList<RedConfirmBillQueryResult>("dataList")),
     downloadRedConfirmBills: (req) =>
       typed("2.1.12", req, (v) => objectOrEmpty<RedConfirmBillDownloadResult>(v)),
-    quickRedFlushTaxControl: (req) => typed("2.2.02", req, (v) => v ?? null),
+    quickRedFlushTaxControl: async (req) =>
+      settleQuickRedElements(req, await typed("2.2.02", req, (v) => v ?? null)),
     applyRedInfoForm: (req) =>
       typed("2.2.04", req, (v) => asObject<RedInfoFormApplyResult>(v), { serialNo: req.serialNo }),
     downloadRedInfoForms: (req) => typed("2.2.05", req, withList<RedInfoFormDownloadResult>("dataList")),
@@ -709,6 +755,99 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     queryInputCollection: (req) => typed("4.03", req, withList<InputCollectionQueryResult>("invoices")),
     queryInvoice: (req) => typed("4.1.04", req, (v) => asObject<InvoiceQueryResult>(v)),
   };
+
+  // ── a serial sent before (ASSUMPTIONS.md V9) ────────────────────────────────────
+  // The vendor answers a serialNo it holds with 10127 whatever the body; what that serial made is
+  // then read back by 4.1.04 and returned as the answer (marked `settledBySerial`), so a re-send after
+  // a lost answer never needs a new serial and never makes a second invoice. Not found (the first
+  // request issued nothing, e.g. a bill awaiting confirmation): the duplicate refusal stands.
+
+  function isDuplicate(r: GatewayResult<unknown>): boolean {
+    return !r.ok && r.refusal.code === "GW_DUPLICATE_SERIAL";
+  }
+
+  function settled(r: GatewayResult<unknown>) {
+    return {
+      ok: true as const,
+      message: "",
+      raw: r.raw,
+      requestId: r.requestId ?? "",
+      attempts: r.attempts,
+      settledBySerial: true as const,
+    };
+  }
+
+  async function invoiceBySerial(
+    serialNo: string,
+    sellerTaxpayerId?: string
+  ): Promise<InvoiceQueryResult | undefined> {
+    const q = await typed("4.1.04", { serialNo, ...(sellerTaxpayerId ? { sellerTaxpayerId } : {}) }, (v) =>
+      asObject<InvoiceQueryResult>(v)
+    );
+    return q.ok && q.data.invoiceNum ? q.data : undefined;
+  }
+
+  /** The 红字确认单 a red was issued on, as 2.1.13 lists it (its state, for the settled answer). */
+  async function billByNumber(redInfoBillNo: string, taxpayerId?: string) {
+    const q = await typed(
+      "2.1.13",
+      { redInfoBillNo, ...(taxpayerId ? { taxpayerId } : {}) },
+      withList<RedConfirmBillQueryResult>("dataList")
+    );
+    const item = q.ok ? q.data.dataList.find((b) => b.redInfoBillNo === redInfoBillNo) : undefined;
+    return item ? readBillState(item) : undefined;
+  }
+
+  /** 2.2.02: each element refused as a duplicate is replaced by the red its serial made, when there is one. */
+  async function settleQuickRedElements(
+    req: TaxControlQuickRedRequest,
+    r: GatewayResult<unknown>
+  ): Promise<GatewayResult<unknown>> {
+    const answers = r.ok ? r.data : r.data;
+    if (!Array.isArray(answers)) return r;
+    const dup = (a: unknown) =>
+      isJsonObject(a) &&
+      a.success !== true &&
+      (a.refusalCode === "GW_DUPLICATE_SERIAL" ||
+        errorCodes.duplicateSerial.includes(String(a.errorCode ?? "")));
+    if (!answers.some(dup)) return r;
+    const items = req as readonly { serialNo: string; sellerTaxpayerId?: string }[];
+    const out: unknown[] = [];
+    for (const a of answers) {
+      if (!dup(a)) {
+        out.push(a);
+        continue;
+      }
+      const serialNo = String((a as Record<string, unknown>).serialNo ?? "");
+      const item = items.find((i) => i.serialNo === serialNo);
+      const found = serialNo ? await invoiceBySerial(serialNo, item?.sellerTaxpayerId) : undefined;
+      const wanted = (item as { originalInvoiceNumber?: string } | undefined)?.originalInvoiceNumber;
+      const held =
+        found && (!wanted || !found.originalInvoiceNumber || found.originalInvoiceNumber === wanted)
+          ? found
+          : undefined;
+      out.push(
+        held
+          ? {
+              serialNo,
+              success: true,
+              errorCode: "0",
+              message: "",
+              invoiceCode: (held as { invoiceCode?: string }).invoiceCode ?? "",
+              invoiceNum: held.invoiceNum,
+              invoiceDate: held.invoiceDate ?? "",
+              redInfoBillNo: held.redInfoBillNo ?? "",
+              totalAmount: held.totalAmount,
+              totalTaxAmount: held.totalTaxAmount,
+              includeTaxAmount: held.includeTaxAmount,
+              settledBySerial: true,
+            }
+          : a
+      );
+    }
+    if (!out.some((a) => isJsonObject(a) && a.success === true)) return { ...r, data: out };
+    return { ...settled(r), data: out };
+  }
 
   /** call, with the success value flattened to the decoded value (for interpreters such as 2.1.04's). */
   async function rawValue(

@@ -121,6 +121,8 @@ export function successEnvelope(endpoint: Endpoint, data?: unknown, message = ""
   return {
     errorCode: SUCCESS_ERROR_CODES[endpoint],
     success: true,
+    // `status` beside `success`: clients check it on every reply (`status == 1`, ASSUMPTIONS.md V4).
+    status: true,
     message,
     ...(data === undefined ? {} : { data }),
   };
@@ -140,6 +142,7 @@ export function failureEnvelope(
   return {
     errorCode,
     success: false,
+    status: false,
     message,
     ...(extra.data === undefined ? {} : { data: extra.data }),
     ...(extra.refusalCode ? { refusalCode: extra.refusalCode } : {}),

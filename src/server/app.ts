@@ -14,17 +14,21 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import pkg from "../../package.json";
-import { type Endpoint, ENDPOINT_PATHS, AUTH_PATHS, interfaceByCode } from "../gateway/interfaces";
-import { JsonSyntaxError, isJsonObject, parseJsonExact, stringifyJson } from "../gateway/json";
-import { firstDataPath } from "../gateway/errors";
-import { failureEnvelope, successEnvelope } from "../gateway/protocol";
-import { type RefusalCode, type RefusalParams, refusalMessage } from "../domain/refusals";
+import { type Endpoint, ENDPOINT_PATHS, AUTH_PATHS, isDocumentedInterface } from "../gateway/interfaces";
+import { JsonDecimal, JsonSyntaxError, isJsonObject, parseJsonExact } from "../gateway/json";
+import { numbersAsDocumentedText } from "../gateway/schemas/coerce";
+import { successEnvelope } from "../gateway/protocol";
 import { authenticate, issueAppToken, login, logout } from "./auth";
-import { type Clock, SettableClock, chinaDateTime, parseChinaDateTime } from "./clock";
-import { type Caller, buildContext, orgCodec } from "./context";
+import {
+  type Clock,
+  SettableClock,
+  chinaDateTime,
+  parseChinaDateTime,
+  systemClock as realClock,
+} from "./clock";
+import { type Caller, type RequestInfo, buildContext, orgCodec } from "./context";
 import { type DbHandle, pingDatabase } from "./db/connect";
-import { type Db, RollbackWith, appendAudit, withTxOrRollback } from "./db/tx";
-import { extensionByCode } from "../gateway/extensions";
+import { RollbackWith, appendAudit, withTxOrRollback } from "./db/tx";
 import { runIdempotent } from "./idempotency";
 import { decodeRequestData, encodeResponseData, exactView, requestHash, typedView } from "./protocol/payload";
 import {
@@ -41,7 +45,23 @@ import {
   type InterfaceHandler,
   InterfaceRegistry,
   type Outcome,
+  refuse as refuseOutcome,
 } from "./registry";
+import { type RelayOptions, registerRelay } from "./relay";
+import {
+  DETAIL_HEADER,
+  type Family,
+  type Refusing,
+  type ReplyMode,
+  type ReplyStyle,
+  familyOf,
+  refusalEnvelope,
+  replyStyleOf,
+  sendJson,
+} from "./reply";
+
+export type { RelayOptions } from "./relay";
+export type { ReplyMode } from "./reply";
 
 export type ServerMode = "sandbox" | "relay";
 
@@ -50,69 +70,30 @@ export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 export const DEFAULT_CORS_ORIGINS: readonly string[] = ["https://localhost:3000"];
 export const SERVER_VERSION: string = pkg.version;
 
-export interface RelayOptions {
-  /** The tenant base URL of the real invoice cloud (piaozone-api §1.1), e.g. https://…/tenant. */
-  readonly upstreamBaseUrl: string;
-  readonly timeoutMs?: number;
-}
-
 export interface BuildServerOptions {
   readonly db: DbHandle;
   /** Default: a SettableClock running with real time (movable through /sandbox/clock in sandbox mode). */
   readonly clock?: Clock;
+  /**
+   * The wall clock: token lifetimes (`expire_time`) and token checks, which a client compares with its
+   * own clock. Default: real time. `clock` above is business time only (form deadlines, invoice dates).
+   */
+  readonly wallClock?: Clock;
   readonly mode?: ServerMode;
+  /** How refusals are answered (src/server/reply.ts). Default: `vendor`. */
+  readonly replyMode?: ReplyMode;
   /** The interfaces served in sandbox mode. Default: an empty registry (serve.ts passes the sandbox's). */
   readonly registry?: InterfaceRegistry;
   readonly bodyLimit?: number;
   /** Allowed browser origins; "*" allows any. */
   readonly corsOrigins?: readonly string[];
-  readonly logger?: boolean | { level: string };
+  readonly logger?: boolean | { level: string; stream?: { write(line: string): void } };
   readonly relay?: RelayOptions;
 }
 
-type Family = Endpoint | "auth";
-
-interface Refusing {
-  code: RefusalCode;
-  params?: RefusalParams;
-  /** The `data` path the refusal concerns (Refusal.field), sent as `refusalField`. */
-  field?: string;
-}
-
-function familyOf(url: string): Family {
-  if (url.startsWith("/api/")) return "auth";
-  if (url.startsWith(ENDPOINT_PATHS.rim)) return "rim";
-  return "sim";
-}
-
-/** The envelope of a refusal in the family's shape (auth replies also carry the 1.01 `data` block). */
-function refusalEnvelope(
-  family: Family,
-  r: Refusing,
-  data?: unknown,
-  errorCode?: string
-): Record<string, unknown> {
-  const message = refusalMessage(r.code, r.params);
-  // A handler's check that names the path in its wording (`data.invoiceDetail[0].taxAmount 与 …`)
-  // but did not set the field still tells the client which field it is.
-  const field = r.field ?? (family === "auth" ? undefined : firstDataPath(message));
-  const env = failureEnvelope(errorCode ?? r.code, message, {
-    ...(data === undefined ? {} : { data }),
-    refusalCode: r.code,
-    ...(r.params ? { refusalParams: r.params } : {}),
-    ...(field ? { refusalField: field } : {}),
-  });
-  if (family !== "auth") return env;
-  return {
-    ...env,
-    data: { success: false, error_code: r.code, error_desc: message },
-    state: "fail",
-    status: false,
-  };
-}
-
-function sendJson(reply: FastifyReply, body: unknown, status = 200): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send(stringifyJson(body));
+/** A URL with the value of an access_token query parameter replaced by `***` (for log lines). */
+export function redactToken(url: string): string {
+  return url.replace(/([?&]access[_-]token=)[^&#]*/gi, "$1***");
 }
 
 /** access_token from the query string (documented) or the header (also documented). */
@@ -124,10 +105,26 @@ function presentedToken(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * Top-level body fields the protocol documents as strings (envelope §1.3, auth §1.2): a JSON number
+ * there is read as its text, as the vendor does (`"requestId": 1733212345` from a PHP client; V7).
+ */
+const TEXT_BODY_FIELDS = new Set([
+  "requestId",
+  "businessSystemCode",
+  "interfaceCode",
+  "appId",
+  "accountId",
+  "tenantid",
+  "user",
+]);
+
 /** The parsed body as the schema should see it: JS types everywhere except inside `data`. */
 function bodyView(parsed: unknown): unknown {
   if (!isJsonObject(parsed)) return typedView(parsed);
   const { data, ...rest } = parsed;
+  for (const k of Object.keys(rest))
+    if (TEXT_BODY_FIELDS.has(k) && rest[k] instanceof JsonDecimal) rest[k] = (rest[k] as JsonDecimal).text;
   const view = typedView(rest) as Record<string, unknown>;
   return "data" in parsed ? { ...view, data } : view;
 }
@@ -180,6 +177,9 @@ function mapFrameworkError(
 export function buildServer(opts: BuildServerOptions): FastifyInstance {
   const mode = opts.mode ?? "sandbox";
   const clock = opts.clock ?? new SettableClock();
+  const wallClock = opts.wallClock ?? realClock;
+  const replyMode = opts.replyMode ?? "vendor";
+  const styleOf = (req: FastifyRequest): ReplyStyle => replyStyleOf(req, replyMode);
   const registry = opts.registry ?? new InterfaceRegistry();
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const corsOrigins = new Set(opts.corsOrigins ?? DEFAULT_CORS_ORIGINS);
@@ -187,7 +187,15 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   if (mode === "relay" && !opts.relay) throw new Error("relay mode needs relay.upstreamBaseUrl");
 
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // The access_token rides in the query string (§1.2): request log lines show the URL without it.
+    logger: opts.logger
+      ? {
+          ...(typeof opts.logger === "object" ? opts.logger : {}),
+          serializers: {
+            req: (r: FastifyRequest) => ({ method: r.method, url: redactToken(r.url), remoteAddress: r.ip }),
+          },
+        }
+      : false,
     bodyLimit,
     // Wrong JSON types are refused, not coerced; union types are used on purpose (data: string|object).
     ajv: { customOptions: { coerceTypes: false, allowUnionTypes: true, multipleOfPrecision: 9 } },
@@ -217,7 +225,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       reply.header("Vary", "Origin");
       if (req.method === "OPTIONS") {
         reply.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        reply.header("Access-Control-Allow-Headers", "Content-Type, access_token, Accept");
+        reply.header("Access-Control-Allow-Headers", `Content-Type, access_token, Accept, ${DETAIL_HEADER}`);
         reply.header("Access-Control-Max-Age", "600");
         // Chrome's Private Network Access: an https page calling a loopback server asks first.
         if (req.headers["access-control-request-private-network"] === "true") {
@@ -234,12 +242,12 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     if (mapped) {
       if (mapped.code === "GW_UNSUPPORTED_MEDIA_TYPE")
         mapped.params = { contentType: req.headers["content-type"] ?? "（无）" };
-      return sendJson(reply, refusalEnvelope(family, mapped));
+      return sendJson(reply, refusalEnvelope(family, mapped, styleOf(req)));
     }
     req.log.error({ err }, "unhandled error");
     return sendJson(
       reply,
-      refusalEnvelope(family, { code: "GW_INTERNAL_ERROR", params: { requestId: req.id } }),
+      refusalEnvelope(family, { code: "GW_INTERNAL_ERROR", params: { requestId: req.id } }, styleOf(req)),
       500
     );
   });
@@ -247,10 +255,11 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) =>
     sendJson(
       reply,
-      refusalEnvelope(familyOf(req.url), {
-        code: "GW_ROUTE_NOT_FOUND",
-        params: { method: req.method, url: req.url.split("?")[0] },
-      }),
+      refusalEnvelope(
+        familyOf(req.url),
+        { code: "GW_ROUTE_NOT_FOUND", params: { method: req.method, url: req.url.split("?")[0] } },
+        styleOf(req)
+      ),
       404
     )
   );
@@ -272,7 +281,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   });
 
   if (mode === "relay") {
-    registerRelay(app, opts.relay as RelayOptions, db, clock);
+    registerRelay(app, opts.relay as RelayOptions, db, clock, replyMode);
     return app;
   }
 
@@ -295,11 +304,11 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
 
   app.post(AUTH_PATHS.appToken, { schema: { body: APP_TOKEN_BODY_SCHEMA } }, async (req, reply) => {
     const body = req.body as { appId: string; appSecret: string; accountId: string };
-    const r = await issueAppToken(db, body, clock.now());
+    const r = await issueAppToken(db, body, wallClock.now());
     if (!r.ok)
       return sendJson(
         reply,
-        refusalEnvelope("auth", { code: r.code, ...(r.params ? { params: r.params } : {}) })
+        refusalEnvelope("auth", { code: r.code, ...(r.params ? { params: r.params } : {}) }, styleOf(req))
       );
     return authReply(reply, "app_token", r.value.token, r.value.expireTime);
   });
@@ -309,21 +318,22 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
       user: string;
       apptoken: string;
       accountId: string;
-      usertype: "UserName" | "Mobile";
+      /** Optional on the wire: an absent usertype means UserName (a public PHP client omits it). */
+      usertype?: "UserName" | "Mobile";
     };
-    const r = await login(db, body, clock.now());
+    const r = await login(db, { ...body, usertype: body.usertype ?? "UserName" }, wallClock.now());
     if (!r.ok)
       return sendJson(
         reply,
-        refusalEnvelope("auth", { code: r.code, ...(r.params ? { params: r.params } : {}) })
+        refusalEnvelope("auth", { code: r.code, ...(r.params ? { params: r.params } : {}) }, styleOf(req))
       );
     return authReply(reply, "access_token", r.value.token, r.value.expireTime);
   });
 
   app.post(AUTH_PATHS.logout, { schema: { body: LOGOUT_BODY_SCHEMA } }, async (req, reply) => {
     const token = (req.body as { access_token?: string } | undefined)?.access_token || presentedToken(req);
-    if (!token) return sendJson(reply, refusalEnvelope("auth", { code: "GW_TOKEN_MISSING" }));
-    await logout(db, token, clock.now());
+    if (!token) return sendJson(reply, refusalEnvelope("auth", { code: "GW_TOKEN_MISSING" }, styleOf(req)));
+    await logout(db, token, wallClock.now());
     return sendJson(reply, {
       data: { success: true, error_code: "0", error_desc: "" },
       state: "success",
@@ -337,9 +347,10 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   // ── the open API (sim / rim) ───────────────────────────────────────────────────
 
   const openApi = (endpoint: Endpoint) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const refuse = (r: Refusing) => sendJson(reply, refusalEnvelope(endpoint, r));
+    const style = styleOf(req);
+    const refuse = (r: Refusing) => sendJson(reply, refusalEnvelope(endpoint, r, style));
     const now = clock.now();
-    const auth = await authenticate(db, presentedToken(req), now);
+    const auth = await authenticate(db, presentedToken(req), wallClock.now());
     if (!auth.ok) return refuse({ code: auth.code });
     const caller = auth.value;
     const body = req.body as {
@@ -353,7 +364,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     const handler = registry.get(interfaceCode);
     if (!handler) {
       return refuse({
-        code: interfaceByCode(interfaceCode) ? "GW_NOT_IMPLEMENTED" : "GW_UNKNOWN_INTERFACE",
+        code: isDocumentedInterface(interfaceCode) ? "GW_NOT_IMPLEMENTED" : "GW_UNKNOWN_INTERFACE",
         params: { interfaceCode },
       });
     }
@@ -367,25 +378,28 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     const codec = orgCodec(caller.org);
     const decoded = await decodeRequestData(body.data, codec);
     if (!decoded.ok) {
-      return decoded.reason === "absent"
-        ? refuse({ code: "GW_BAD_ENVELOPE", params: { detail: "data 不能为空" } })
-        : refuse({
-            code: "GW_BAD_DATA_ENCODING",
-            params: {
-              detail:
-                codec.encoding === "aes"
-                  ? "不是用本组织 AES 密钥加密的 JSON，也不是 base64 编码的 JSON"
-                  : "不是 base64 编码的 UTF-8 JSON",
-            },
-          });
+      if (decoded.reason === "absent")
+        return refuse({ code: "GW_BAD_ENVELOPE", params: { detail: "data 不能为空" } });
+      return refuse({
+        code: "GW_BAD_DATA_ENCODING",
+        params: {
+          detail:
+            decoded.reason === "notEncrypted"
+              ? "本组织的数据加密方式为 AES，data 须为 AES 密文，不接受未加密的 base64 或 JSON（请检查接入配置的加密方式）"
+              : codec.encoding === "aes"
+                ? "不是用本组织 AES 密钥加密的 JSON"
+                : "不是 base64 编码的 UTF-8 JSON",
+        },
+      });
     }
+    const value = numbersAsDocumentedText(handler.dataSchema, decoded.value);
     const validate = req.compileValidationSchema(handler.dataSchema);
-    if (!validate(typedView(decoded.value))) {
+    if (!validate(typedView(value))) {
       const detail = describeSchemaErrors(validate.errors as SchemaError[], "data");
       const field = schemaErrorField(validate.errors as SchemaError[]);
       return refuse({ code: "GW_VALIDATION", params: { detail }, ...(field ? { field } : {}) });
     }
-    const data = exactView(decoded.value);
+    const data = exactView(value);
     const foreign = foreignTaxId(
       data,
       handler.orgTaxIdFields ?? DEFAULT_ORG_TAX_ID_FIELDS,
@@ -393,22 +407,36 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     );
     if (foreign !== undefined) return refuse({ code: "GW_FORBIDDEN_ORG", params: { taxNo: foreign } });
 
-    const outcome = await execute(
+    const executed = await execute(
       handler,
       caller,
-      { requestId: body.requestId, businessSystemCode: body.businessSystemCode, interfaceCode },
+      { requestId: body.requestId, businessSystemCode: body.businessSystemCode, interfaceCode, reply: style },
       data,
       now
     );
+    // The vendor answers a serialNo it has seen with 10127, whatever the body (V9): the caller
+    // queries by that serial. `hc` mode replays the recorded answer instead.
+    const outcome: Outcome =
+      executed.replayed &&
+      replyMode === "vendor" &&
+      !(executed.outcome.ok === false && executed.outcome.refusal.code === "GW_DUPLICATE_SERIAL")
+        ? refuseOutcome("GW_DUPLICATE_SERIAL", { serialNo: executed.key ?? "" })
+        : executed.outcome;
     const encode = handler.encodeResponse ?? true;
     const payload = await encodeResponseData(outcome.data, codec, encode);
-    if (outcome.ok) return sendJson(reply, successEnvelope(endpoint, payload, outcome.message ?? ""));
+    if (outcome.ok) {
+      const env = successEnvelope(endpoint, payload, outcome.message ?? "");
+      // 2.1.13 documents `success` as a string ("true"); V10.
+      if (replyMode === "vendor" && handler.successAsText) env.success = "true";
+      return sendJson(reply, env);
+    }
     const r = outcome.refusal;
     return sendJson(
       reply,
       refusalEnvelope(
         endpoint,
         { code: r.code, ...(r.params ? { params: r.params } : {}), ...(r.field ? { field: r.field } : {}) },
+        style,
         payload,
         outcome.errorCode
       )
@@ -418,10 +446,10 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   async function execute(
     handler: InterfaceHandler<unknown>,
     caller: Caller,
-    request: { requestId: string; businessSystemCode: string; interfaceCode: string },
+    request: RequestInfo,
     data: unknown,
     now: number
-  ): Promise<Outcome> {
+  ): Promise<{ outcome: Outcome; replayed: boolean; key?: string }> {
     const run = (tx: Parameters<typeof buildContext>[0]["tx"]) =>
       handler.handle(buildContext({ tx, caller, request, clock, now, dialect, registry }), data);
     const key = handler.idempotencyKey?.(data);
@@ -437,13 +465,14 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
         now,
         run
       );
-      return r.outcome;
+      return { outcome: r.outcome, replayed: r.replayed, key };
     }
-    return withTxOrRollback<Outcome>(db, async (tx) => {
+    const outcome = await withTxOrRollback<Outcome>(db, async (tx) => {
       const o = await run(tx);
       if (!o.ok && !o.keep) throw new RollbackWith(o);
       return o;
     });
+    return { outcome, replayed: false };
   }
 
   app.post(ENDPOINT_PATHS.sim, { schema: { body: ENVELOPE_BODY_SCHEMA } }, openApi("sim"));
@@ -462,17 +491,21 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   );
   app.post("/sandbox/clock", { schema: { body: CLOCK_BODY_SCHEMA } }, async (req, reply) => {
     if (!(clock instanceof SettableClock))
-      return sendJson(reply, refusalEnvelope("sim", { code: "GW_SANDBOX_ONLY" }));
+      return sendJson(reply, refusalEnvelope("sim", { code: "GW_SANDBOX_ONLY" }, styleOf(req)));
     const body = req.body as { advanceMs?: number; set?: number | string; frozen?: boolean };
     if (body.set !== undefined) {
       const at = typeof body.set === "string" ? parseInstant(body.set) : body.set;
       if (at === undefined || !Number.isSafeInteger(at)) {
         return sendJson(
           reply,
-          refusalEnvelope("sim", {
-            code: "GW_VALIDATION",
-            params: { detail: "set 须为毫秒时间戳、ISO 时间或 yyyy-MM-dd HH:mm:ss（北京时间）" },
-          })
+          refusalEnvelope(
+            "sim",
+            {
+              code: "GW_VALIDATION",
+              params: { detail: "set 须为毫秒时间戳、ISO 时间或 yyyy-MM-dd HH:mm:ss（北京时间）" },
+            },
+            styleOf(req)
+          )
         );
       }
       clock.set(at);
@@ -488,9 +521,9 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
   if (mode === "sandbox") {
     /** The caller's org from its access_token, or the refusal envelope already sent. */
     const callerOrg = async (req: FastifyRequest, reply: FastifyReply) => {
-      const auth = await authenticate(db, presentedToken(req), clock.now());
+      const auth = await authenticate(db, presentedToken(req), wallClock.now());
       if (auth.ok) return auth.value;
-      await sendJson(reply, refusalEnvelope("sim", { code: auth.code }));
+      await sendJson(reply, refusalEnvelope("sim", { code: auth.code }, styleOf(req)));
       return undefined;
     };
     const listEndpoints = async (orgId: number) =>
@@ -565,93 +598,4 @@ function parseInstant(s: string): number | undefined {
   if (!/[zZ]|[+-]\d{2}:?\d{2}$/.test(s)) return undefined;
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
-}
-
-// ── relay mode: the same paths, forwarded to the real invoice cloud ─────────────
-
-/**
- * Relay mode: every call is audited (path, interfaceCode, requestId, HTTP status, errorCode — never
- * tokens, credentials or `data`). Our HC.* extensions exist only in the sandbox: a relayed request
- * for one is refused with GW_SANDBOX_ONLY before anything goes upstream.
- */
-function registerRelay(app: FastifyInstance, relay: RelayOptions, db: Db, clock: Clock): void {
-  const base = relay.upstreamBaseUrl.replace(/\/+$/, "");
-  const audit = async (
-    req: FastifyRequest,
-    path: string,
-    after: { status: number | null; errorCode?: string; refusalCode?: string; detail?: string }
-  ) => {
-    const body = isJsonObject(req.body) ? req.body : {};
-    const interfaceCode = typeof body.interfaceCode === "string" ? body.interfaceCode.trim() : "";
-    try {
-      await appendAudit(db, {
-        orgId: null,
-        actor: "relay",
-        entity: "relay",
-        entityId: typeof body.requestId === "string" ? body.requestId : req.id,
-        action: interfaceCode || path,
-        after: { path, interfaceCode, upstream: base, ...after },
-        at: clock.now(),
-      });
-    } catch (e) {
-      req.log.error({ err: e }, "relay audit failed");
-    }
-  };
-  const forward = async (req: FastifyRequest, reply: FastifyReply) => {
-    const family = familyOf(req.url);
-    const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
-    const path = req.url.split("?")[0];
-    const token = req.headers["access_token"];
-    if (family !== "auth" && isJsonObject(req.body) && typeof req.body.interfaceCode === "string") {
-      const ext = extensionByCode(req.body.interfaceCode);
-      if (ext) {
-        await audit(req, path, { status: null, refusalCode: "GW_SANDBOX_ONLY" });
-        return sendJson(reply, refusalEnvelope(family, { code: "GW_SANDBOX_ONLY" }));
-      }
-    }
-    try {
-      const res = await fetch(base + path + query, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json;charset=UTF-8",
-          ...(typeof token === "string" ? { access_token: token } : {}),
-        },
-        body: stringifyJson(req.body ?? {}),
-        signal: AbortSignal.timeout(relay.timeoutMs ?? 30_000),
-      });
-      const text = await res.text();
-      let errorCode: string | undefined;
-      try {
-        const parsed = JSON.parse(text) as { errorCode?: unknown; data?: { error_code?: unknown } };
-        const code = parsed.errorCode ?? parsed.data?.error_code;
-        if (code !== undefined && code !== null) errorCode = String(code);
-      } catch {
-        // not JSON: audited without a code
-      }
-      await audit(req, path, { status: res.status, ...(errorCode !== undefined ? { errorCode } : {}) });
-      return reply
-        .code(res.status)
-        .type(res.headers.get("content-type") ?? "application/json")
-        .send(text);
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      await audit(req, path, { status: null, refusalCode: "GW_RELAY_FAILED", detail });
-      return sendJson(
-        reply,
-        refusalEnvelope(family, {
-          code: "GW_RELAY_FAILED",
-          params: { detail },
-        })
-      );
-    }
-  };
-  for (const p of [
-    AUTH_PATHS.appToken,
-    AUTH_PATHS.login,
-    AUTH_PATHS.logout,
-    ENDPOINT_PATHS.sim,
-    ENDPOINT_PATHS.rim,
-  ]) {
-    app.post(p, forward);
-  }
 }

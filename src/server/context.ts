@@ -12,11 +12,14 @@ import { nextSequence } from "./db/tx";
 import { type CallbackRequest, enqueueCallback } from "./callbacks";
 import type { OrgCodec } from "./protocol/payload";
 import type { InterfaceRegistry } from "./registry";
+import type { ReplyStyle } from "./reply";
 
 export interface RequestInfo {
   readonly requestId: string;
   readonly businessSystemCode: string;
   readonly interfaceCode: string;
+  /** How this request is answered (reply mode, and whether the caller asked for our detail). */
+  readonly reply: ReplyStyle;
 }
 
 export interface Caller {

@@ -31,6 +31,8 @@ export interface StartGatewayOptions {
   /** Builds the clock from the opened database (e.g. the sandbox's persisted calendar); ignored with `clock`. */
   readonly clockFactory?: (db: DbHandle["db"]) => Promise<Clock>;
   readonly corsOrigins?: readonly string[];
+  /** `vendor` (default): answers as the invoice cloud does; `hc`: our refusal codes as errorCode. */
+  readonly replyMode?: BuildServerOptions["replyMode"];
   readonly bodyLimit?: number;
   readonly relay?: BuildServerOptions["relay"];
   readonly logger?: BuildServerOptions["logger"];
@@ -68,6 +70,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       mode,
       registry: createSandboxRegistry(),
       ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+      ...(opts.replyMode ? { replyMode: opts.replyMode } : {}),
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.relay ? { relay: opts.relay } : {}),
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),

@@ -80,6 +80,8 @@ export interface InterfaceHandler<D = unknown> {
   readonly idempotencyKey?: (data: D) => string | undefined;
   /** Encode object/array response `data` per the org's setting (default true). */
   readonly encodeResponse?: boolean;
+  /** Vendor mode answers success with `"success": "true"` (a string), as 2.1.13 documents it. */
+  readonly successAsText?: boolean;
   handle(ctx: HandlerContext, data: D): Promise<Outcome>;
 }
 

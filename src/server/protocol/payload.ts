@@ -18,10 +18,27 @@ export interface OrgCodec {
 
 export type DecodeOutcome =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly reason: "absent" | "undecodable" };
+  | { readonly ok: false; readonly reason: "absent" | "undecodable" | "notEncrypted" };
 
-/** Decode `data` (string or, leniently, a plain object/array already parsed with JsonDecimal numbers). */
+/**
+ * Decode `data`. A base64 tenant's `data` is base64 JSON, or (leniently, the docs print it so) a plain
+ * object/array already parsed with JsonDecimal numbers. An AES tenant's `data` must be the AES
+ * ciphertext, as the invoice cloud requires (ASSUMPTIONS.md V6): base64 or plain JSON there is
+ * `notEncrypted`, so a client with the wrong encoding setting fails here as it would at the vendor.
+ */
 export async function decodeRequestData(data: unknown, codec: OrgCodec): Promise<DecodeOutcome> {
+  if (codec.encoding === "aes") {
+    const strict = await decodeData(data, {
+      encoding: "aes",
+      ...(codec.aesPassword ? { aesPassword: codec.aesPassword } : {}),
+      numbers: "decimal",
+      lenient: false,
+    });
+    if (strict.kind === "absent") return { ok: false, reason: "absent" };
+    if (strict.kind === "json" && strict.via === "aes") return { ok: true, value: strict.value };
+    const readable = await decodeData(data, { encoding: "base64", numbers: "decimal", lenient: true });
+    return { ok: false, reason: readable.kind === "json" ? "notEncrypted" : "undecodable" };
+  }
   const decoded = await decodeData(data, {
     encoding: codec.encoding,
     ...(codec.aesPassword ? { aesPassword: codec.aesPassword } : {}),

@@ -1,7 +1,7 @@
 /**
  * JSON schemas of the HTTP bodies (envelope, auth, sandbox admin). An interface's `data` schema is
  * not here: it is the interface's wire schema in src/gateway/schemas (shared with the client).
- * Validation runs with type coercion off: `"requestId": 123` is refused, not turned into "123".
+ * Validation runs with type coercion off; the few documented strings that may arrive as numbers are read as their text before (app.ts bodyView, schemas/coerce.ts).
  */
 
 /** A JSON schema object (draft-07 subset as ajv 8 reads it). */
@@ -36,11 +36,12 @@ export const APP_TOKEN_BODY_SCHEMA: JsonSchema = {
 /** 1.02 获取access_token */
 export const LOGIN_BODY_SCHEMA: JsonSchema = {
   type: "object",
-  required: ["user", "apptoken", "accountId", "usertype"],
+  required: ["user", "apptoken", "accountId"],
   properties: {
     user: { type: "string", minLength: 1, maxLength: 100 },
     apptoken: { type: "string", minLength: 1, maxLength: 200 },
     accountId: { type: "string", minLength: 1, maxLength: 64 },
+    // Optional: absent means UserName (V8; a public PHP client omits it).
     usertype: { type: "string", enum: ["UserName", "Mobile"] },
     tenantid: { type: "string", maxLength: 100 },
   },

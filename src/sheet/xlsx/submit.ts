@@ -44,8 +44,16 @@ export type SubmitClient = Pick<
   "applyRedInfoForm" | "applyRedConfirmBill" | "startInputCollection" | "reasonCode"
 >;
 
-/** No answer came back: the result is unknown, the 流水号 must be re-sent as is (§1.7). */
-const UNKNOWN_RESULT_CODES: ReadonlySet<string> = new Set(["GW_TIMEOUT", "GW_NETWORK"]);
+/**
+ * No answer came back: the result is unknown, the 流水号 must be re-sent as is (§1.7). A serial the
+ * cloud already holds (10127, a re-run of a file already submitted) is not a failure of the row
+ * either: what it made stands, and the row says to look it up by that 流水号 (the message does).
+ */
+const UNKNOWN_RESULT_CODES: ReadonlySet<string> = new Set([
+  "GW_TIMEOUT",
+  "GW_NETWORK",
+  "GW_DUPLICATE_SERIAL",
+]);
 
 /** `lineRows`: the rows of the request's invoiceDetail when not every row made a line (plan.ts). */
 function outcomeOfFailure(

@@ -3,6 +3,7 @@
  * its business system over HTTP with its own token, and 2.1.02 callbacks for that businessSystemCode go
  * there. Another organisation's token neither sees nor changes it; bad URLs are refused.
  */
+import { DETAIL_HEADER } from "../../../src/gateway/assumptions";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackDispatcher } from "../../../src/server/callbacks";
@@ -17,7 +18,7 @@ const received: Array<{ interfaceCode: string; returnCode: string }> = [];
 async function put(path: string, token: string, body: unknown) {
   const res = await fetch(`${server.url}${path}`, {
     method: "PUT",
-    headers: { "content-type": "application/json", access_token: token },
+    headers: { "content-type": "application/json", access_token: token, [DETAIL_HEADER]: "1" },
     body: JSON.stringify(body),
   });
   return (await res.json()) as { success: boolean; errorCode: string; message: string; data?: unknown };
@@ -89,7 +90,7 @@ test("another organisation neither sees nor overwrites it", async () => {
 
 test("refuses a missing token and a URL that is not http(s), storing nothing", async () => {
   const noToken = await put("/sandbox/callbacks", "", { businessSystemCode: "X", url: "http://127.0.0.1/x" });
-  expect(noToken).toMatchObject({ success: false, errorCode: "GW_TOKEN_MISSING" });
+  expect(noToken).toMatchObject({ success: false, refusalCode: "GW_TOKEN_MISSING" });
   const token = await accessToken(server, account(server, "taxctl"));
   const bad = await put("/sandbox/callbacks", token, { businessSystemCode: "X", url: "ftp://example/x" });
   expect(bad.success).toBe(false);

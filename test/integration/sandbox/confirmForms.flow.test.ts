@@ -135,17 +135,17 @@ describe("two enterprises: seller applies, buyer downloads and confirms, seller 
     expect(lines).toEqual([{ quantity: "-3", amount: "-3000.00", tax_amount: "-180.00", price: "1000" }]);
   });
 
-  test("the same orderNo again answers the same bill (idempotent), no second bill", async () => {
-    const again = value(
-      await seller.applyRedConfirmBill({
-        orderNo: "FLOW-APPLY-0001",
-        invoiceNo: SEEDED.spareTwoLines,
-        redReason: reason("销售退回"),
-        invoiceType: "01",
-        invoiceDetail: [{ originalSeq: 0, quantity: "-3", amount: "-3000.00", taxAmount: "-180.00" }],
-      })
-    );
-    expect(again).toEqual({ redInfoBillNo: billNo, govRedConfirmBillUuid: uuid, redConfirmBillStatus: "02" });
+  test("the same orderNo again is refused as a used serial (10127), no second bill", async () => {
+    const again = await seller.applyRedConfirmBill({
+      orderNo: "FLOW-APPLY-0001",
+      invoiceNo: SEEDED.spareTwoLines,
+      redReason: reason("销售退回"),
+      invoiceType: "01",
+      invoiceDetail: [{ originalSeq: 0, quantity: "-3", amount: "-3000.00", taxAmount: "-180.00" }],
+    });
+    expect(again).toMatchObject({ ok: false, errorCode: "10127", refusal: { code: "GW_DUPLICATE_SERIAL" } });
+    expect(billNo).toMatch(/^\d{16}$/);
+    expect(uuid).toMatch(/^[0-9a-f]{32}$/);
     const bills = await server.db.db
       .selectFrom("bureau_confirm_bills")
       .select("id")

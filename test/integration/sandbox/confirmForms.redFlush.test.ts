@@ -104,12 +104,10 @@ describe("direct mode (no bill given): the interface applies by itself", () => {
     expect(r.message).toBe("红字确认单状态为销方录入 待购方确认，未开具发票");
     expect(r.bill.redConfirmBillStatus).toBe("02");
     expect(await redRows("DIR-RED-0101")).toHaveLength(0);
-    // The envelope: success false, RED_FLUSH_AWAITING_REPLY's errorCode.
-    expect(r).toBeDefined();
-    const raw = (await seller.call("2.1.04", redRequest("DIR-RED-0101", SEEDED.spare112))) as any;
-    expect(raw.ok).toBe(false);
-    expect(raw.errorCode).toBe("10301");
-    expect(raw.data).toEqual({ ...r.bill });
+    // The same serial again is 10127 (the vendor does not answer a serial twice, V9), and nothing
+    // was issued to settle it with: the duplicate refusal stands.
+    const again = (await seller.call("2.1.04", redRequest("DIR-RED-0101", SEEDED.spare112))) as any;
+    expect(again).toMatchObject({ ok: false, errorCode: "10127", refusal: { code: "GW_DUPLICATE_SERIAL" } });
 
     // Kept: the bill is at the bureau, the buyer can confirm it.
     value(
@@ -140,14 +138,14 @@ describe("direct mode (no bill given): the interface applies by itself", () => {
 });
 
 describe("idempotency by serialNo", () => {
-  test("the same serialNo twice at once (Promise.all) → exactly one red invoice, identical answers", async () => {
+  test("the same serialNo twice at once (Promise.all) → exactly one red invoice; the repeat (10127) is settled by 4.1.04 to the same answer", async () => {
     const blueNo = await issueBlue(seller, server, "IDEM-BLUE-0001");
     const [a, b] = await Promise.all([
       seller.redFlushDigital(redRequest("IDEM-RED-0001", blueNo)),
       seller.redFlushDigital(redRequest("IDEM-RED-0001", blueNo)),
     ]);
     expect(value(a)).toEqual(value(b));
-    expect((a as any).raw).toEqual((b as any).raw);
+    expect([(a as any).settledBySerial, (b as any).settledBySerial].filter(Boolean)).toHaveLength(1);
     expect(await redRows("IDEM-RED-0001")).toHaveLength(1);
     const bills = await server.db.db
       .selectFrom("bureau_confirm_bills")
@@ -161,19 +159,24 @@ describe("idempotency by serialNo", () => {
     const blueNo = await issueBlue(seller, server, "IDEM-BLUE-0002");
     const first = await seller.redFlushDigital(redRequest("IDEM-RED-0002", blueNo));
     const second = await seller.redFlushDigital(redRequest("IDEM-RED-0002", blueNo));
-    expect((second as any).raw).toEqual((first as any).raw);
+    // The cloud answered 10127; the client read back what the serial made.
+    expect((second as any).raw).toMatchObject({ errorCode: "10127", success: false });
+    expect(second).toMatchObject({ ok: true, settledBySerial: true });
+    expect(value(second)).toEqual(value(first));
     expect(await redRows("IDEM-RED-0002")).toHaveLength(1);
     const other = await seller.redFlushDigital(
       redRequest("IDEM-RED-0002", blueNo, { redReason: code04("销售退回") })
     );
     expect(other.ok).toBe(false);
     if (!other.ok) expect(other.refusal.code).toBe("GW_DUPLICATE_SERIAL");
-    // The awaiting answer is recorded too: repeated concurrently it stays one bill, no invoice.
+    // The awaiting answer is recorded too: repeated concurrently it stays one bill, no invoice; the
+    // repeat is 10127 and, nothing having been issued, stays the duplicate refusal.
     const [x, y] = await Promise.all([
       seller.redFlushDigital(redRequest("IDEM-RED-0003", SEEDED.spare111)),
       seller.redFlushDigital(redRequest("IDEM-RED-0003", SEEDED.spare111)),
     ]);
-    expect(value(x)).toEqual(value(y));
+    const kinds = [x, y].map((r) => (r.ok ? r.data.kind : r.refusal.code)).sort();
+    expect(kinds).toEqual(["GW_DUPLICATE_SERIAL", "awaitingConfirmation"]);
     const bills = await server.db.db
       .selectFrom("red_confirm_forms")
       .select("id")

@@ -27,7 +27,7 @@ export function clientFor(server: TestServer, key: OrgKey, businessSystemCode = 
     timeoutMs: 20_000,
     retries: 0,
     // Tokens expire on the server's (settable) clock: the client must read the same clock.
-    now: () => server.clock.now(),
+    now: () => server.wallClock.now(),
   });
 }
 

@@ -80,7 +80,7 @@ test("bad filters and dates are refused before a task exists; the rim answer use
   const env = await call(server, token, "invoiceHeaderCollect", { taxNo: B, ...RANGE }, { endpoint: "rim" });
   expect([env.errorCode, env.success, typeof env.decoded.taskNo]).toEqual(["0000", true, "string"]);
   const wrong = await call(server, token, "invoiceHeaderCollect", { taxNo: B, ...RANGE });
-  expect(wrong.errorCode).toBe("GW_WRONG_ENDPOINT");
+  expect(wrong.refusalCode).toBe("GW_WRONG_ENDPOINT");
   const unknownTask = await buyer.queryInputCollection({ taxNo: B, taskNo: "T20990101000001" });
   expect(unknownTask.ok ? "" : unknownTask.refusal.code).toBe("GW_NOT_FOUND");
   // Another org cannot read the buyer's task.

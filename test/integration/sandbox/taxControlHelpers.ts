@@ -10,8 +10,9 @@ import { type TestServer, account } from "../server/helpers";
 export type OrgKey = "seller" | "buyer" | "taxctl" | "small" | "leqi";
 
 /**
- * The real client for a seeded enterprise. Its clock is the server's (tokens expire on the sandbox
- * clock), so a token is reused until it really expires; `baseUrl` points it elsewhere (a relay).
+ * The real client for a seeded enterprise. Its clock is the server's wall clock (tokens expire by it,
+ * not by the story clock), so a token is reused until it really expires; `baseUrl` points it
+ * elsewhere (a relay).
  */
 export function clientFor(server: TestServer, key: OrgKey | SandboxAccount, baseUrl?: string): GatewayClient {
   const a = typeof key === "string" ? account(server, key) : key;
@@ -27,7 +28,7 @@ export function clientFor(server: TestServer, key: OrgKey | SandboxAccount, base
     ...(a.aesPassword ? { aesPassword: a.aesPassword } : {}),
     timeoutMs: 20_000,
     retries: 0,
-    now: () => server.clock.now(),
+    now: () => server.wallClock.now(),
   });
 }
 

@@ -95,8 +95,9 @@ test("销方申请, partial: the bureau approves at once with a 16-digit number 
     "审核成功",
   ]);
 
+  // The same serial again: the vendor answers 10127 (V9); the form stays one.
   const again = await taxctl.applyRedInfoForm(sellerApply("RIF-A-1"));
-  expect(again.ok && again.data.redInfoBillNo).toBe("3205002500001001");
+  expect(again).toMatchObject({ ok: false, errorCode: "10127", refusal: { code: "GW_DUPLICATE_SERIAL" } });
   expect(await countRows(server, "info_forms", { column: "serial_no", value: "RIF-A-1" })).toBe(1);
   const changed = await taxctl.applyRedInfoForm(
     sellerApply("RIF-A-1", { invoiceDetail: [line("-10.00", "-1.30")] })
@@ -235,7 +236,8 @@ test("bad input is refused with an envelope and nothing is stored", async () => 
   );
   expect(await refuse({ ...base, invoiceDetail: [line("0.00", "0.00")] })).toBe("NON_POSITIVE");
   expect(await refuse({ ...base, invoiceDetail: [] })).toBe("GW_VALIDATION");
-  expect(await refuse({ ...base, serialNo: 42 })).toBe("GW_VALIDATION");
+  // A number where the page types a string is read as its text (V7); a boolean is not.
+  expect(await refuse({ ...base, serialNo: true })).toBe("GW_VALIDATION");
   expect(await refuse({ ...base, invoiceType: "026" })).toBe("GW_VALIDATION");
   expect(await refuse({ ...base, originalInvoiceNumber: "1000000X" })).toBe("GW_VALIDATION");
   const raw = await taxctl.call("2.2.04", {

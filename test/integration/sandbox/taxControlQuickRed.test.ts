@@ -124,7 +124,7 @@ test("a pending 待开 red of the same amount blocks the reversal with the manua
   expect((r.data as any[])[0]).toMatchObject({
     serialNo: "TQR-PEND-1",
     success: false,
-    errorCode: "INSUFFICIENT_REMAINING",
+    refusalCode: "INSUFFICIENT_REMAINING",
   });
   expect(await Promise.all([countRows(server, "red_invoices"), countRows(server, "idempotency")])).toEqual(
     before
@@ -354,7 +354,7 @@ test("a batch answers per element: passing invoices are red-flushed, failing one
     totalAmount: "-100.00",
     includeTaxAmount: "-113.00",
   });
-  expect(bad).toMatchObject({ serialNo: "TQR-B-2", success: false, errorCode: "GW_NOT_FOUND" });
+  expect(bad).toMatchObject({ serialNo: "TQR-B-2", success: false, refusalCode: "GW_NOT_FOUND" });
   expect(bad.message).toContain("39999999");
   // The refused element released its serialNo: resent for another invoice it is processed, not a duplicate.
   expect(await countRows(server, "idempotency", { column: "serial_no", value: "TQR-B-2" })).toBe(0);
@@ -376,7 +376,7 @@ test("refusals before anything runs: wrong types, bad numbers, missing identific
   expect(
     await bad([
       {
-        serialNo: 12345,
+        serialNo: false,
         sellerTaxpayerId: taxctlTaxId,
         originalInvoiceCode: "3200231320",
         originalInvoiceNumber: "40000001",

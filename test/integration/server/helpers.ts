@@ -7,7 +7,8 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { encodeData, decodeData } from "../../../src/gateway/codec";
-import { buildServer, type BuildServerOptions } from "../../../src/server/app";
+import { DETAIL_HEADER } from "../../../src/gateway/assumptions";
+import { buildServer, type BuildServerOptions, type ReplyMode } from "../../../src/server/app";
 import { SettableClock } from "../../../src/server/clock";
 import { type DbHandle, dropPgSchema, openDatabase } from "../../../src/server/db/connect";
 import type { InterfaceRegistry } from "../../../src/server/registry";
@@ -54,7 +55,11 @@ export const TEST_NOW = Date.UTC(2025, 9, 10, 2, 0, 0);
 export interface TestServer {
   readonly url: string;
   readonly db: DbHandle;
+  /** Business (story) time: form deadlines, invoice dates. */
   readonly clock: SettableClock;
+  /** Token time (expire_time): runs with real time from the start; advance it to expire tokens. */
+  readonly wallClock: SettableClock;
+  readonly replyMode: ReplyMode;
   readonly accounts: SandboxAccount[];
   close(): Promise<void>;
 }
@@ -65,14 +70,21 @@ export async function startTestServer(
     bodyLimit?: number;
     corsOrigins?: readonly string[];
     clock?: SettableClock;
+    wallClock?: SettableClock;
+    /** Default `vendor`, the product's default. */
+    replyMode?: ReplyMode;
   } = {}
 ): Promise<TestServer> {
   const tdb = await openTestDb();
   await seedIfEmpty(tdb.handle.db, tdb.handle.dialect);
   const clock = opts.clock ?? new SettableClock({ start: TEST_NOW, frozen: true });
+  const wallClock = opts.wallClock ?? new SettableClock({ start: Date.now(), frozen: false });
+  const replyMode = opts.replyMode ?? "vendor";
   const serverOpts: BuildServerOptions = {
     db: tdb.handle,
     clock,
+    wallClock,
+    replyMode,
     mode: "sandbox",
     registry: opts.registry ?? createSandboxRegistry(),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
@@ -86,6 +98,8 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     db: tdb.handle,
     clock,
+    wallClock,
+    replyMode,
     accounts: await sandboxAccounts(tdb.handle.db),
     close: async () => {
       await app.close();
@@ -94,14 +108,23 @@ export async function startTestServer(
   };
 }
 
+/**
+ * POST a JSON body. Sends DETAIL_HEADER (our refusalCode / refusalField beside the vendor's errorCode)
+ * unless `vendorOnly` — what a third-party client sends.
+ */
 export async function postJson(
   url: string,
   body: unknown,
-  headers: Record<string, string> = {}
+  headers: Record<string, string> = {},
+  vendorOnly = false
 ): Promise<any> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      ...(vendorOnly ? {} : { [DETAIL_HEADER]: "1" }),
+      ...headers,
+    },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   expect(res.headers.get("content-type") ?? "").toMatch(/application\/json/);
@@ -143,6 +166,8 @@ export interface CallOptions {
   readonly as?: SandboxAccount;
   /** Send `data` as given (no encoding). */
   readonly raw?: boolean;
+  /** Do not ask for our refusal detail: the answer a third-party client gets. */
+  readonly vendorOnly?: boolean;
 }
 
 const PATHS = { sim: "/kapi/app/sim/openApi", rim: "/kapi/app/rim/deduction" } as const;
@@ -167,7 +192,9 @@ export async function call(
       businessSystemCode: opts.businessSystemCode ?? "EXCEL_RED",
       interfaceCode,
       data: wireData,
-    }
+    },
+    {},
+    opts.vendorOnly ?? false
   );
   if (env.data !== undefined) {
     const d = await decodeData(env.data, { ...codec, numbers: "string" });

@@ -2,6 +2,7 @@
  * The gateway over loopback HTTP: auth, token lifetime on the injected clock, envelope refusals,
  * data decoding, isolation between organisations, CORS, the sandbox clock endpoint.
  */
+import { DETAIL_HEADER } from "../../../src/gateway/assumptions";
 import { JsonDecimal } from "../../../src/gateway/json";
 import { REFUSALS } from "../../../src/domain/refusals";
 import { TOKEN_LIFETIME_MS } from "../../../src/server/auth";
@@ -28,8 +29,9 @@ function query(token: string, data: unknown, opts = {}) {
 }
 
 describe("auth (1.01 / 1.02)", () => {
-  test("app_token is a UUID and access_token is {accountId}_{100 alphanumerics}, both +2 h on the clock", async () => {
+  test("app_token is a UUID and access_token is {accountId}_{100 alphanumerics}, both +2 h on the wall clock, not the story clock", async () => {
     const a = account(server, "seller");
+    server.wallClock.freeze();
     const t = await postJson(`${server.url}/api/getAppToken.do`, {
       appId: a.appId,
       appSecret: a.appSecret,
@@ -37,7 +39,9 @@ describe("auth (1.01 / 1.02)", () => {
     });
     expect(t).toMatchObject({ httpStatus: 200, state: "success", status: true });
     expect(t.data.app_token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(t.data.expire_time).toBe(server.clock.now() + TOKEN_LIFETIME_MS);
+    expect(t.data.expire_time).toBe(server.wallClock.now() + TOKEN_LIFETIME_MS);
+    // The story clock (2025-10-10) is business time only: a token must outlive the caller's own clock.
+    expect(t.data.expire_time).toBeGreaterThan(Date.now() + TOKEN_LIFETIME_MS - 60_000);
     expect(t.data.error_code).toBe("0");
     const l = await postJson(`${server.url}/api/login.do`, {
       user: a.user,
@@ -46,7 +50,9 @@ describe("auth (1.01 / 1.02)", () => {
       usertype: "UserName",
     });
     expect(l.data.access_token).toMatch(new RegExp(`^${a.accountId}_[A-Za-z0-9]{100}$`));
-    expect(l.data.expire_time).toBe(TEST_NOW + 2 * 60 * 60 * 1000);
+    expect(l.data.expire_time).toBe(server.wallClock.now() + 2 * 60 * 60 * 1000);
+    expect(l.data.expire_time).not.toBe(TEST_NOW + 2 * 60 * 60 * 1000);
+    server.wallClock.unfreeze();
   });
 
   test("login by mobile works; wrong secret, wrong accountId, unknown user are refused with stable codes", async () => {
@@ -59,13 +65,13 @@ describe("auth (1.01 / 1.02)", () => {
     expect(bad).toMatchObject({
       httpStatus: 200,
       success: false,
-      errorCode: "GW_APP_CREDENTIALS_INVALID",
+      errorCode: "9999",
       refusalCode: "GW_APP_CREDENTIALS_INVALID",
       state: "fail",
     });
     expect(bad.data).toMatchObject({
       success: false,
-      error_code: "GW_APP_CREDENTIALS_INVALID",
+      error_code: "9999",
       error_desc: REFUSALS.GW_APP_CREDENTIALS_INVALID,
     });
     const wrongAccount = await postJson(`${server.url}/api/getAppToken.do`, {
@@ -73,7 +79,7 @@ describe("auth (1.01 / 1.02)", () => {
       appSecret: a.appSecret,
       accountId: "1900000000000000001",
     });
-    expect(wrongAccount.errorCode).toBe("GW_APP_CREDENTIALS_INVALID");
+    expect(wrongAccount.refusalCode).toBe("GW_APP_CREDENTIALS_INVALID");
 
     const t = await postJson(`${server.url}/api/getAppToken.do`, {
       appId: a.appId,
@@ -94,7 +100,7 @@ describe("auth (1.01 / 1.02)", () => {
       accountId: a.accountId,
       usertype: "UserName",
     });
-    expect(other).toMatchObject({ success: false, errorCode: "GW_LOGIN_USER_INVALID" });
+    expect(other).toMatchObject({ success: false, refusalCode: "GW_LOGIN_USER_INVALID" });
     expect(other.message).toBe("登录用户“hc_seller”不存在或不属于该应用的数据中心");
   });
 
@@ -119,13 +125,13 @@ describe("auth (1.01 / 1.02)", () => {
       interfaceCode: "ALLE.INVOICE.QUERY",
       data: "e30=",
     });
-    expect(none).toMatchObject({ httpStatus: 200, success: false, errorCode: "GW_TOKEN_MISSING" });
+    expect(none).toMatchObject({ httpStatus: 200, success: false, refusalCode: "GW_TOKEN_MISSING" });
 
     const forged = `${account(server, "seller").accountId}_${"A".repeat(100)}`;
     const f = await query(forged, { invoiceNum: SELLER_INVOICE });
     expect(f).toMatchObject({
       success: false,
-      errorCode: "GW_TOKEN_INVALID",
+      refusalCode: "GW_TOKEN_INVALID",
       message: REFUSALS.GW_TOKEN_INVALID,
     });
     // An app_token is not an access_token.
@@ -135,14 +141,16 @@ describe("auth (1.01 / 1.02)", () => {
       appSecret: a.appSecret,
       accountId: a.accountId,
     });
-    expect((await query(t.data.app_token, { invoiceNum: SELLER_INVOICE })).errorCode).toBe(
-      "GW_TOKEN_INVALID"
-    );
+    expect(await query(t.data.app_token, { invoiceNum: SELLER_INVOICE })).toMatchObject({
+      errorCode: "401",
+      refusalCode: "GW_TOKEN_INVALID",
+    });
   });
 
-  test("tokens expire by the injected clock: valid 1 ms before expiry, refused at expiry; app_token too", async () => {
+  test("tokens expire by the wall clock: valid 1 ms before expiry, refused at expiry; app_token too; the story clock does not matter", async () => {
     const a = account(server, "seller");
-    const start = server.clock.now();
+    server.wallClock.freeze();
+    const start = server.wallClock.now();
     const t = await postJson(`${server.url}/api/getAppToken.do`, {
       appId: a.appId,
       appSecret: a.appSecret,
@@ -150,19 +158,25 @@ describe("auth (1.01 / 1.02)", () => {
     });
     const token = await accessToken(server, a);
     try {
-      server.clock.set(start + TOKEN_LIFETIME_MS - 1);
+      // Moving business time by days neither expires nor revives a token.
+      server.clock.advance(3 * 24 * 3600 * 1000);
       expect((await query(token, { invoiceNum: SELLER_INVOICE })).success).toBe(true);
-      server.clock.set(start + TOKEN_LIFETIME_MS);
-      expect((await query(token, { invoiceNum: SELLER_INVOICE })).errorCode).toBe("GW_TOKEN_INVALID");
+      server.clock.set(TEST_NOW);
+      server.wallClock.set(start + TOKEN_LIFETIME_MS - 1);
+      expect((await query(token, { invoiceNum: SELLER_INVOICE })).success).toBe(true);
+      server.wallClock.set(start + TOKEN_LIFETIME_MS);
+      expect((await query(token, { invoiceNum: SELLER_INVOICE })).refusalCode).toBe("GW_TOKEN_INVALID");
       const l = await postJson(`${server.url}/api/login.do`, {
         user: a.user,
         apptoken: t.data.app_token,
         accountId: a.accountId,
         usertype: "UserName",
       });
-      expect(l.errorCode).toBe("GW_APP_TOKEN_INVALID");
+      expect(l.refusalCode).toBe("GW_APP_TOKEN_INVALID");
     } finally {
-      server.clock.set(start);
+      server.clock.set(TEST_NOW);
+      server.wallClock.set(start);
+      server.wallClock.unfreeze();
     }
   });
 
@@ -170,7 +184,7 @@ describe("auth (1.01 / 1.02)", () => {
     const token = await accessToken(server, account(server, "seller"));
     const out = await postJson(`${server.url}/api/logout.do`, { access_token: token });
     expect(out.success).toBe(true);
-    expect((await query(token, { invoiceNum: SELLER_INVOICE })).errorCode).toBe("GW_TOKEN_INVALID");
+    expect((await query(token, { invoiceNum: SELLER_INVOICE })).refusalCode).toBe("GW_TOKEN_INVALID");
   });
 
   test("auth bodies are schema-checked: wrong usertype, missing field", async () => {
@@ -180,7 +194,7 @@ describe("auth (1.01 / 1.02)", () => {
       accountId: "1",
       usertype: "Email",
     });
-    expect(r).toMatchObject({ httpStatus: 200, success: false, errorCode: "GW_VALIDATION" });
+    expect(r).toMatchObject({ httpStatus: 200, success: false, refusalCode: "GW_VALIDATION" });
     expect(r.message).toContain("usertype");
     const m = await postJson(`${server.url}/api/getAppToken.do`, { appId: "a", accountId: "1" });
     expect(m.message).toBe("请求数据不合法：缺少必填字段 appSecret");
@@ -195,22 +209,29 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
     expect(r).toMatchObject({
       httpStatus: 200,
       success: false,
-      errorCode: "GW_BAD_JSON",
+      errorCode: "9999",
       refusalCode: "GW_BAD_JSON",
     });
     expect(r.message).toMatch(/^请求报文不是合法的 JSON：第 \d+ 个字符附近有语法错误/);
     const empty = await postJson(simUrl(), "");
-    expect(empty.errorCode).toBe("GW_BAD_JSON");
+    expect(empty.refusalCode).toBe("GW_BAD_JSON");
   });
 
-  test("wrong types are refused, not coerced", async () => {
-    const r = await postJson(simUrl(), {
+  test("wrong types are refused, not coerced (a documented string sent as a number is read as its text, V7)", async () => {
+    const asNumber = await postJson(simUrl(), {
       requestId: 1717212345678123,
+      businessSystemCode: "EXCEL_RED",
+      interfaceCode: "ALLE.INVOICE.QUERY",
+      data: Buffer.from(JSON.stringify({ invoiceNum: SELLER_INVOICE })).toString("base64"),
+    });
+    expect(asNumber.success).toBe(true);
+    const r = await postJson(simUrl(), {
+      requestId: true,
       businessSystemCode: "EXCEL_RED",
       interfaceCode: "ALLE.INVOICE.QUERY",
       data: "e30=",
     });
-    expect(r).toMatchObject({ httpStatus: 200, success: false, errorCode: "GW_BAD_ENVELOPE" });
+    expect(r).toMatchObject({ httpStatus: 200, success: false, refusalCode: "GW_BAD_ENVELOPE" });
     expect(r.message).toBe(
       "请求报文不合法：字段 requestId 应为字符串（须包含 requestId、businessSystemCode、interfaceCode、data）"
     );
@@ -220,9 +241,12 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
       data: "e30=",
     });
     expect(missing.refusalParams.detail).toBe("缺少必填字段 businessSystemCode");
-    // Inside data: invoiceNum must be a string.
-    const inData = await query(sellerToken, { invoiceNum: new JsonDecimal("25330000000000000003") });
-    expect(inData).toMatchObject({ success: false, errorCode: "GW_VALIDATION" });
+    // Inside data: invoiceNum is documented as a string; a JSON number is read as its digits (V7),
+    // a boolean is refused.
+    const numberInData = await query(sellerToken, { invoiceNum: new JsonDecimal(SELLER_INVOICE) });
+    expect(numberInData.success).toBe(true);
+    const inData = await query(sellerToken, { invoiceNum: true });
+    expect(inData).toMatchObject({ success: false, refusalCode: "GW_VALIDATION" });
     expect(inData.message).toBe("请求数据不合法：字段 data.invoiceNum 应为字符串");
   });
 
@@ -230,7 +254,7 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
     const unknown = await call(server, sellerToken, "ALLE.NO.SUCH", {});
     expect(unknown).toMatchObject({
       success: false,
-      errorCode: "GW_UNKNOWN_INTERFACE",
+      refusalCode: "GW_UNKNOWN_INTERFACE",
       message: "未知的接口编码：“ALLE.NO.SUCH”",
     });
     const spaced = await call(server, sellerToken, " ALLE.INVOICE.QUERY", { invoiceNum: SELLER_INVOICE });
@@ -240,7 +264,7 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
     try {
       const bareToken = await accessToken(bare, account(bare, "seller"));
       const notServed = await call(bare, bareToken, "REDCONFIRMBILL.APPLY", {});
-      expect(notServed.errorCode).toBe("GW_NOT_IMPLEMENTED");
+      expect(notServed.refusalCode).toBe("GW_NOT_IMPLEMENTED");
     } finally {
       await bare.close();
     }
@@ -252,14 +276,14 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
       { endpoint: "rim" }
     );
     expect(wrongFamily).toMatchObject({
-      errorCode: "GW_WRONG_ENDPOINT",
+      refusalCode: "GW_WRONG_ENDPOINT",
       message: "接口“ALLE.INVOICE.QUERY”不能通过此地址调用，请改用 /kapi/app/sim/openApi",
     });
   });
 
   test("data that is not base64 JSON, or empty", async () => {
     const bad = await call(server, sellerToken, "ALLE.INVOICE.QUERY", "!!!not-base64!!!", { raw: true });
-    expect(bad).toMatchObject({ httpStatus: 200, success: false, errorCode: "GW_BAD_DATA_ENCODING" });
+    expect(bad).toMatchObject({ httpStatus: 200, success: false, refusalCode: "GW_BAD_DATA_ENCODING" });
     const notJson = await call(
       server,
       sellerToken,
@@ -267,9 +291,12 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
       Buffer.from("hello").toString("base64"),
       { raw: true }
     );
-    expect(notJson.errorCode).toBe("GW_BAD_DATA_ENCODING");
+    expect(notJson.refusalCode).toBe("GW_BAD_DATA_ENCODING");
     const empty = await call(server, sellerToken, "ALLE.INVOICE.QUERY", "", { raw: true });
-    expect(empty).toMatchObject({ errorCode: "GW_BAD_ENVELOPE", refusalParams: { detail: "data 不能为空" } });
+    expect(empty).toMatchObject({
+      refusalCode: "GW_BAD_ENVELOPE",
+      refusalParams: { detail: "data 不能为空" },
+    });
   });
 
   test("a plain (unencoded) data object is accepted leniently (§1.4)", async () => {
@@ -295,7 +322,7 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
     expect(r).toMatchObject({
       httpStatus: 200,
       success: false,
-      errorCode: "GW_BODY_TOO_LARGE",
+      refusalCode: "GW_BODY_TOO_LARGE",
       message: `请求报文过大（上限${64 * 1024}字节）`,
     });
   });
@@ -303,18 +330,18 @@ describe("envelope refusals: HTTP 200, stable code, Chinese message", () => {
   test("non-JSON content type", async () => {
     const res = await fetch(simUrl(), {
       method: "POST",
-      headers: { "content-type": "text/plain" },
+      headers: { "content-type": "text/plain", [DETAIL_HEADER]: "1" },
       body: "hello",
     });
     const r = JSON.parse(await res.text());
     expect(res.status).toBe(200);
-    expect(r).toMatchObject({ success: false, errorCode: "GW_UNSUPPORTED_MEDIA_TYPE" });
+    expect(r).toMatchObject({ success: false, refusalCode: "GW_UNSUPPORTED_MEDIA_TYPE" });
     expect(r.message).toContain("text/plain");
   });
 
   test("unknown path → 404 with an envelope", async () => {
     const r = await postJson(`${server.url}/kapi/app/nothing`, {});
-    expect(r).toMatchObject({ httpStatus: 404, errorCode: "GW_ROUTE_NOT_FOUND" });
+    expect(r).toMatchObject({ httpStatus: 404, refusalCode: "GW_ROUTE_NOT_FOUND" });
   });
 });
 
@@ -347,12 +374,12 @@ describe("business data and isolation", () => {
     const buyer = account(server, "buyer");
     const buyerToken = await accessToken(server, buyer);
     const notFound = await query(buyerToken, { invoiceNum: SELLER_INVOICE });
-    expect(notFound).toMatchObject({ success: false, errorCode: "GW_NOT_FOUND" });
+    expect(notFound).toMatchObject({ success: false, refusalCode: "GW_NOT_FOUND" });
     const seller = account(server, "seller");
     const forbidden = await query(buyerToken, { invoiceNum: SELLER_INVOICE, sellerTaxpayerId: seller.taxId });
     expect(forbidden).toMatchObject({
       success: false,
-      errorCode: "GW_FORBIDDEN_ORG",
+      refusalCode: "GW_FORBIDDEN_ORG",
       message: `当前账号无权操作该组织或税号：${seller.taxId}`,
     });
   });
@@ -409,7 +436,7 @@ describe("CORS, health, sandbox clock", () => {
     const set = await postJson(`${server.url}/sandbox/clock`, { set: "2025-10-10 10:00:00" });
     expect(set.data).toMatchObject({ now: TEST_NOW, china: "2025-10-10 10:00:00" });
     const bad = await postJson(`${server.url}/sandbox/clock`, { set: "yesterday-ish" });
-    expect(bad.errorCode).toBe("GW_VALIDATION");
+    expect(bad.refusalCode).toBe("GW_VALIDATION");
     server.clock.set(before);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * serialNo idempotency over HTTP (sequential repeats, concurrent duplicates, reuse with another
  * request), ALLE.INVOICE.OPEN end to end, and the callback outbox with retries on the clock.
+ * The server runs in `hc` reply mode, which replays a repeat's recorded answer; the vendor mode
+ * (10127 for every repeat) is test/integration/server/vendorReplies.test.ts.
  */
 import http from "http";
 import type { AddressInfo } from "net";
@@ -53,7 +55,7 @@ let server: TestServer;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ registry: createSandboxRegistry().register(slowWrite) });
+  server = await startTestServer({ registry: createSandboxRegistry().register(slowWrite), replyMode: "hc" });
   token = await accessToken(server, account(server, "seller"));
 });
 afterAll(async () => {
@@ -96,7 +98,7 @@ describe("serialNo idempotency", () => {
     await call(server, token, "TEST.SLOW.WRITE", { serialNo: "REUSE-0001", note: "a" });
     const before = executions;
     const other = await call(server, token, "TEST.SLOW.WRITE", { serialNo: "REUSE-0001", note: "b" });
-    expect(other).toMatchObject({ success: false, errorCode: "GW_DUPLICATE_SERIAL" });
+    expect(other).toMatchObject({ success: false, refusalCode: "GW_DUPLICATE_SERIAL" });
     expect(executions).toBe(before);
   });
 
@@ -110,7 +112,7 @@ describe("serialNo idempotency", () => {
   test("a refusal leaves no record: the corrected request with the same serialNo runs", async () => {
     const before = executions;
     const refused = await call(server, token, "TEST.SLOW.WRITE", { serialNo: "FIX-0001", refuse: "yes" });
-    expect(refused).toMatchObject({ success: false, errorCode: "GW_VALIDATION" });
+    expect(refused).toMatchObject({ success: false, refusalCode: "GW_VALIDATION" });
     expect(await countApplications("FIX-0001")).toBe(0);
     const fixed = await call(server, token, "TEST.SLOW.WRITE", { serialNo: "FIX-0001" });
     expect(fixed.success).toBe(true);
@@ -189,7 +191,7 @@ describe("ALLE.INVOICE.OPEN and the callback outbox", () => {
     // The engine's tolerance rule (the same the pane and the import apply), naming the field.
     expect(r).toMatchObject({
       success: false,
-      errorCode: "LINE_TAX_OUT_OF_TOLERANCE",
+      refusalCode: "LINE_TAX_OUT_OF_TOLERANCE",
       refusalField: "invoiceDetail[0].taxAmount",
     });
     expect(r.message).toContain("6.07");

@@ -103,5 +103,5 @@ test("a task is 进行中 until the clock reaches its due time, then settled onc
     { taxNo: buyer.taxId, taskNo },
     { endpoint: "rim" }
   );
-  expect(other).toMatchObject({ success: false, errorCode: "GW_NOT_FOUND" });
+  expect(other).toMatchObject({ success: false, refusalCode: "GW_NOT_FOUND" });
 });

@@ -72,6 +72,7 @@ describe("response envelope quirks (§1.5)", () => {
     expect(successEnvelope("rim", "abc")).toEqual({
       errorCode: "0000",
       success: true,
+      status: true,
       message: "",
       data: "abc",
     });

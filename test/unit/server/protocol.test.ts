@@ -121,6 +121,7 @@ describe("CLI", () => {
     expect(parseServeArgs([], {})).toEqual({
       port: 8787,
       clock: "story",
+      reply: "vendor",
       host: "127.0.0.1",
       dataDir: undefined,
       relay: undefined,
@@ -138,12 +139,15 @@ describe("CLI", () => {
           "https://a, https://b",
           "--clock",
           "real",
+          "--reply",
+          "hc",
         ],
         {}
       )
     ).toEqual({
       port: 0,
       clock: "real",
+      reply: "hc",
       host: "0.0.0.0",
       dataDir: "/tmp/x",
       relay: undefined,
@@ -152,6 +156,7 @@ describe("CLI", () => {
     expect(() => parseServeArgs(["--port", "x"], {})).toThrow("端口无效：x");
     expect(() => parseServeArgs(["--nope"], {})).toThrow("未知参数：--nope");
     expect(() => parseServeArgs(["--clock", "fast"], {})).toThrow("--clock 只能是 story 或 real");
+    expect(() => parseServeArgs(["--reply", "json"], {})).toThrow("--reply 只能是 vendor 或 hc");
   });
 
   test("accounts table aligns CJK columns", () => {

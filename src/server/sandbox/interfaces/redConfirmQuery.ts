@@ -101,6 +101,8 @@ export async function refreshHeldStatus(ctx: HandlerContext, bill: BillRow, held
 export const redConfirmQueryHandler: InterfaceHandler<RedConfirmQueryData> = {
   interfaceCode: "ALLE.REDCONFIRMBILL.QUERY",
   endpoint: "sim",
+  // The page types `success` as a string and its example answers "true" (piaozone-api §2.1.13; V10).
+  successAsText: true,
   description: "2.1.13 红字确认单编号查询",
   dataSchema: RedConfirmBillQueryData,
   async handle(ctx, d) {

@@ -36,6 +36,7 @@ import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refused } from "../../registry";
 import { requestHash } from "../../protocol/payload";
+import { vendorErrorCode } from "../../reply";
 import {
   type TaxControlQuickRedItemWire,
   TaxControlQuickRedData,
@@ -98,8 +99,16 @@ export const taxControlQuickRedHandler: InterfaceHandler<readonly QuickRedItem[]
   },
 };
 
-function refusedAnswer(serialNo: string, r: Refusal): ElementAnswer {
-  return { serialNo, success: false, errorCode: r.code, refusalCode: r.code, message: r.message };
+/** A refused element in the reply's style: the vendor's errorCode, our refusalCode only when asked for. */
+function refusedAnswer(ctx: HandlerContext, serialNo: string, r: Refusal): ElementAnswer {
+  const style = ctx.request.reply;
+  return {
+    serialNo,
+    success: false,
+    errorCode: style.mode === "vendor" ? vendorErrorCode(r.code) : r.code,
+    ...(style.detail ? { refusalCode: r.code } : {}),
+    message: r.message,
+  };
 }
 
 /** One element: claim its serialNo, then red-flush or refuse; the claim records the answer. */
@@ -127,9 +136,11 @@ async function redFlushElement(
       .selectAll()
       .where("serial_no", "=", serialNo)
       .executeTakeFirstOrThrow();
-    if (held.request_hash !== hash || held.status !== "done") {
+    // A serial seen before: the vendor answers 10127 whatever the body (V9); `hc` mode replays an
+    // identical element's recorded answer.
+    if (held.request_hash !== hash || held.status !== "done" || ctx.request.reply.mode === "vendor") {
       const r = refusal("GW_DUPLICATE_SERIAL", { serialNo });
-      return { ok: false, answer: refusedAnswer(serialNo, r), refusal: r };
+      return { ok: false, answer: refusedAnswer(ctx, serialNo, r), refusal: r };
     }
     const stored = parseJsonExact(held.result_json, { numbers: "decimal" }) as unknown as StoredElement;
     return stored.ok
@@ -153,7 +164,7 @@ async function redFlushElement(
     // Nothing was written for this element before the refusal (every check runs before any write):
     // release the claim so the same serialNo can be resent once the problem is fixed.
     await ctx.repo.deleteFrom("idempotency").where("id", "=", claim.id).execute();
-    return { ok: false, answer: refusedAnswer(serialNo, e.refusal), refusal: e.refusal };
+    return { ok: false, answer: refusedAnswer(ctx, serialNo, e.refusal), refusal: e.refusal };
   }
 }
 
