@@ -180,7 +180,13 @@ export async function startPaneServer(gatewayUrl: string): Promise<{ url: string
 // ── The environment of a test file ──────────────────────────────────────────
 
 export interface E2E {
+  /** The sandbox gateway (its database holds what the workflows did). */
   readonly gateway: RunningGateway;
+  /**
+   * With `{ relay: true }`: a relay-mode gateway in front of the sandbox — the pane talks to it, it
+   * forwards to `gateway` (its own database holds only its audit rows).
+   */
+  readonly relay?: RunningGateway;
   readonly clock: SettableClock;
   readonly paneUrl: string;
   readonly browser: Browser;
@@ -189,24 +195,50 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(executablePath: string): Promise<E2E> {
+export interface E2EOptions {
+  /**
+   * Put a relay (`hongchong serve --relay`, mode "relay") between the pane and the sandbox: the pane's
+   * gateway paths go to the relay, which forwards them to the sandbox. Default false.
+   */
+  readonly relay?: boolean;
+}
+
+export async function startE2E(executablePath: string, opts: E2EOptions = {}): Promise<E2E> {
   ensureBuilt();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hc-e2e-db-"));
+  const relayDir = opts.relay ? fs.mkdtempSync(path.join(os.tmpdir(), "hc-e2e-relay-db-")) : null;
   const clock = new SettableClock({ start: E2E_START });
   const gateway = await startGateway({ port: 0, dataDir, clock, logger: false, callbackIntervalMs: 0 });
-  const pane = await startPaneServer(gateway.url);
+  let relay: RunningGateway | undefined;
+  try {
+    if (relayDir)
+      relay = await startGateway({
+        port: 0,
+        mode: "relay",
+        dataDir: relayDir,
+        relay: { upstreamBaseUrl: gateway.url, timeoutMs: 20_000 },
+        logger: false,
+        callbackIntervalMs: 0,
+      });
+  } catch (e) {
+    await gateway.close();
+    throw e;
+  }
+  const pane = await startPaneServer((relay ?? gateway).url);
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 60_000 });
   } catch (e) {
     await pane.close();
+    await relay?.close();
     await gateway.close();
     throw e;
   }
   const accounts = await sandboxAccounts(gateway.db.db);
   return {
     gateway,
+    ...(relay ? { relay } : {}),
     clock,
     paneUrl: pane.url,
     browser,
@@ -219,8 +251,10 @@ export async function startE2E(executablePath: string): Promise<E2E> {
     async close() {
       await browser.close().catch(() => undefined);
       await pane.close();
+      await relay?.close();
       await gateway.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (relayDir) fs.rmSync(relayDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,8 @@
  * and 4.02/4.03 go through unchanged; our HC.* extensions are refused with GW_SANDBOX_ONLY before
  * anything goes upstream; every relayed call is in the relay's audit table.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../../src/server/app";
 import { SettableClock } from "../../../src/server/clock";
@@ -15,6 +17,7 @@ import {
   openTestDb,
   startTestServer,
 } from "../server/helpers";
+import { startRelay } from "./relayHelpers";
 import { TAXCTL_BLUES, clientFor, ext } from "./taxControlHelpers";
 
 let sandbox: TestServer;
@@ -149,7 +152,7 @@ test("client → relay → sandbox: auth, 2.2.04 and 4.02/4.03 work unchanged; e
   });
   expect(byAction("REDINFOBILL.DOWNLOAD")).toMatchObject({
     status: 200,
-    errorCode: "DOWNLOAD_SCOPE_REQUIRED",
+    refusalCode: "DOWNLOAD_SCOPE_REQUIRED",
   });
   expect(byAction("invoiceHeaderCollect")).toMatchObject({
     path: "/kapi/app/rim/deduction",
@@ -190,5 +193,72 @@ test("an unreachable upstream answers GW_RELAY_FAILED in the envelope, and is au
   } finally {
     await dead.close();
     await deadDb.cleanup();
+  }
+});
+
+test("the relay forwards the body, query and token/detail headers byte for byte, and answers the upstream's status, type and bytes unchanged", async () => {
+  // An upstream that records what reached it and answers with a status, type and bytes of its own.
+  const seen: Array<{ url: string; headers: http.IncomingHttpHeaders; body: Buffer }> = [];
+  // A byte that is not UTF-8 (0xff, inside the message) must reach the client as it is.
+  const answer = Buffer.concat([
+    Buffer.from('{"errorCode":"0","message":"好'),
+    Buffer.from([0xff]),
+    Buffer.from('","x":0.10}\n'),
+  ]);
+  const upstream = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      seen.push({ url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(202, { "content-type": "application/json;charset=GBK" });
+      res.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  const r = await startRelay(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}/tenant/`);
+  try {
+    // Spacing, key order, a numeric requestId, 0.10 and 1.0E2 in a raw `data` object, a non-ASCII string:
+    // re-serialising the parsed body would change every one of them.
+    const sent =
+      '{ "requestId" : 1733212345,\n  "interfaceCode":"REDINFOBILL.APPLY", "businessSystemCode":"X",' +
+      ' "data":{"amount":0.10,"q":1.0E2,"name":"钢材\\u00e9"} }';
+    const res = await fetch(`${r.url}/kapi/app/sim/openApi?access_token=TOK-Q&x=1`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        access_token: "TOK-H",
+        "x-hongchong-detail": "1",
+        "x-other": "not forwarded",
+      },
+      body: sent,
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("content-type")).toBe("application/json;charset=GBK");
+    expect(Buffer.from(await res.arrayBuffer()).equals(answer)).toBe(true);
+
+    expect(seen).toHaveLength(1);
+    expect(seen[0].url).toBe("/tenant/kapi/app/sim/openApi?access_token=TOK-Q&x=1");
+    expect(seen[0].body.equals(Buffer.from(sent, "utf8"))).toBe(true);
+    expect([
+      seen[0].headers["content-type"],
+      seen[0].headers["access_token"],
+      seen[0].headers["x-hongchong-detail"],
+      seen[0].headers["x-other"],
+    ]).toEqual(["application/json; charset=utf-8", "TOK-H", "1", undefined]);
+
+    // The audit row: the path, the code, the status — none of the token, the query or the data.
+    const rows = await r.auditRows();
+    expect(rows.map((x) => [x.action, x.entity_id])).toEqual([["REDINFOBILL.APPLY", "1733212345"]]);
+    expect(JSON.parse(rows[0].after_json!)).toEqual({
+      path: "/kapi/app/sim/openApi",
+      interfaceCode: "REDINFOBILL.APPLY",
+      upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/tenant`,
+      status: 202,
+      errorCode: "0",
+    });
+    expect(JSON.stringify(rows)).not.toMatch(/TOK-|钢材|amount|0\.10/);
+  } finally {
+    await r.close();
+    await new Promise<void>((resolve) => upstream.close(() => resolve()));
   }
 });
