@@ -204,6 +204,16 @@ export function reducedLevyTaxFromIncl(t: Dec, rental: boolean): Dec {
  * 减按计征+销售退回 → field editable → (quantity needs a unit price) → value > 0 → ≤ remaining →
  * snap-to-remaining → formulas.
  */
+/**
+ * 含税 → 不含税金额 + 税额: U = 含税 ÷ (1 + 税率) unrounded, 金额 = R2(U), 税额 = 含税 − 金额 — a difference,
+ * so 含税 stays exactly as typed. The one place of this rule (red lines here, 2.1.01 lines in the sandbox).
+ */
+export function splitTaxInclusive(inclusive: Dec, rate: Dec): { unrounded: Dec; amount: Dec; tax: Dec } {
+  const unrounded = quotient(inclusive, ONE.plus(rate));
+  const amount = round2HalfUp(unrounded);
+  return { unrounded, amount, tax: inclusive.minus(amount) };
+}
+
 export function calcRedLine(input: RedLineInput): Result<RedLine> {
   const { reason, taxMode, edit } = input;
   if (input.hasDiscountLine) return fail("DISCOUNT_LINE_NOT_EDITABLE");
@@ -275,9 +285,10 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
       tax = round2HalfUp(v.times(rate));
       quantity = serviceEnd && hasQty ? round13HalfUp(quotient(v, P as Dec)) : null;
     } else {
-      const u = quotient(v, ONE.plus(rate));
-      amount = round2HalfUp(u);
-      tax = v.minus(amount); // a difference, so 含税 stays exactly as typed
+      const split = splitTaxInclusive(v, rate);
+      amount = split.amount;
+      tax = split.tax;
+      const u = split.unrounded;
       quantity = serviceEnd && hasQty ? round13HalfUp(quotient(u, P as Dec)) : null;
     }
   }

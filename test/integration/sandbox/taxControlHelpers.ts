@@ -14,7 +14,13 @@ export type OrgKey = "seller" | "buyer" | "taxctl" | "small" | "leqi";
  * not by the story clock), so a token is reused until it really expires; `baseUrl` points it
  * elsewhere (a relay).
  */
-export function clientFor(server: TestServer, key: OrgKey | SandboxAccount, baseUrl?: string): GatewayClient {
+export function clientFor(
+  server: TestServer,
+  key: OrgKey | SandboxAccount,
+  baseUrl?: string,
+  /** false: no detail header — the client exactly as it runs against the real cloud. */
+  askForDetail = true
+): GatewayClient {
   const a = typeof key === "string" ? account(server, key) : key;
   return createGatewayClient({
     baseUrl: baseUrl ?? server.url,
@@ -29,6 +35,7 @@ export function clientFor(server: TestServer, key: OrgKey | SandboxAccount, base
     timeoutMs: 20_000,
     retries: 0,
     now: () => server.wallClock.now(),
+    askForDetail,
   });
 }
 

@@ -4,7 +4,8 @@
  * vendor shows — and the add-in's client on the vendor's own answers (no detail header): duplicate
  * serial settled by 4.1.04, expired token refreshed once, messages mapped back to our refusals.
  */
-import { createGatewayClient, type GatewayClient } from "../../../src/gateway/client";
+import type { GatewayClient } from "../../../src/gateway/client";
+import { clientFor } from "../sandbox/taxControlHelpers";
 import { encodeData } from "../../../src/gateway/codec";
 import { JsonDecimal } from "../../../src/gateway/json";
 import { REFUSALS } from "../../../src/domain/refusals";
@@ -32,22 +33,8 @@ afterAll(async () => {
 });
 
 /** Our client as it runs against the real cloud: no detail header, the vendor's codes only. */
-function vendorClient(a: SandboxAccount, s: TestServer = server): GatewayClient {
-  return createGatewayClient({
-    baseUrl: s.url,
-    appId: a.appId,
-    appSecret: a.appSecret,
-    accountId: a.accountId,
-    user: a.user,
-    userType: "UserName",
-    businessSystemCode: "EXCEL_RED",
-    encoding: a.dataEncoding === "aes" ? "aes" : "base64",
-    ...(a.aesPassword ? { aesPassword: a.aesPassword } : {}),
-    askForDetail: false,
-    retries: 0,
-    timeoutMs: 20_000,
-  });
-}
+const vendorClient = (a: SandboxAccount, s: TestServer = server): GatewayClient =>
+  clientFor(s, a, undefined, false);
 
 const blue = (serialNo: string, seller: SandboxAccount, buyer: SandboxAccount, taxAmount = "13.00") => ({
   serialNo,

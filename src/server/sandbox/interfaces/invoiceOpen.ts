@@ -11,7 +11,8 @@
  * (includeTaxFlag "1") 金额 = R2(含税 ÷ (1 + 税率)), 税额 = 含税 − 金额. `""` in taxAmount,
  * quantity or price means "not given", as the vendor's Java binds it.
  */
-import { Dec, formatAmount, formatQty, round2HalfUp } from "../../../domain/money";
+import { splitTaxInclusive } from "../../../domain/confirmForm/calcRedLine";
+import { Dec, formatAmount, formatQty } from "../../../domain/money";
 // |金额 × 税率 − 税额| ≤ 0.06 per line: the domain's one constant (piaozone-api §1.8).
 import { expectedLineTax, lineTaxRefusal } from "../../../domain/plan/lineRules";
 import { INVOICE_TYPE_LABELS } from "../../../gateway/codes";
@@ -25,16 +26,6 @@ type InvoiceOpenData = WireIn<BlueInvoiceOpenWire>;
 
 /** A number field's text, or undefined when absent or "" (orEmpty in schemas/digital.ts). */
 const given = (v: string | undefined): string | undefined => (v === undefined || v === "" ? undefined : v);
-
-/**
- * 不含税金额 and 税额 of a tax-inclusive line amount T: the engine's 含税 rule (domain-rules §4.7, the
- * amountInclTax branch of calcRedLine): 金额 = R2(T ÷ (1 + r)), 税额 = T − 金额, so 金额 + 税额 is
- * exactly T. Signed like T (a discount line is negative; R2 rounds the magnitude).
- */
-function splitTaxInclusive(inclusive: Dec, rate: Dec): { amount: Dec; tax: Dec } {
-  const amount = round2HalfUp(inclusive.div(rate.add(1)));
-  return { amount, tax: inclusive.sub(amount) };
-}
 
 export const invoiceOpenHandler: InterfaceHandler<InvoiceOpenData> = {
   interfaceCode: "ALLE.INVOICE.OPEN",
