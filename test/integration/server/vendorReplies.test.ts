@@ -309,3 +309,45 @@ test("no access_token in a log line: the request URL is logged with the token as
   expect(lines.join("\n")).not.toContain(sellerToken);
   expect(lines.join("\n")).toContain("access_token=***");
 });
+
+describe.each([["vendor"], ["hc"]] as const)(
+  "the add-in's client (detail header on) against a %s-mode gateway",
+  (mode) => {
+    const gw = () => (mode === "vendor" ? server : hc);
+
+    test("a repeat gives the first answer, a line refusal lands on its field, a missing token refreshes", async () => {
+      const s = gw();
+      const seller = account(s, "seller");
+      const buyer = account(s, "buyer");
+      const c = clientFor(s, seller);
+      const req = blue(`BOTH-${mode}-0001`, seller, buyer);
+      const first = await c.openBlueInvoice(req);
+      const again = await c.openBlueInvoice(req);
+      expect(first).toMatchObject({ ok: true, data: req.serialNo });
+      expect(again).toMatchObject({ ok: true, data: req.serialNo });
+      // vendor: 10127, read back by 4.1.04; hc: the recorded answer replayed.
+      expect((again as { settledBySerial?: true }).settledBySerial).toBe(
+        mode === "vendor" ? true : undefined
+      );
+      const rows = await s.db.db
+        .selectFrom("blue_invoices")
+        .select("id")
+        .where("serial_no", "=", req.serialNo)
+        .execute();
+      expect(rows).toHaveLength(1);
+
+      const off = await c.call("2.1.01", blue(`BOTH-${mode}-0002`, seller, buyer, "13.07"));
+      expect(off.ok).toBe(false);
+      if (!off.ok) {
+        expect(off.errorCode).toBe(mode === "vendor" ? "9999" : "LINE_TAX_OUT_OF_TOLERANCE");
+        expect(off.refusal).toMatchObject({
+          code: "LINE_TAX_OUT_OF_TOLERANCE",
+          field: "invoiceDetail[0].taxAmount",
+        });
+      }
+
+      await s.db.db.updateTable("tokens").set({ revoked_at: 1 }).where("kind", "=", "access").execute();
+      expect((await c.queryInvoice({ serialNo: req.serialNo })).ok).toBe(true);
+    });
+  }
+);
