@@ -14,6 +14,7 @@ import {
   signIn,
   startE2E,
   viewSheet,
+  whileClockRuns,
   type E2E,
   type Pane,
 } from "./support/harness";
@@ -128,4 +129,55 @@ test("数电 红冲 of one blue invoice through the relay: sheet amounts (HC.* r
   expect(text).not.toContain(sheet.text(2, "流水号"));
   expect(text).not.toContain(blueNo);
   expect(text).not.toContain(E.account("seller").appSecret);
+});
+
+test("进项同步 through the relay: 4.02 starts the collection upstream, 4.03 is polled through it, the pool is written", async () => {
+  const E = env;
+  if (!E) return;
+  const relay = E.relay!;
+  const p = await openPane(E, { sheets: [] });
+  panes.push(p);
+  const { page } = p;
+  const auditedBefore = (
+    await relay.db.db.selectFrom("audit").select("id").where("entity", "=", "relay").execute()
+  ).length;
+
+  await signIn(page, E.account("buyer"));
+  await page.getByTestId("tab-inputSync").click();
+  await page.getByTestId("input-startDate").fill("2025-01-01");
+  await page.getByTestId("input-endDate").fill("2025-10-31");
+  await page.getByTestId("input-download").click();
+  await whileClockRuns(E.clock, async () =>
+    (await page.getByTestId("input-summary").count()) > 0 ? true : null
+  );
+  const summary = (await page.getByTestId("input-summary").textContent()) ?? "";
+  const m = /^下载 (\d+) 张：新增 (\d+)，更新 0，变更 0 条$/.exec(summary);
+  expect(m).not.toBeNull();
+  const downloaded = Number(m![1]);
+  expect(downloaded).toBeGreaterThanOrEqual(30);
+  expect(Number(m![2])).toBe(downloaded);
+
+  await clickAndWait(page, "input-write", "input", "input-download");
+  await expectText(
+    page.getByTestId("input-message"),
+    `已写入：更新 0 行，新增 ${downloaded} 行；变更记录 0 条`
+  );
+  const written = await viewSheet(page, "进项发票池");
+  expect(written.dump.rows).toHaveLength(1 + downloaded);
+  await screenshot(page, "relay-input-sync");
+
+  // Everything the sync needed went upstream; nothing was refused as sandbox-only.
+  const rows = await relay.db.db
+    .selectFrom("audit")
+    .select(["action", "after_json"])
+    .where("entity", "=", "relay")
+    .orderBy("id")
+    .execute();
+  const actions = rows.slice(auditedBefore).map((r) => {
+    const a = JSON.parse(r.after_json ?? "{}") as { status: number | null; refusalCode?: string };
+    return [r.action, a.status, a.refusalCode ?? null];
+  });
+  expect(actions.filter(([, status]) => status !== 200)).toEqual([]);
+  expect(actions.map(([a]) => a)).toContain("invoiceHeaderCollect");
+  expect(actions.map(([a]) => a)).toContain("invoiceHeaderCollectResult");
 });
