@@ -170,6 +170,20 @@ export type SingleClickOutcome =
     };
 
 /**
+ * 待开 records (开票管理→待开发票) and the amount they hold (000 ②): a red that was not issued stays in
+ * 待开 — as 待开, or as 未开票 after a failed issue — until the clerk deletes it, and every remaining-
+ * amount check counts it. Only an issued record (已开票) no longer holds an amount; a deleted record is gone.
+ */
+export const PENDING_RED_STATUS = { waiting: "待开", failed: "未开票", issued: "已开票" } as const;
+export type PendingRedStatus = (typeof PENDING_RED_STATUS)[keyof typeof PENDING_RED_STATUS];
+/** The statuses of 待开 records that no longer hold a red amount (for `status not in (…)` queries). */
+export const PENDING_RED_RELEASED: readonly PendingRedStatus[] = [PENDING_RED_STATUS.issued];
+/** Whether a 待开 record in `status` still holds its amount against the blue invoice. */
+export function pendingRedHolds(status: string): boolean {
+  return !(PENDING_RED_RELEASED as readonly string[]).includes(status);
+}
+
+/**
  * 单张红冲: at click time, a pending 待开 red of the same amount as the current 可红冲金额 keeps the
  * page closed (存在同金额的待开 — most likely the same reversal already queued). Otherwise the page
  * opens with the full 可红冲金额, and the general check applies on submit.
