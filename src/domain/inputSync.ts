@@ -6,7 +6,7 @@
  * totalTaxInclAmount rule — whose formula the manual shows only as an image, so it is injected
  * and by default reports "not computed" rather than inventing a value.
  */
-import { FLIGHT_TOTAL_RULE_FROM } from "./inferred";
+import { FLIGHT_TOTAL_POOL_NOTE, FLIGHT_TOTAL_RULE_FROM } from "./inferred";
 import {
   Channel,
   DeductionStatus,
@@ -104,6 +104,11 @@ export const FLIGHT_TICKET_TYPE_CODE = "61";
 export const TOLL_INVOICE_TYPE_CODE = "59";
 export const FLIGHT_TICKET_TYPE_LABEL = "数电发票（航空运输电子客票行程单）";
 export const TOLL_INVOICE_TYPE_LABEL = "数电发票（通行费发票）";
+/** The bureau's own names of type 61 (电子税局 files, 4.03 invoiceTypeName): the same flight ticket. */
+export const FLIGHT_TICKET_BUREAU_LABELS: readonly string[] = [
+  "电子发票（航空运输电子客票行程单）",
+  "航空运输电子客票行程单",
+];
 
 /** V2.0 (2025-11-22): 支持下载数电发票（通行费发票）. */
 export const TOLL_INVOICES_DOWNLOADABLE = true;
@@ -116,10 +121,14 @@ function compactTypeLabel(s: string): string {
     .replace(/^数电票（/, "数电发票（");
 }
 
-/** Code or label (half-width brackets and the 数电票 spelling accepted) → 61? */
+const FLIGHT_TICKET_LABELS = new Set(
+  [FLIGHT_TICKET_TYPE_LABEL, ...FLIGHT_TICKET_BUREAU_LABELS].map(compactTypeLabel)
+);
+
+/** Code, our label or the bureau's (half-width brackets and the 数电票 spelling accepted) → 61? */
 export function isFlightTicketType(invoiceType: string): boolean {
   const t = invoiceType.trim();
-  return t === FLIGHT_TICKET_TYPE_CODE || compactTypeLabel(t) === FLIGHT_TICKET_TYPE_LABEL;
+  return t === FLIGHT_TICKET_TYPE_CODE || FLIGHT_TICKET_LABELS.has(compactTypeLabel(t));
 }
 
 export function isTollInvoiceType(invoiceType: string): boolean {
@@ -331,6 +340,18 @@ export interface MergeOutcome {
   readonly changes: readonly FieldChange[];
   /** Why a derived field was left empty (e.g. FLIGHT_TOTAL_RULE_UNKNOWN). */
   readonly notes: readonly Refusal[];
+  /** The 价税合计（电子税局） rule applies to this invoice (数电飞机票 dated ≥ 2025-07-28): flag the row. */
+  readonly flightTotalRule?: boolean;
+}
+
+/**
+ * The 提示 of a 进项发票池 row: for a flight ticket the rule applies to, FLIGHT_TOTAL_POOL_NOTE, followed
+ * by why the value is still empty (the notes' messages); "" for any other invoice. The pane writes it
+ * in the 提示 column; the sandbox's 4.03 items carry the same as `notes`.
+ */
+export function poolRowNote(outcome: Pick<MergeOutcome, "notes" | "flightTotalRule">): string {
+  if (!outcome.flightTotalRule) return outcome.notes.map((n) => n.message).join("；");
+  return [FLIGHT_TOTAL_POOL_NOTE, ...outcome.notes.map((n) => n.message)].join("；");
 }
 
 function sameValue(a: FieldValue, b: FieldValue): boolean {
@@ -397,5 +418,12 @@ export function mergeDownloadedInvoice(
     flight.applies && !flight.computed.ok && (record.totalTaxInclAmount ?? null) === null
       ? [flight.computed.refusal]
       : [];
-  return { action: plan.action, record, callVerificationApi: plan.callVerificationApi, changes, notes };
+  return {
+    action: plan.action,
+    record,
+    callVerificationApi: plan.callVerificationApi,
+    changes,
+    notes,
+    flightTotalRule: flight.applies,
+  };
 }

@@ -81,11 +81,11 @@ export function checkBatchSize(selectedCount: number): Result<true> {
 // ── 税控普票: full reversal only ───────────────────────────────────────────────
 
 /**
- * [piaozone 2.2.02 税控发票快速红冲 "仅支持全额红冲"] A 税控普票 is red-flushed by 2.2.02, which carries
- * no amount: only the whole 可红冲金额 can be reversed. A later issue may allow partial 税控普票;
- * then this is the one line to change (and the planner must send an amount).
+ * [seed 000 提交校验: |当前待红冲金额| compared with what remains incl. 待开] A 税控普票 may be red-flushed
+ * in part. 2.2.02 快速红冲 stays full-only ("仅支持全额红冲"): a partial one is issued through 2.2.01
+ * 税控发票开具 with the engine's negative lines (the planner's `lines`); false would bring back full-only.
  */
-export const TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED = false;
+export const TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED = true;
 
 /**
  * The refusal of a 税控普票 request below its 可红冲金额 (magnitudes), or null when it may go.
@@ -318,4 +318,16 @@ export function preflight<No>(rows: readonly PreflightInput<No>[]): Preflight<No
     eligibleCount,
     refusedCount: out.length - eligibleCount,
   };
+}
+
+/**
+ * [INFERRED §2, §9 A3] 发票状态 of a blue after a red: nothing left on any line (剩余可红冲金额 and 税额
+ * 0) → 全额红冲, otherwise 部分红冲.
+ */
+export function blueStatusAfterRed(
+  lines: readonly { remainingAmount: DecimalLike; remainingTax: DecimalLike }[]
+): BlueInvoiceStatus {
+  return lines.every((l) => toDec(l.remainingAmount).isZero() && toDec(l.remainingTax).isZero())
+    ? "全额红冲"
+    : "部分红冲";
 }

@@ -47,6 +47,11 @@ export const REFUSALS = {
     "红字信息表“{formNo}”未填写对应蓝票（购方申请-已抵扣），不能快速红冲，请按红字信息表开具红字发票",
   QUICK_RED_FULL_ONLY:
     "税控发票快速红冲仅支持全额红冲：红字信息表红冲金额 {amount} 与蓝票可红冲金额 {remaining} 不一致",
+  // sandbox 2.2.01 税控发票开具（红字）
+  TAX_CONTROL_BLUE_ISSUE_NOT_SIMULATED:
+    "沙箱的税控发票开具只模拟红字发票（invoiceProperty 为 1），蓝字发票请在税控开票系统开具",
+  INFO_FORM_LINE_UNMATCHED:
+    "红字信息表“{formNo}”第{row}行（{goods}，税率 {taxRate}）在蓝票中找不到商品名称、税率一致且剩余可红冲金额足够的明细行",
 
   // ── 002 红字确认单 ─────────────────────────────────────────────────────────
   ENTRY_ALREADY_ENTERED: "只有录入状态为“未录入”或“录入失败”的红字确认单才允许录入",
@@ -77,6 +82,9 @@ export const REFUSALS = {
   DISCOUNT_LINE_NOT_EDITABLE: "原蓝票明细行带折扣行，暂不支持编辑，只能整行全额红冲",
   DIFF_TAX_FULL_ONLY: "差额征税发票仅支持全额红冲", // (M, paraphrased)
   REDUCED_LEVY_NO_SALES_RETURN: "减按计征发票不支持选销售退回", // (M)
+  REDUCED_LEVY_RENTAL_POLICY_MISSING:
+    "个人出租住房（减按计征）的明细行须有优惠政策“按5%简易征收减按1.5%计征”，否则无法计算部分红冲，只能全额红冲",
+  RCF_RED_FLUSH_WRONG_PARTY: "红字确认单只能由{party}红冲（{why}）",
   CONFIRM_LINE_NO_REQUIRED:
     "部分红冲的明细行须填写行号（对应原蓝票的明细行），否则发票云无法确定红冲哪一行；全额红冲请清空金额列",
   NO_UNIT_PRICE: "原蓝票明细没有可红冲单价或剩余数量，不能按数量红冲",
@@ -103,6 +111,8 @@ export const REFUSALS = {
     "红冲明细与红字确认单“{number}”的明细不一致：通过确认单红冲时按确认单明细开具，可不传明细",
   RCF_FORM_NOT_FOUND: "本企业没有流水号或编号为“{key}”的红字确认单",
   RCF_DOWNLOAD_NO_DIGITAL_CHANNEL: "本企业未配置数电开票通道，无法从税局下载红字确认单",
+  RCF_DOWNLOAD_OWNED_BY_OTHER:
+    "购销双方都在发票云，红字确认单已由“{org}”先从税局下载，归属于该组织，本组织不再保存",
 
   // ── 003 进项发票关键要素同步 ───────────────────────────────────────────────
   SMALL_SCALE_NO_DEDUCTION_DOWNLOAD:
@@ -195,6 +205,7 @@ export const REFUSALS = {
     "蓝票有{lines}行可红冲明细，部分红冲须按明细指定金额：请在“红字确认单”或“红字信息表”工作表中按行填写后提交",
   PANE_RESULT_PENDING:
     "已提交发票云，尚未取得结果（流水号 {serialNo}）。再次运行会先按原流水号查询，不会重复红冲",
+  PANE_RUN_STOPPED_UNSENT: "已停止：本张未提交（未红冲），可重新预检后再提交",
   PANE_NOT_TAX_CONTROL_SPECIAL: "只有税控专用发票（增值税专用发票、增值税电子专用发票）需要红字信息表",
   PANE_NOT_DIGITAL: "只有数电发票使用红字确认单",
   PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",

@@ -14,7 +14,7 @@ import type { Refusal, RefusalParams } from "../domain/refusals";
 import { schemaOf, type SheetKind } from "./schemas";
 
 /** The interfaces whose requests are built from sheet rows (ids as in src/gateway/interfaces). */
-export type RowBuiltInterface = "2.1.03" | "2.1.04" | "2.2.02" | "2.2.04";
+export type RowBuiltInterface = "2.1.03" | "2.1.04" | "2.2.01" | "2.2.02" | "2.2.04";
 
 export interface WireFieldMap {
   /** Document fields: sent from the document's first row. */
@@ -54,7 +54,16 @@ export const WIRE_FIELDS: Readonly<
 > = {
   infoForms: {
     "2.2.04": INFO_FORM_APPLY,
-    // 红冲 of an approved form: 2.2.02 税控发票快速红冲, one item per form.
+    // 红冲 of an approved form: 2.2.01 税控发票开具 (red, by its 红字信息表编号), one item per form; the
+    // form's lines are the bureau's, so no line maps back to a sheet row.
+    "2.2.01": {
+      header: {
+        originalInvoiceCode: "blueInvoiceCode",
+        originalInvoiceNumber: "blueInvoiceNo",
+        invoiceType: "invoiceType",
+      },
+      line: {},
+    },
     "2.2.02": {
       header: {
         originalInvoiceCode: "blueInvoiceCode",
@@ -85,6 +94,15 @@ export const WIRE_FIELDS: Readonly<
         invoiceNum: "invoiceNumber",
         invoiceCode: "invoiceCode",
         redReason: "redReason",
+        invoiceType: "invoiceKind",
+      },
+      line: BLUE_LIST_LINE,
+    },
+    // A partial 税控普票: 2.2.01 with the engine's negative line(s).
+    "2.2.01": {
+      header: {
+        originalInvoiceCode: "invoiceCode",
+        originalInvoiceNumber: "invoiceNumber",
         invoiceType: "invoiceKind",
       },
       line: BLUE_LIST_LINE,

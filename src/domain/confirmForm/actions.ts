@@ -6,6 +6,7 @@
 import type { AuditStatus, Channel, DataSource, EntryStatus, FormInvoiceStatus, Role } from "../labels";
 import { Refusal, refusal } from "../refusals";
 import { ConfirmForm } from "./form";
+import { redFlushPartyRefusal } from "./identity";
 import {
   ConfirmStatus,
   ConfirmStatusCode,
@@ -302,6 +303,8 @@ export const CONFIRM_FORM_RULES: Readonly<Record<ConfirmFormAction, ActionRule>>
       (f) => (f.entryStatus === RED_FLUSHABLE_ENTRY_STATUS ? null : refusal("NOT_ENTERED")),
       (f) => (isInvoiceableConfirmStatus(f.confirmStatus) ? null : refusal("NOT_INVOICEABLE_STATUS")),
       notInvoiced("ALREADY_INVOICED"),
+      // The seller red-flushes (the buyer only downloads the number); a 收购票 flips it (identity.ts).
+      (f) => redFlushPartyRefusal(f.myRole, f.isPurchaseInvoice === true),
     ],
     result: (f) => ({ form: { ...f, invoiceStatus: INVOICED }, effects: unchangedEffects }),
   },
@@ -371,7 +374,9 @@ export function runConfirmFormAction(
   if (refusals.length > 0) {
     const first = refusals[0];
     const onlyParty =
-      first.code === "REVOKE_WRONG_PARTY" ? (first.params?.party as Role | undefined) : undefined;
+      first.code === "REVOKE_WRONG_PARTY" || first.code === "RCF_RED_FLUSH_WRONG_PARTY"
+        ? (first.params?.party as Role | undefined)
+        : undefined;
     return {
       ok: false,
       action,

@@ -6,6 +6,12 @@
  */
 import type { RedReason, TaxMode } from "../labels";
 import { AMOUNT_DP, Dec, DecimalLike, formatAmount, formatQty, QTY_PRICE_DP, toDec, ZERO } from "../money";
+import {
+  RENTAL_CODE_WITHOUT_POLICY_REFUSED,
+  RENTAL_REDUCED_LEVY_PRIVILEGE_LABEL,
+  RENTAL_REDUCED_LEVY_PRIVILEGE_TYPE,
+  REVERSIBLE_UNIT_PRICE_FALLBACK,
+} from "../inferred";
 import { fail, ok, Result } from "../refusals";
 
 /** The line field a user edits. */
@@ -75,6 +81,13 @@ export interface RedLineInput {
   readonly taxMode: TaxMode;
   /** 19-digit 税收分类编码: picks the 减按计征 branch. */
   readonly taxCode?: string | null;
+  /**
+   * 优惠政策 (privilegeType code, e.g. "10", or its name 按5%简易征收减按1.5%计征) of the blue line. The
+   * 个人出租住房 formula needs both this policy and the code; code without policy is refused
+   * (REDUCED_LEVY_RENTAL_POLICY_MISSING). Undefined = the caller does not know it (code-only reading,
+   * inferred.RENTAL_CODE_WITHOUT_POLICY_REFUSED); null/"" = the line has no policy.
+   */
+  readonly privilegeType?: string | null;
   /** 税率 of the blue line, e.g. "0.13" (not used by 减按计征, whose constants are fixed). */
   readonly taxRate: DecimalLike;
   /** The blue line has a 折扣行 (§9 A7). */
@@ -159,7 +172,10 @@ function resolve(r: RemainingLine): Remaining {
   if (quantity !== null && quantity.isZero()) quantity = null;
   let unitPrice = optMagnitude(r.unitPrice);
   if (unitPrice === null || unitPrice.isZero()) {
-    unitPrice = quantity === null ? null : round13HalfUp(quotient(amount, quantity));
+    unitPrice =
+      quantity === null || REVERSIBLE_UNIT_PRICE_FALLBACK === "NONE"
+        ? null
+        : round13HalfUp(quotient(amount, quantity));
     if (unitPrice !== null && unitPrice.isZero()) unitPrice = null;
   }
   return { amount, tax, quantity, unitPrice };
@@ -182,8 +198,25 @@ export function fullRedLine(remaining: RemainingLine): RedLine {
   return redLine(r.amount, r.tax, r.quantity, r.quantity === null ? null : r.unitPrice, true);
 }
 
-function isReducedLevyRental(taxCode: string | null | undefined): boolean {
-  return (taxCode ?? "").trim() === PERSONAL_HOUSING_RENTAL_TAX_CODE;
+/** The 优惠政策 按5%简易征收减按1.5%计征, by code ("10") or by name. */
+export function isRentalReducedLevyPolicy(privilegeType: string | null | undefined): boolean {
+  const t = (privilegeType ?? "").replace(/\s+/g, "").replace(/％/g, "%");
+  return t === RENTAL_REDUCED_LEVY_PRIVILEGE_TYPE || t === RENTAL_REDUCED_LEVY_PRIVILEGE_LABEL;
+}
+
+/**
+ * Which 减按计征 formula a line takes (002 step 7): 个人出租住房 needs the code 3040502020102000000 AND
+ * the policy; the code without the policy is "refused" (never the rental formula); any other code is
+ * the generic 1.5% levy. privilegeType undefined = not known by the caller → decided by the code.
+ */
+export type ReducedLevyBranch = "generic" | "rental" | "refused";
+export function reducedLevyBranch(
+  taxCode: string | null | undefined,
+  privilegeType?: string | null
+): ReducedLevyBranch {
+  if ((taxCode ?? "").trim() !== PERSONAL_HOUSING_RENTAL_TAX_CODE) return "generic";
+  if (privilegeType === undefined || isRentalReducedLevyPolicy(privilegeType)) return "rental";
+  return RENTAL_CODE_WITHOUT_POLICY_REFUSED ? "refused" : "generic";
 }
 
 /** 减按计征 tax from a 不含税 value U (unrounded when computed): generic U×1.5%; rental U×1.5%÷1.035. */
@@ -201,7 +234,7 @@ export function reducedLevyTaxFromIncl(t: Dec, rental: boolean): Dec {
 
 /**
  * One red line from one edit (§4.7). Check order (§8): discount line → 差额征税 → 开票有误 →
- * 减按计征+销售退回 → field editable → (quantity needs a unit price) → value > 0 → ≤ remaining →
+ * 减按计征+销售退回 → 个人出租住房 code without its policy → field editable → (quantity needs a unit price) → value > 0 → ≤ remaining →
  * snap-to-remaining → formulas.
  */
 /**
@@ -220,6 +253,8 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
   if (taxMode === "差额征税") return fail("DIFF_TAX_FULL_ONLY");
   if (reason === "开票有误") return fail("ISSUE_ERROR_FULL_ONLY");
   if (taxMode === "减按计征" && reason === "销售退回") return fail("REDUCED_LEVY_NO_SALES_RETURN");
+  const levyBranch = taxMode === "减按计征" ? reducedLevyBranch(input.taxCode, input.privilegeType) : null;
+  if (levyBranch === "refused") return fail("REDUCED_LEVY_RENTAL_POLICY_MISSING");
   const fieldLabel = RED_LINE_FIELD_LABEL[edit.field];
   if (!EDITABLE_FIELDS[reason].includes(edit.field)) {
     return fail("FIELD_NOT_EDITABLE", { reason, field: fieldLabel });
@@ -257,7 +292,7 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
   let quantity: Dec | null;
 
   if (taxMode === "减按计征") {
-    const rental = isReducedLevyRental(input.taxCode);
+    const rental = levyBranch === "rental";
     if (edit.field === "quantity") {
       const u = v.times(P as Dec);
       tax = reducedLevyTaxFromExcl(u, rental);
@@ -322,6 +357,13 @@ export function remainingAfter(remaining: RemainingLine, line: RedLine): Remaini
     quantity: q === null ? null : q.minus(line.quantity === null ? ZERO : line.quantity.abs()),
     unitPrice: remaining.unitPrice,
   };
+}
+
+/** Whether a red line fits what remains on its blue line: remainingAfter leaves no 金额, 税额 or 数量 below zero. */
+export function lineFitsRemaining(remaining: RemainingLine, line: RedLine): boolean {
+  const after = remainingAfter(remaining, line);
+  const negative = (v: DecimalLike | null) => v !== null && decOf(v).isNegative();
+  return !negative(after.amount) && !negative(after.tax) && !negative(after.quantity);
 }
 
 export interface RedTotals {

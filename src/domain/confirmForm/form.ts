@@ -28,6 +28,8 @@ export interface ConfirmForm {
   readonly entryDate?: string | null;
   /** 确认日期, set when the counterparty confirms (never for 01). */
   readonly confirmDate?: string | null;
+  /** The blue invoice is a 收购票: the buyer issued it, so the buyer red-flushes (identity.redFlushParty). */
+  readonly isPurchaseInvoice?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export const CONFIRM_FORM_DEFAULTS: ConfirmForm = {
   buyerUsageConfirmed: false,
   entryDate: null,
   confirmDate: null,
+  isPurchaseInvoice: false,
 };
 
 /** A form from partial data, the rest defaulted. */

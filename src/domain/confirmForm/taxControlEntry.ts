@@ -23,3 +23,8 @@ export function entryYields(f: TaxControlEntryFacts): EntryYields {
 /** The notice to show before entry when the result will be a 红字信息表. */
 export const TAX_CONTROL_ENTRY_NOTICE =
   "原蓝票是税控发票，本企业作为购方且销方仍开具税控发票，录入后税局返回的是红字信息表，不是红字确认单，可进入红字信息表页面查看申请的数据。";
+
+/** The 特别提示 to show before entry (TAX_CONTROL_ENTRY_NOTICE), or null when entry yields a 红字确认单. */
+export function taxControlEntryNotice(f: TaxControlEntryFacts): string | null {
+  return entryYields(f) === "红字信息表" ? TAX_CONTROL_ENTRY_NOTICE : null;
+}

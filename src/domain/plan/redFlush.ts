@@ -39,6 +39,7 @@ import {
   availableAfterPending,
   canRedFlushInvoice,
   checkRemainingReversible,
+  singleRedFlushClick,
   taxControlOrdinaryFullOnly,
   type InvoiceFamily,
 } from "../redFlush";
@@ -162,7 +163,17 @@ interface BlueRef {
 
 /** What will be sent for an eligible invoice (the caller adds serialNo and the seller's tax ID). */
 export type SendPlan =
-  | { readonly family: "税控普票"; readonly invoiceType: TaxControlInvoiceTypeCode; readonly blue: BlueRef }
+  | {
+      readonly family: "税控普票";
+      readonly invoiceType: TaxControlInvoiceTypeCode;
+      readonly blue: BlueRef;
+      /**
+       * Absent = full reversal (2.2.02 carries no amount). Present only for a partial request, which
+       * redFlush.TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED lets through: the engine's red line(s) for the
+       * 本次红冲金额, computed as for a partial 税控专票 (TAX_CONTROL_PARTIAL_LINE_REASON).
+       */
+      readonly lines?: readonly RedInfoFormLine[];
+    }
   | {
       readonly family: "税控专票";
       readonly invoiceType: TaxControlSpecialTypeCode;
@@ -387,7 +398,15 @@ export function redFlushChecks(v: RedFlushCheckInput): CheckRefusal | null {
   }
   const request = v.redAmount ?? magnitude(v.reversibleAmount);
   const remaining = checkRemainingReversible(v.reversibleAmount, v.pendingRedAmounts, request);
-  if (remaining.refusal) return { field: "redAmount", refusal: remaining.refusal };
+  if (remaining.refusal) {
+    // 000 单张红冲 "存在同金额的待开，将不进入单张发票红冲页面": when a 待开 of the very same amount is the
+    // cause, that is the reason (the clerk deletes the 待开 first), on 待开红冲金额 — on every surface.
+    const click = singleRedFlushClick(v.reversibleAmount, v.pendingRedAmounts);
+    if (!click.entersPage && click.refusal.code === "DUPLICATE_PENDING_SAME_AMOUNT") {
+      return { field: v.record ? null : "pendingRedAmount", refusal: click.refusal };
+    }
+    return { field: "redAmount", refusal: remaining.refusal };
+  }
   if (family === null) return null;
   const fullOnly = taxControlOrdinaryFullOnly(family, v.reversibleAmount, request);
   if (fullOnly) return { field: "redAmount", refusal: fullOnly };
@@ -518,6 +537,9 @@ function recordFor(
  */
 export const TAX_CONTROL_PARTIAL_LINE_REASON: RedReason = "销售折让";
 
+/** A blue line with its 优惠政策, once HC.BLUEINVOICE.QUERY carries it (undefined = not known). */
+type LineWithPolicy = BlueInvoiceLineInfo & { readonly privilegeType?: string | null };
+
 function remainingOf(l: BlueInvoiceLineInfo): RemainingLine {
   return {
     amount: l.remainingAmount,
@@ -566,6 +588,7 @@ function partialLine(l: BlueInvoiceLineInfo, reason: RedReason, request: Dec) {
     reason,
     taxMode: TaxMode.normalize(l.taxMode) ?? "普通征税",
     taxCode: l.revenueCode,
+    privilegeType: (l as LineWithPolicy).privilegeType,
     taxRate: l.taxRate,
     hasDiscountLine: l.hasDiscountLine,
     remaining: remainingOf(l),
@@ -638,6 +661,47 @@ function infoFormRefusal(
   return null;
 }
 
+type LineDraft = { ok: true; line: InfoFormLineDraft } | { ok: false; refusal: FieldRefusalDraft };
+
+/** A partial 税控 line (专票 信息表 / 普票) for `request` on the gateway's one blue line. */
+function partialTaxControlLine(l: BlueInvoiceLineInfo, request: Dec): LineDraft {
+  const calc = partialLine(l, TAX_CONTROL_PARTIAL_LINE_REASON, request);
+  if (!calc.ok) return { ok: false, refusal: { field: "redAmount", refusal: calc.refusal } };
+  const line = infoFormLine(l.goodsName, l.revenueCode, l.taxRate, calc.value);
+  return {
+    ok: true,
+    line: { line, red: calc.value, reducedLevy: TaxMode.normalize(l.taxMode) === "减按计征" },
+  };
+}
+
+/** A partial 税控 line from the row's own columns (no gateway record), as 普通征税. */
+function partialSheetLine(m: Merged, reversible: Dec, request: Dec): LineDraft {
+  const rate = m.dec("taxRate");
+  if (rate === null) {
+    return {
+      ok: false,
+      refusal: { field: "taxRate", refusal: refusal("FIELD_REQUIRED", { field: "税率" }) },
+    };
+  }
+  const calc = calcRedLine({
+    reason: TAX_CONTROL_PARTIAL_LINE_REASON,
+    taxMode: "普通征税",
+    taxCode: m.text("taxCode"),
+    taxRate: rate,
+    hasDiscountLine: false,
+    remaining: {
+      amount: reversible,
+      tax: m.dec("taxAmount") ?? estimatedTax(reversible, rate),
+      quantity: null,
+      unitPrice: null,
+    },
+    edit: { field: "amountExclTax", value: request },
+  });
+  if (!calc.ok) return { ok: false, refusal: { field: "redAmount", refusal: calc.refusal } };
+  const line = infoFormLine(m.text("goodsName") ?? "", m.text("taxCode") ?? "", rate.toFixed(), calc.value);
+  return { ok: true, line: { line, red: calc.value, reducedLevy: false } };
+}
+
 /** The send plan of an invoice that passed the checks, or why it cannot be sent as asked. */
 function buildPlan(
   kind: InvoiceKind,
@@ -652,7 +716,22 @@ function buildPlan(
   const partial = request.lt(reversible);
   const lines = record ? reversibleLines(record) : null;
   if (family === "税控普票") {
-    return { ok: true, plan: { family, invoiceType: code as TaxControlInvoiceTypeCode, blue } };
+    const base = { family, invoiceType: code as TaxControlInvoiceTypeCode, blue };
+    if (!partial) return { ok: true, plan: base };
+    // Partial 税控普票 (reached only when redFlush.TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED): the engine's
+    // line, as for a partial 税控专票; a 普票 needs no 红字信息表, so no blue-field/party checks.
+    if (lines && lines.length > 1) {
+      return {
+        ok: false,
+        refusal: { field: null, refusal: refusal("PANE_PARTIAL_NEEDS_LINE_DETAIL", { lines: lines.length }) },
+      };
+    }
+    const one =
+      lines && lines.length === 1
+        ? partialTaxControlLine(lines[0], request)
+        : partialSheetLine(m, reversible, request);
+    if (!one.ok) return one;
+    return { ok: true, plan: { ...base, lines: [one.line.line] } };
   }
   if (family === "税控专票") {
     const head = {
@@ -691,37 +770,12 @@ function buildPlan(
           },
         };
       }
-      const l = lines[0];
-      const calc = partialLine(l, TAX_CONTROL_PARTIAL_LINE_REASON, request);
-      if (!calc.ok) return { ok: false, refusal: { field: "redAmount", refusal: calc.refusal } };
-      const line = infoFormLine(l.goodsName, l.revenueCode, l.taxRate, calc.value);
-      return checked([{ line, red: calc.value, reducedLevy: reduced(l) }], false);
+      const one = partialTaxControlLine(lines[0], request);
+      return one.ok ? checked([one.line], false) : one;
     }
     // No gateway record: one line from the row's own columns, as 普通征税 (the sheet has no 征税方式).
-    const rate = m.dec("taxRate");
-    if (rate === null) {
-      return {
-        ok: false,
-        refusal: { field: "taxRate", refusal: refusal("FIELD_REQUIRED", { field: "税率" }) },
-      };
-    }
-    const calc = calcRedLine({
-      reason: TAX_CONTROL_PARTIAL_LINE_REASON,
-      taxMode: "普通征税",
-      taxCode: m.text("taxCode"),
-      taxRate: rate,
-      hasDiscountLine: false,
-      remaining: {
-        amount: reversible,
-        tax: m.dec("taxAmount") ?? estimatedTax(reversible, rate),
-        quantity: null,
-        unitPrice: null,
-      },
-      edit: { field: "amountExclTax", value: request },
-    });
-    if (!calc.ok) return { ok: false, refusal: { field: "redAmount", refusal: calc.refusal } };
-    const line = infoFormLine(m.text("goodsName") ?? "", m.text("taxCode") ?? "", rate.toFixed(), calc.value);
-    return checked([{ line, red: calc.value, reducedLevy: false }], true);
+    const one = partialSheetLine(m, reversible, request);
+    return one.ok ? checked([one.line], true) : one;
   }
   // 数电: the checks made sure of the reason and of the partial rules.
   const reason = RedReason.normalize(m.text("redReason") ?? "") as RedReason;

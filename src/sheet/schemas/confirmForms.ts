@@ -62,6 +62,12 @@ export const confirmFormsSchema: SheetSchema = {
     column("spec", "规格型号", "text", { maxLength: maxLength("spec") }),
     column("unit", "单位", "text", { maxLength: maxLength("unit") }),
     column("taxMode", "征税方式", "label:TaxMode", { aliases: ["计税方式"] }),
+    // 优惠政策 of the blue line (privilegeType code or name): 个人出租住房 (3040502020102000000) is
+    // computed with its formula only with 按5%简易征收减按1.5%计征 (calcRedLine's privilegeType).
+    column("privilegeType", "优惠政策", "text", {
+      aliases: ["优惠政策类型", "privilegeType"],
+      maxLength: 50,
+    }),
     // Red lines are negative (§1.6); either sign is accepted and the magnitude used.
     column("quantity", "数量", "quantity", { allowNegative: true }),
     column("unitPrice", "单价", "unitPrice"),
@@ -78,6 +84,9 @@ export const confirmFormsSchema: SheetSchema = {
     column("remainingTax", "剩余可红冲税额", "amount"),
     column("reversibleUnitPrice", "可红冲单价", "unitPrice"),
     column("hasDiscountLine", "带折扣行", "boolean", { aliases: ["是否折扣行", "折扣行"] }),
+    // 收购票 (the buyer issues it): the identities flip — who may red-flush, who enters (identity.ts).
+    // Optional: without it the pane asks the gateway (HC.BLUEINVOICE.QUERY, else 2.1.13).
+    column("isPurchaseInvoice", "收购票", "boolean", { aliases: ["是否收购票"] }),
     column("editField", "编辑字段", "label:LineEditField"),
     column("editValue", "编辑值", "quantity", { allowNegative: true }),
     // Written by us (bureau answers and run status).

@@ -31,6 +31,9 @@ export const inputPoolSchema: SheetSchema = {
       aliases: ["价税合计(电子税局)", "totalTaxInclAmount"],
       allowNegative: true,
     }),
+    // Written by the sync: flags a 数电飞机票 whose 价税合计（电子税局） follows the bureau's rule
+    // (domain inputSync.poolRowNote), and says why it is still empty.
+    column("poolNote", "提示", "text", { result: true, maxLength: 500 }),
     ...processColumns(),
   ],
 };

@@ -136,6 +136,9 @@ async function submitConfirmForm(client: SubmitClient, unit: SubmitUnit): Promis
       r,
       lineRows.map((row) => row.rowIndex)
     );
+  // 002 特别提示: the bureau answered with a 红字信息表 (a buyer's entry for a 税控 blue).
+  if (r.data.yields === "红字信息表")
+    return { serialNo: unit.serialNo, kind: "success", number: r.data.redInfoBillNo, status: r.data.notice };
   return {
     serialNo: unit.serialNo,
     kind: "success",

@@ -269,17 +269,17 @@ describe("duplicates of one blue invoice", () => {
   });
 });
 
-describe("税控普票: full reversal only, the same verdict everywhere", () => {
+describe("税控普票: partial allowed (seed 000), the same verdict everywhere", () => {
   const values = [
-    ["发票号码", "发票种类", "发票状态", "可红冲金额", "本次红冲金额"],
-    ["00000001", "增值税普通发票", "正常", "1000.00", "500.00"],
-    ["00000002", "增值税普通发票", "正常", "1000.00", "1000.00"],
+    ["发票号码", "发票种类", "发票状态", "可红冲金额", "税率", "本次红冲金额"],
+    ["00000001", "增值税普通发票", "正常", "1000.00", "13%", "500.00"],
+    ["00000002", "增值税普通发票", "正常", "1000.00", "13%", "1000.00"],
+    ["00000003", "增值税普通发票", "正常", "1000.00", "13%", "1000.01"],
   ];
-  const message = refusalMessage("TAX_CONTROL_ORDINARY_FULL_ONLY", { available: "1000.00" });
 
-  it("is one named constant", () => expect(TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED).toBe(false));
+  it("is one named constant", () => expect(TAX_CONTROL_ORDINARY_PARTIAL_ALLOWED).toBe(true));
 
-  it("the planner refuses 500 of 1000 at 本次红冲金额", () => {
+  it("the planner sends 500 of 1000 with the engine's line, the whole 1000 without lines (2.2.02)", () => {
     const plan = planRedFlush(
       [
         row(1, {
@@ -288,33 +288,51 @@ describe("税控普票: full reversal only, the same verdict everywhere", () => 
           invoiceKind: "增值税普通发票",
           invoiceStatus: "正常",
           reversibleAmount: "1000.00",
+          taxRate: "0.13",
           redAmount: "500.00",
+        }),
+        row(2, {
+          invoiceCode: "033002300111",
+          invoiceNumber: "00000002",
+          invoiceKind: "增值税普通发票",
+          invoiceStatus: "正常",
+          reversibleAmount: "1000.00",
+          redAmount: "1000.00",
         }),
       ],
       null
     );
-    expect(
-      plan.invoices[0].refusals.map((r) => [r.refusal.code, r.field, r.rows, r.refusal.message])
-    ).toEqual([["TAX_CONTROL_ORDINARY_FULL_ONLY", "redAmount", [1], message]]);
+    expect(plan.invoices.map((i) => [i.eligible, i.refusals.length])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    const partial = plan.invoices[0].plan as {
+      lines?: readonly { amount: Dec; taxAmount: Dec }[];
+    } | null;
+    const full = plan.invoices[1].plan as { lines?: readonly unknown[] } | null;
+    expect(partial?.lines?.map((l) => [l.amount.toFixed(2), l.taxAmount.toFixed(2)])).toEqual([
+      ["-500.00", "-65.00"],
+    ]);
+    expect(full?.lines).toBeUndefined();
   });
 
-  it("the CLI's blue-red-flush check refuses it on the same cell with the same code", () => {
+  it("the CLI's blue-red-flush check accepts the partial row and refuses more than remains, on the same cell", () => {
     const r = validateSheetData("blue-red-flush", values, {
       sheetName: "蓝票红冲清单",
       merges: [],
       hiddenRows: [],
     });
     if (!r.ok) throw new Error(r.refusal.message);
-    expect(r.value.validation.rows.map((x) => x.cellErrors.map((e) => [e.header, e.refusal.code]))).toEqual([
-      [["本次红冲金额", "TAX_CONTROL_ORDINARY_FULL_ONLY"]],
+    expect(r.value.validation.rows.map((x) => x.cellErrors.map((e) => e.header))).toEqual([
       [],
+      [],
+      ["本次红冲金额"],
     ]);
   });
 
-  it("=HC.CANREDFLUSH returns the reason when given the kind, TRUE for the full amount", () => {
-    expect(CANREDFLUSH("正常", 1000, null, 500, "增值税普通发票")).toBe(message);
+  it("=HC.CANREDFLUSH: TRUE for a part of a 税控普票, as in the pane", () => {
+    expect(CANREDFLUSH("正常", 1000, null, 500, "增值税普通发票")).toBe(true);
     expect(CANREDFLUSH([["正常"]], [["1000.00"]], [[null]], [["-1000.00"]], [["增值税普通发票"]])).toBe(true);
-    // Without the kind only the §2 rules apply (as before).
     expect(CANREDFLUSH("正常", 1000, null, 500)).toBe(true);
     // 数电 needs a 红冲原因, and 开票有误 is full only — as in the pane.
     expect(CANREDFLUSH("正常", 1000, null, 500, "数电发票（普通发票）")).toBe(
@@ -329,19 +347,16 @@ describe("税控普票: full reversal only, the same verdict everywhere", () => 
     );
   });
 
-  it("redFlushChecks skips a rule whose values are not given", () => {
+  it("redFlushChecks: a part of a 税控普票 passes", () => {
     const base = {
       invoiceKind: "增值税普通发票",
       invoiceStatus: null,
-      reversibleAmount: null,
+      reversibleAmount: new Dec("1000"),
       pendingRedAmounts: [],
       redAmount: new Dec("500"),
       redReason: null,
     };
     expect(redFlushChecks(base)).toBeNull();
-    expect(redFlushChecks({ ...base, reversibleAmount: new Dec("1000") })?.refusal.code).toBe(
-      "TAX_CONTROL_ORDINARY_FULL_ONLY"
-    );
   });
 });
 
