@@ -17,6 +17,11 @@ import type { InfoFormApplicant, RedReason, Role } from "../domain/labels";
 export const ASSUMED_INTERFACE_CODES = {
   "2.1.09": "REDCONFIRMBILL.CONFIRM",
   "2.1.12": "REDCONFIRMBILL.DOWNLOAD",
+  /**
+   * 2.2.01's example shows "string". Not "INVOICE.OPEN": that is the 开票 callback's code (5.1.03);
+   * the 税控 family prefix instead of the 数电 ALLE. of ALLE.INVOICE.OPEN.
+   */
+  "2.2.01": "TAXCONTROL.INVOICE.OPEN",
   "2.2.02": "INVOICE.RED.QUICK",
   "2.2.04": "REDINFOBILL.APPLY",
   "2.2.05": "REDINFOBILL.DOWNLOAD",

@@ -70,6 +70,7 @@ import type {
   RedInfoFormApplyResult,
   RedInfoFormDownloadRequest,
   RedInfoFormDownloadResult,
+  TaxControlIssueRequest,
   TaxControlQuickRedRequest,
 } from "./payloads";
 import {
@@ -270,6 +271,12 @@ export interface GatewayClient {
     req: RedConfirmBillDownloadRequest
   ): Promise<GatewayResult<RedConfirmBillDownloadResult>>;
   quickRedFlushTaxControl(req: TaxControlQuickRedRequest): Promise<GatewayResult<unknown>>;
+  /**
+   * 2.2.01 税控发票开具 with invoiceProperty "1": a red 专票 for an approved 红字信息表 (its own amounts
+   * and lines, partial allowed) or a 税控普票 red (invoiceDetail: partial lines). Answers one element
+   * per item like 2.2.02; an element refused as a seen serial is settled by 4.1.04.
+   */
+  issueTaxControlRed(req: TaxControlIssueRequest): Promise<GatewayResult<unknown>>;
   applyRedInfoForm(req: RedInfoFormApplyRequest): Promise<GatewayResult<RedInfoFormApplyResult>>;
   downloadRedInfoForms(req: RedInfoFormDownloadRequest): Promise<GatewayResult<RedInfoFormDownloadResult>>;
   startInputCollection(req: InputCollectionStartRequest): Promise<GatewayResult<InputCollectionStartResult>>;
@@ -705,7 +712,17 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
         held && held.invoiceProperty !== "1" && (held.buyerName ?? req.buyerName) === req.buyerName;
       return same ? { ...settled(r), data: req.serialNo } : r;
     },
-    applyRedConfirmBill: (req) => typed("2.1.03", req, (v) => readBillState(v)),
+    applyRedConfirmBill: (req) =>
+      typed("2.1.03", req, (v): RedConfirmBillApplyResult | undefined =>
+        isJsonObject(v) && v.yields === "红字信息表" && typeof v.redInfoBillNo === "string"
+          ? {
+              yields: "红字信息表",
+              redInfoBillNo: v.redInfoBillNo,
+              notice: typeof v.notice === "string" ? v.notice : "",
+              ...(typeof v.status === "string" ? { status: v.status } : {}),
+            }
+          : readBillState(v)
+      ),
     redFlushDigital: async (req) => {
       const r = interpretRedFlushResult(
         await rawValue("2.1.04", req, { serialNo: req.serialNo }),
@@ -743,6 +760,8 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
       typed("2.1.12", req, (v) => objectOrEmpty<RedConfirmBillDownloadResult>(v)),
     quickRedFlushTaxControl: async (req) =>
       settleQuickRedElements(req, await typed("2.2.02", req, (v) => v ?? null)),
+    issueTaxControlRed: async (req) =>
+      settleQuickRedElements(req, await typed("2.2.01", req, (v) => v ?? null)),
     applyRedInfoForm: (req) =>
       typed("2.2.04", req, (v) => asObject<RedInfoFormApplyResult>(v), { serialNo: req.serialNo }),
     downloadRedInfoForms: (req) => typed("2.2.05", req, withList<RedInfoFormDownloadResult>("dataList")),
@@ -798,9 +817,9 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     return item ? readBillState(item) : undefined;
   }
 
-  /** 2.2.02: each element refused as a duplicate is replaced by the red its serial made, when there is one. */
+  /** 2.2.02 / 2.2.01: each element refused as a duplicate is replaced by the red its serial made, when there is one. */
   async function settleQuickRedElements(
-    req: TaxControlQuickRedRequest,
+    req: TaxControlQuickRedRequest | TaxControlIssueRequest,
     r: GatewayResult<unknown>
   ): Promise<GatewayResult<unknown>> {
     const answers = r.ok ? r.data : r.data;

@@ -10,6 +10,8 @@ import type { InterfaceSpec } from "./interfaces";
 import type {
   BlueInvoiceQueryWire,
   InputPoolQueryWire,
+  PendingRedDeleteWire,
+  PendingRedListWire,
   RedConfirmBillActionWire,
   RedInfoFormActionWire,
   RedInfoFormListWire,
@@ -72,6 +74,18 @@ export const EXTENSIONS = {
     description: "进项发票池查询",
     assumed: false,
   },
+  pendingRedList: {
+    interfaceCode: "HC.PENDINGRED.LIST",
+    endpoint: "sim",
+    description: "待开发票（红冲）列表",
+    assumed: false,
+  },
+  pendingRedDelete: {
+    interfaceCode: "HC.PENDINGRED.DELETE",
+    endpoint: "sim",
+    description: "待开发票（红冲）删除",
+    assumed: false,
+  },
 } as const satisfies Record<string, InterfaceSpec>;
 
 export type ExtensionName = keyof typeof EXTENSIONS;
@@ -113,6 +127,8 @@ export interface BlueInvoiceLineInfo {
   tax: string;
   /** 征税方式 普通征税 / 减按计征 / 差额征税. */
   taxMode: string;
+  /** 优惠政策 of the blue line (e.g. 按5%简易征收减按1.5%计征; "" or null = none). */
+  privilegeType?: string | null;
   /** 剩余可红冲金额 / 税额 / 数量, 可红冲单价 (null → derived by the engine). */
   remainingAmount: string;
   remainingTax: string;
@@ -242,4 +258,35 @@ export interface InputPoolInvoice {
   verifyStatus: string;
   /** 价税合计（电子税局） for flight tickets, when computed. */
   totalTaxInclAmount: string | null;
+}
+
+/** HC.PENDINGRED.LIST request: the caller's 待开 red records, optionally of one blue invoice. */
+export type PendingRedListRequest = WireOut<PendingRedListWire>;
+
+/** One 待开 red record (开票管理→待开发票): it holds its amount until issued (已开票) or deleted. */
+export interface PendingRedInfo {
+  id: number;
+  blueInvoiceCode: string;
+  blueInvoiceNo: string;
+  serialNo: string | null;
+  /** 来源, e.g. 单张开票. */
+  source: string;
+  /** Negative red amounts (不含税) and 税额. */
+  amount: string;
+  taxAmount: string;
+  /** 待开 / 未开票 (a failed issue) / 已开票 (src/domain/redFlush.ts PENDING_RED_STATUS). */
+  status: string;
+  /** yyyy-MM-dd HH:mm:ss (China time). */
+  createdAt: string;
+}
+
+export interface PendingRedListResult {
+  dataList: PendingRedInfo[];
+}
+
+/** HC.PENDINGRED.DELETE request: ids of the caller's own records; deleting releases their amount. */
+export type PendingRedDeleteRequest = WireOut<PendingRedDeleteWire>;
+
+export interface PendingRedDeleteResult {
+  deleted: number;
 }

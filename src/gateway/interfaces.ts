@@ -74,6 +74,12 @@ export const INTERFACES = {
     description: "红字确认单编号查询",
     assumed: false,
   },
+  "2.2.01": {
+    interfaceCode: ASSUMED_INTERFACE_CODES["2.2.01"],
+    endpoint: "sim",
+    description: "税控发票开具",
+    assumed: true,
+  },
   "2.2.02": {
     interfaceCode: ASSUMED_INTERFACE_CODES["2.2.02"],
     endpoint: "sim",

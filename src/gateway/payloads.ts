@@ -39,7 +39,9 @@ import type {
   RedInfoFormApplyWire,
   RedInfoFormDownloadWire,
   RedInfoFormLineWire,
+  TaxControlIssueItemWire,
   TaxControlQuickRedItemWire,
+  TaxControlRedLineWire,
   TaxControlQuickRedWire,
   WireOut,
 } from "./schemas";
@@ -176,7 +178,21 @@ export interface RedConfirmBillState {
   readonly govRedConfirmBillUuid: string;
   readonly redConfirmBillStatus: RedConfirmBillStatusCode;
 }
-export type RedConfirmBillApplyResult = RedConfirmBillState;
+/**
+ * The answer of 2.1.03: the bill's state, or — 002 特别提示: a buyer entering for a 税控 blue whose seller
+ * is still on 税控 — a 红字信息表 (`yields`), with its number in `redInfoBillNo` and no bill status
+ * (ASSUMPTIONS A23).
+ */
+export type RedConfirmBillApplyResult =
+  | (RedConfirmBillState & { readonly yields?: undefined })
+  | {
+      readonly yields: "红字信息表";
+      readonly redInfoBillNo: string;
+      readonly notice: string;
+      readonly status?: string;
+      readonly govRedConfirmBillUuid?: undefined;
+      readonly redConfirmBillStatus?: undefined;
+    };
 
 // ── 2.1.04 ALLE.INVOICE.RED 数电票红冲 (request SEEN-EXAMPLE; response INFERRED) ───────────
 
@@ -276,6 +292,39 @@ export interface RedConfirmBillDetail extends RedConfirmBillSummary {
 export interface RedConfirmBillDownloadResult {
   readonly taskNo?: string;
   readonly dataList?: readonly RedConfirmBillDetail[];
+}
+
+// ── 2.2.01 税控发票开具 (INFERRED; `data` is an array; the sandbox issues reds only) ───────────
+
+export type TaxControlRedLine = WireOut<TaxControlRedLineWire>;
+/** invoiceProperty "1" (red) + redInfoBillNo (专票) or original code/number (+ invoiceDetail, 普票 partial). */
+export type TaxControlIssueItem = Omit<WireOut<TaxControlIssueItemWire>, "invoiceDetail"> & {
+  /** TaxControlRedLine fields; typed loosely so a planner's line records pass as they are. */
+  readonly invoiceDetail?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+};
+export type TaxControlIssueRequest = readonly TaxControlIssueItem[];
+
+/** One element's answer (2.2.01 and 2.2.02 answer alike). */
+export interface TaxControlRedElementResult {
+  readonly serialNo: string;
+  readonly success: boolean;
+  readonly errorCode: string;
+  readonly message: string;
+  readonly refusalCode?: string;
+  readonly invoiceType?: string;
+  readonly invoiceProperty?: string;
+  readonly invoiceCode?: string;
+  readonly invoiceNum?: string;
+  readonly invoiceDate?: string;
+  readonly invoiceStatus?: string;
+  readonly originalInvoiceCode?: string;
+  readonly originalInvoiceNumber?: string;
+  readonly originalIssueTime?: string;
+  readonly originalInvoiceStatus?: string;
+  readonly redInfoBillNo?: string;
+  readonly totalAmount?: DecimalText;
+  readonly totalTaxAmount?: DecimalText;
+  readonly includeTaxAmount?: DecimalText;
 }
 
 // ── 2.2.02 税控发票快速红冲 (INFERRED; `data` is an array like 2.2.01) ─────────────────────

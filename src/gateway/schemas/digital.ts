@@ -133,6 +133,11 @@ export const RedConfirmBillApplyData = Type.Object({
   /** "I am the buyer" (我是购方), assumptions A12. */
   enteridentity: Optional(IDENTITY),
   invoiceDetail: Optional(W.array(BillLineData, { maxItems: 2000 })),
+  /**
+   * Sandbox extension (assumptions A26): "匹配结果推送" = the lines are 负数匹蓝 matching results
+   * pushed by the business system (数据来源 匹配结果推送, ±0.001 quantity tolerance on 录入).
+   */
+  dataSource: Optional(W.enumOf(["匹配结果推送"])),
 });
 export type RedConfirmBillApplyWire = Static<typeof RedConfirmBillApplyData>;
 

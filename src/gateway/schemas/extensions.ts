@@ -80,3 +80,18 @@ export const InputPoolQueryData = Type.Object({
   pageSize: Optional(W.integer({ minimum: 1, maximum: MAX_INPUT_PAGE_SIZE })),
 });
 export type InputPoolQueryWire = Static<typeof InputPoolQueryData>;
+
+// ── HC.PENDINGRED.LIST / DELETE ──────────────────────────────────────────────────────────────
+
+/** The caller's 待开 red records (开票管理→待开发票), optionally of one blue invoice. */
+export const PendingRedListData = Type.Object({
+  blueInvoiceCode: Optional(W.string(20)),
+  blueInvoiceNo: Optional(W.string(20)),
+});
+export type PendingRedListWire = Static<typeof PendingRedListData>;
+
+/** Delete 待开 records of the caller's organisation by id (开票失败的数据，支持删除, 000 ②). */
+export const PendingRedDeleteData = Type.Object({
+  ids: W.array(W.integerLike(), { minItems: 1, maxItems: 500 }),
+});
+export type PendingRedDeleteWire = Static<typeof PendingRedDeleteData>;

@@ -28,6 +28,7 @@ export const WIRE_SCHEMAS_BY_ID: Readonly<Record<InterfaceId, TSchema>> = {
   "2.1.09": D.RedConfirmBillConfirmData,
   "2.1.12": D.RedConfirmBillDownloadData,
   "2.1.13": D.RedConfirmBillQueryData,
+  "2.2.01": T.TaxControlIssueData,
   "2.2.02": T.TaxControlQuickRedData,
   "2.2.04": T.RedInfoFormApplyData,
   "2.2.05": T.RedInfoFormDownloadData,
@@ -47,6 +48,8 @@ const EXTENSION_SCHEMAS: Readonly<Record<keyof typeof EXTENSIONS, TSchema>> = {
   redConfirmBillDelete: E.RedConfirmBillActionData,
   taskQuery: E.TaskQueryData,
   inputPoolQuery: E.InputPoolQueryData,
+  pendingRedList: E.PendingRedListData,
+  pendingRedDelete: E.PendingRedDeleteData,
 };
 
 /** interfaceCode (as the doc / assumptions.ts / extensions.ts spell it) → request `data` schema. */

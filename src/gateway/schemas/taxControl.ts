@@ -40,6 +40,49 @@ export type TaxControlQuickRedItemWire = Static<typeof TaxControlQuickRedItemDat
 export const TaxControlQuickRedData = W.array(TaxControlQuickRedItemData, { minItems: 1, maxItems: 1000 });
 export type TaxControlQuickRedWire = Static<typeof TaxControlQuickRedData>;
 
+// ── 2.2.01 税控发票开具 (red only in the sandbox): `data` is an array ────────────────────────
+
+/** A red line of a 税控普票 partial red: the blue line (0-based originalSeq) and its negative values. */
+export const TaxControlRedLineData = Type.Object({
+  /** 普票 partial: the blue line, 0-based (as 2.1.03). 专票: absent — the form's lines are issued. */
+  originalSeq: Optional(W.integerLike()),
+  lineProperty: Optional(W.string(1)),
+  goodsName: Optional(W.string(100)),
+  revenueCode: Optional(W.string(19)),
+  specification: Optional(W.string(40)),
+  units: Optional(W.string(22)),
+  quantity: Optional(W.decimal()),
+  price: Optional(W.decimal()),
+  amount: W.amount({ range: true }),
+  taxRate: Optional(W.taxRate()),
+  taxAmount: Optional(W.amount({ range: true })),
+});
+export type TaxControlRedLineWire = Static<typeof TaxControlRedLineData>;
+
+export const TaxControlIssueItemData = Type.Object({
+  serialNo: W.text(30),
+  sellerTaxpayerId: W.text(20),
+  /** 0 blue, 1 red; the sandbox issues reds only (assumptions A1 / ASSUMPTIONS.md). */
+  invoiceProperty: W.enumOf(["0", "1"] as const),
+  /** 028 / 026 / 004 / 007 (checked against the blue invoice by the handler, like 2.2.02). */
+  invoiceType: Optional(W.string(3)),
+  originalInvoiceCode: Optional(originalCode()),
+  originalInvoiceNumber: Optional(originalNumber()),
+  originalIssueTime: Optional(W.dateTime()),
+  /** 专票: the approved 红字信息表 number — the red is issued for the form's own amounts and lines. */
+  redInfoBillNo: Optional(W.string(30, { pattern: "^\\d{1,30}$" })),
+  deviceNo: Optional(W.string(50)),
+  terminalNo: Optional(W.string(50)),
+  drawer: Optional(W.string(10)),
+  remark: Optional(W.string(230)),
+  /** 普票 partial red: the lines to reverse (absent: the whole remaining amount). */
+  invoiceDetail: Optional(W.array(TaxControlRedLineData, { minItems: 1, maxItems: 2000 })),
+});
+export type TaxControlIssueItemWire = Static<typeof TaxControlIssueItemData>;
+
+export const TaxControlIssueData = W.array(TaxControlIssueItemData, { minItems: 1, maxItems: 1000 });
+export type TaxControlIssueWire = Static<typeof TaxControlIssueData>;
+
 // ── 2.2.04 税控红字信息表申请 ────────────────────────────────────────────────────────────────
 
 export const RedInfoFormLineData = Type.Object({

@@ -237,6 +237,11 @@ export interface RedInvoicesTable {
   blue_invoice_id: number | null;
   /** The caller's serial for the red invoice (2.1.04 / 2.2.02 serialNo); UNIQUE per org. */
   serial_no: string;
+  /** 单据编号: the 红字确认单's 单据编号 when issued from one (002 字段说明 4), else ''; 0003. */
+  order_no: ColumnType<string, string | undefined, string>;
+  /** 交付邮箱 / 交付手机 (engine deliveryContact: 开票申请单 > 红字确认单), '' = none; 0003. */
+  delivery_email: ColumnType<string, string | undefined, string>;
+  delivery_phone: ColumnType<string, string | undefined, string>;
   invoice_type: InvoiceTypeCode;
   invoice_code: string;
   invoice_no: string;
@@ -558,6 +563,10 @@ export interface BureauConfirmBillsTable {
   red_invoice_no: string | null;
   red_invoice_date: string | null;
   updated_at: EpochMs;
+  /** 1 when the blue invoice is a 收购票 (identities flip for 红冲, domain confirmForm/identity.ts); 0002. */
+  is_purchase_invoice: ColumnType<Flag, Flag | undefined, Flag>;
+  /** The 流水号 the entrant entered the bill under (回退 re-queries a 录入失败 form by it, 002 回退②); 0003. */
+  entry_serial_no: ColumnType<string, string | undefined, string>;
 }
 
 /** The bureau's copy of a 红字信息表. */

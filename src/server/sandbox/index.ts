@@ -22,6 +22,8 @@ import {
   redConfirmRollbackHandler,
   taskQueryHandler,
 } from "./interfaces/hcRedConfirm";
+import { pendingRedDeleteHandler, pendingRedListHandler } from "./interfaces/hcPendingReds";
+import { taxControlIssueHandler } from "./interfaces/taxControlIssue";
 import { taxControlQuickRedHandler } from "./interfaces/taxControlQuickRed";
 import { redInfoFormApplyHandler } from "./interfaces/redInfoFormApply";
 import { redInfoFormDownloadHandler } from "./interfaces/redInfoFormDownload";
@@ -55,7 +57,10 @@ export function createSandboxRegistry(): InterfaceRegistry {
     .register(redConfirmRollbackHandler)
     .register(redConfirmDeleteHandler)
     .register(taskQueryHandler)
+    .register(pendingRedListHandler)
+    .register(pendingRedDeleteHandler)
     .register(taxControlQuickRedHandler)
+    .register(taxControlIssueHandler)
     .register(redInfoFormApplyHandler)
     .register(redInfoFormDownloadHandler)
     .register(redInfoFormListHandler)

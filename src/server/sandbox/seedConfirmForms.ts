@@ -9,6 +9,7 @@
  * `--clock real` they are long past their 72 hours and read as 07.
  * Red lines come from the engine (calcRedLine / fullRedLine), so the seed obeys the same rules.
  */
+import { blueStatusAfterRed } from "../../domain/redFlush";
 import { type ConfirmStatusCode, type RedLineEdit, calcRedLine, fullRedLine } from "../../domain/confirmForm";
 import type { DataSource, FormInvoiceStatus, InputInvoiceStatus, RedReason, Role } from "../../domain/labels";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
@@ -312,7 +313,9 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
       total_amount: formatAmount(amount.add(tax)),
       remaining_amount: formatAmount(remAmount),
       remaining_tax: formatAmount(remTax),
-      status: invoiced ? (remAmount.isZero() && remTax.isZero() ? "全额红冲" : "部分红冲") : "正常",
+      status: invoiced
+        ? blueStatusAfterRed(remaining.map((r) => ({ remainingAmount: r.amount, remainingTax: r.tax })))
+        : "正常",
       issue_status: "已开票",
       tax_mode: "普通征税",
       deduction: null,

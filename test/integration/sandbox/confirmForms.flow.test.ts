@@ -95,6 +95,7 @@ describe("two enterprises: seller applies, buyer downloads and confirms, seller 
         invoiceDetail: [{ originalSeq: 0, quantity: "-3", amount: "-3000.00", taxAmount: "-180.00" }],
       })
     );
+    if (r.yields) throw new Error("a 红字确认单 was expected");
     expect(r.redConfirmBillStatus).toBe("02");
     expect(r.redInfoBillNo).toMatch(/^\d{16}$/);
     expect(r.govRedConfirmBillUuid).toMatch(/^[0-9a-f]{32}$/);

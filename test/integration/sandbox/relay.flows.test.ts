@@ -115,7 +115,7 @@ describe("红字确认单 between two enterprises, every call through the relay"
     expect(r.redInfoBillNo).toMatch(/^\d{16}$/);
     expect(r.govRedConfirmBillUuid).toMatch(/^[0-9a-f]{32}$/);
     billNo = r.redInfoBillNo;
-    uuid = r.govRedConfirmBillUuid;
+    uuid = r.govRedConfirmBillUuid ?? "";
     const inB = await B.db.db
       .selectFrom("red_confirm_forms")
       .select(["confirm_status", "serial_no"])

@@ -7,6 +7,8 @@ import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/dist/migration";
 import type { SqlDialectName } from "../dialect";
 import { initialMigration } from "./0001_initial";
+import { confirmBillPurchaseMigration } from "./0002_confirm_bill_purchase";
+import { entrySerialOrderNoMigration } from "./0003_entry_serial_order_no";
 
 type MigrationFactory = (dialect: SqlDialectName) => {
   up(db: Kysely<unknown>): Promise<void>;
@@ -15,6 +17,8 @@ type MigrationFactory = (dialect: SqlDialectName) => {
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: MigrationFactory]> = [
   ["0001_initial", initialMigration],
+  ["0002_confirm_bill_purchase", confirmBillPurchaseMigration],
+  ["0003_entry_serial_order_no", entrySerialOrderNoMigration],
 ];
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -31,9 +31,17 @@ import {
   TaskQueryData,
   type WireIn,
 } from "../../../gateway/schemas";
+import { holdingPendingReds } from "../redIssue";
 import { readTask, taskParams, taskRows } from "../../tasks";
 import { roleOfTask } from "./redConfirmDownload";
-import { VALID_STATUSES, findBill, settleOverdueBills } from "./redConfirmShared";
+import {
+  type BillRow,
+  VALID_STATUSES,
+  findBill,
+  findBillByEntrySerial,
+  isPurchaseBlue,
+  settleOverdueBills,
+} from "./redConfirmShared";
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -48,9 +56,6 @@ function paging(d: { pageNo?: string; pageSize?: string }): { pageNo: number; pa
 // ── HC.BLUEINVOICE.QUERY ─────────────────────────────────────────────────────────────────────
 
 type BlueQuery = WireIn<BlueInvoiceQueryWire>;
-
-/** [INFERRED §4.5] a 收购票 is recognised by its 特定要素 16 (农产品收购, piaozone-api §1.8). */
-export const PURCHASE_INVOICE_SPECIAL_TYPES: readonly string[] = ["16"];
 
 export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
   interfaceCode: EXTENSIONS.blueInvoiceQuery.interfaceCode,
@@ -85,12 +90,7 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
               .where("invoice_id", "in", ids)
               .orderBy("line_no")
               .execute(),
-            ctx.repo
-              .selectFrom("pending_reds")
-              .selectAll()
-              .where("blue_invoice_id", "in", ids)
-              .where("status", "=", "待开")
-              .execute(),
+            holdingPendingReds(ctx.repo, ids),
             ctx.bureau
               .selectFrom("bureau_confirm_bills")
               .selectAll()
@@ -126,7 +126,7 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
         .filter((b) => b.blue_invoice_no === inv.invoice_no && b.blue_invoice_code === inv.invoice_code)
         .map((b) => ({ redInfoBillNo: b.bill_no, redConfirmBillStatus: b.confirm_status, amount: b.amount })),
       buyerUsageConfirmed: inv.buyer_usage_confirmed === 1,
-      isPurchaseInvoice: PURCHASE_INVOICE_SPECIAL_TYPES.includes(inv.special_type),
+      isPurchaseInvoice: isPurchaseBlue(inv),
       taxMode: inv.tax_mode,
       deduction: inv.deduction,
       lines: lines
@@ -203,6 +203,11 @@ async function deleteFormRows(ctx: HandlerContext, form: Row<"red_confirm_forms"
 /** [INFERRED §4.8] application status after a rollback: back to 未提交 so it can push a new form. */
 export const APPLICATION_STATUS_AFTER_ROLLBACK = "未提交";
 
+/** A re-query that found the bill: the form takes its 红字确认单编号 and UUID. */
+function billIdentity(seen: { entryStatus: string }, bill: BillRow | undefined) {
+  return seen.entryStatus === "录入成功" && bill ? { bill_no: bill.bill_no, gov_uuid: bill.gov_uuid } : {};
+}
+
 export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
   interfaceCode: EXTENSIONS.redConfirmBillRollback.interfaceCode,
   endpoint: "sim",
@@ -212,12 +217,16 @@ export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
     await settleOverdueBills(ctx);
     const form = await findForm(ctx, d);
     if (!form) return refuse("RCF_FORM_NOT_FOUND", { key: d.serialNo ?? d.number ?? "" });
-    // 录入失败 on RPA: re-query the bureau by the form's number (its 流水号's bill) first (§4.8).
+    // 录入失败 on RPA: re-query the bureau by the form's 流水号 first (002 回退②), then by its number
+    // (a 录入失败 form usually has none). The engine ignores the observation on 乐企.
     let requery: EntryRequery | null = null;
+    let requeriedBill: BillRow | undefined;
     if (form.entry_status === "录入失败") {
-      const bill = form.bill_no ? await findBill(ctx, { billNo: form.bill_no }) : undefined;
-      requery = bill
-        ? { entryStatus: "录入成功", confirmStatus: bill.confirm_status }
+      requeriedBill =
+        (await findBillByEntrySerial(ctx, ctx.caller.org.tax_id, form.serial_no)) ??
+        (form.bill_no ? await findBill(ctx, { billNo: form.bill_no }) : undefined);
+      requery = requeriedBill
+        ? { entryStatus: "录入成功", confirmStatus: requeriedBill.confirm_status }
         : { entryStatus: "录入失败", confirmStatus: null };
     }
     const channel = (ctx.caller.org.digital_channel ?? DEFAULT_CHANNEL) as Channel;
@@ -227,7 +236,12 @@ export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
       // An observation of the bureau, kept even though the rollback is refused.
       await ctx.repo
         .updateTable("red_confirm_forms")
-        .set({ entry_status: seen.entryStatus, confirm_status: seen.confirmStatus, updated_at: ctx.now })
+        .set({
+          entry_status: seen.entryStatus,
+          confirm_status: seen.confirmStatus,
+          ...billIdentity(seen, requeriedBill),
+          updated_at: ctx.now,
+        })
         .where("id", "=", form.id)
         .execute();
     }
@@ -263,7 +277,13 @@ export const redConfirmRollbackHandler: InterfaceHandler<FormActionData> = {
       .updateTable("red_confirm_forms")
       .set({
         application_id: null,
-        ...(seen ? { entry_status: seen.entryStatus, confirm_status: seen.confirmStatus } : {}),
+        ...(seen
+          ? {
+              entry_status: seen.entryStatus,
+              confirm_status: seen.confirmStatus,
+              ...billIdentity(seen, requeriedBill),
+            }
+          : {}),
         updated_at: ctx.now,
       })
       .where("id", "=", form.id)

@@ -23,6 +23,7 @@ import {
   bureauInputStatus,
   inputDownloadPrecheck,
   mergeDownloadedInvoice,
+  poolRowNote,
 } from "../../../domain/inputSync";
 import { INVOICE_FAMILY } from "../../../domain/redFlush";
 import {
@@ -33,7 +34,7 @@ import {
   type SelectStatus,
 } from "../../../domain/labels";
 import { Dec, formatAmount } from "../../../domain/money";
-import { isRefusalCode, refusalMessage } from "../../../domain/refusals";
+import { isRefusalCode, refusal, refusalMessage } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
 import { invoiceKindOf, sameInvoiceType } from "../../../gateway/codes";
 import { EXTENSIONS, type InputPoolInvoice, type Page } from "../../../gateway/extensions";
@@ -198,7 +199,8 @@ async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collec
       billKind: r.ticket_kind,
       typeName: r.invoice_type_name,
       invoice: {
-        invoiceType: r.invoice_type,
+        // A record from a 税局 file may name the type (航空运输电子客票行程单) instead of coding it.
+        invoiceType: r.invoice_type || r.invoice_type_name,
         invoiceCode: orNull(r.invoice_code),
         invoiceNo: r.invoice_no,
         issueDate: r.invoice_date,
@@ -369,6 +371,8 @@ interface ResultRow {
   readonly action: string;
   readonly changes?: { field: string; label: string; from: string | null; to: string | null }[];
   readonly notes?: string[];
+  /** The 价税合计（电子税局） rule applies (数电飞机票 ≥ 2025-07-28): the item carries the pool's 提示. */
+  readonly flightTotalRule?: boolean;
 }
 
 const changeText = (v: FieldChange["from"]) =>
@@ -386,7 +390,13 @@ export const inputCollectionSettler: TaskSettler = {
     const pool = new Map(existingRows.map((r) => [poolKey(r.invoice_code, r.invoice_no), r]));
 
     const inserts: Omit<NewRow<"input_pool">, "org_id">[] = [];
-    const planned: { key: string; action: string; changes: FieldChange[]; notes: string[] }[] = [];
+    const planned: {
+      key: string;
+      action: string;
+      changes: FieldChange[];
+      notes: string[];
+      flightTotalRule: boolean;
+    }[] = [];
     const seen = new Set<string>();
     for (const c of collected) {
       const key = poolKey(c.invoice.invoiceCode, c.invoice.invoiceNo);
@@ -413,6 +423,7 @@ export const inputCollectionSettler: TaskSettler = {
         action: merged.action,
         changes: [...merged.changes],
         notes: merged.notes.map((n) => n.code),
+        flightTotalRule: merged.flightTotalRule === true,
       });
     }
     for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
@@ -437,6 +448,7 @@ export const inputCollectionSettler: TaskSettler = {
           }
         : {}),
       ...(p.notes.length ? { notes: p.notes } : {}),
+      ...(p.flightTotalRule ? { flightTotalRule: true } : {}),
     }));
     const updated = planned.filter((p) => p.action !== "INSERT" && p.changes.length > 0).length;
     await ctx.repo.audit("input_pool", task.task_no, "collect", undefined, {
@@ -499,6 +511,11 @@ function wireItem(r: Row<"input_pool">, res: ResultRow | undefined) {
           mergeAction: res.action,
           changes: res.changes ?? [],
           notes: (res.notes ?? []).map((code) => ({ code, message: noteMessage(code) })),
+          // The 进项发票池's 提示, worded by the engine (the pane writes the same text).
+          poolNote: poolRowNote({
+            flightTotalRule: res.flightTotalRule === true,
+            notes: (res.notes ?? []).filter(isRefusalCode).map((code) => refusal(code)),
+          }),
         }
       : {}),
   };

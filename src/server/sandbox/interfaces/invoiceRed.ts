@@ -12,6 +12,7 @@
 import {
   confirmStatusLabel,
   isInvoiceableConfirmStatus,
+  redFlushPartyRefusal,
   runConfirmFormAction,
 } from "../../../domain/confirmForm";
 import { Dec } from "../../../domain/money";
@@ -21,6 +22,7 @@ import { type RedFlushDigitalWire, RedFlushDigitalData, type WireIn } from "../.
 import { type BillLineData, requestLines } from "./redConfirmApply";
 import {
   type BillRow,
+  type BlueRow,
   type FormRow,
   billState,
   engineForm,
@@ -28,11 +30,12 @@ import {
   findBill,
   heldForm,
   insertFormCopy,
-  issueRedFromBill,
   parseBillLines,
   reasonOfCode,
   settleOverdueBills,
+  sideOn,
 } from "./redConfirmShared";
+import { issueRedFromBill } from "./redConfirmIssue";
 
 type InvoiceRedData = WireIn<RedFlushDigitalWire>;
 
@@ -66,19 +69,27 @@ export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
     if (usedSerial) return refuse("GW_DUPLICATE_SERIAL", { serialNo });
     await settleOverdueBills(ctx);
 
-    let q = ctx.repo
-      .selectForUpdate("blue_invoices")
-      .selectAll()
-      .where("invoice_no", "=", d.invoiceNum.trim());
-    if (d.invoiceCode?.trim()) q = q.where("invoice_code", "=", d.invoiceCode.trim());
-    const blue = await q.executeTakeFirst();
-    if (!blue) return refuse("RCF_BLUE_NOT_FOUND", { invoiceNo: d.invoiceNum, role: "销方" });
+    // The blue is looked up in the caller's own organisation: only its issuer red-flushes it (the
+    // seller, or the 购方 side that issued a 收购票), and the issuer holds it (blue_invoices.org_id).
+    const ownBlue = async () => {
+      let q = ctx.repo
+        .selectForUpdate("blue_invoices")
+        .selectAll()
+        .where("invoice_no", "=", d.invoiceNum.trim());
+      if (d.invoiceCode?.trim()) q = q.where("invoice_code", "=", d.invoiceCode.trim());
+      return q.executeTakeFirst();
+    };
+    const notFound = () => refuse("RCF_BLUE_NOT_FOUND", { invoiceNo: d.invoiceNum, role: "销方" });
 
     const uuid = d.govRedConfirmBillUuid?.trim() || undefined;
     const billNo = d.redInfoBillNo?.trim() || undefined;
     let bill: BillRow;
     let form: FormRow;
+    let blue: BlueRow;
     if (!uuid && !billNo) {
+      const own = await ownBlue();
+      if (!own) return notFound();
+      blue = own;
       // Direct: enter the bill first (manual: 本接口可自动申请红字确认单).
       const lines = requestLines(d.invoiceDetail);
       const entered = await enterBill(
@@ -95,6 +106,11 @@ export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
       );
       if (!entered.ok) return entered.outcome;
       ({ bill, form } = entered.applied);
+      const party = redFlushPartyRefusal(
+        sideOn(bill, ctx.caller.org.tax_id) ?? "销方",
+        bill.is_purchase_invoice === 1
+      );
+      if (party) return refused(party);
       if (!isInvoiceableConfirmStatus(bill.confirm_status)) {
         // 待对方确认等异常状态: the bill stays entered, nothing is issued, the state is returned.
         return refuse(
@@ -111,8 +127,14 @@ export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
         return refuse("RCF_BILL_NOT_FOUND", { number: billNo ?? uuid ?? "" });
       }
       bill = found;
-      if (bill.seller_tax_id !== ctx.caller.org.tax_id)
-        return refuse("RCF_BILL_NOT_FOUND", { number: bill.bill_no });
+      const side = sideOn(bill, ctx.caller.org.tax_id);
+      if (!side) return refuse("RCF_BILL_NOT_FOUND", { number: bill.bill_no });
+      // Who may red-flush (002; 收购票: identities flip) — the engine's rule on the caller's side.
+      const party = redFlushPartyRefusal(side, bill.is_purchase_invoice === 1);
+      if (party) return refused(party, { data: billState(bill) });
+      const own = await ownBlue();
+      if (!own) return notFound();
+      blue = own;
       if (bill.blue_invoice_no !== blue.invoice_no || bill.blue_invoice_code !== blue.invoice_code)
         return refuse("RCF_BILL_INVOICE_MISMATCH", {
           number: bill.bill_no,
@@ -120,7 +142,7 @@ export const invoiceRedHandler: InterfaceHandler<InvoiceRedData> = {
           invoiceNo: blue.invoice_no,
         });
       const held = await heldForm(ctx.repo, bill.bill_no);
-      const allowed = runConfirmFormAction("redFlush", engineForm(bill, "销方", held));
+      const allowed = runConfirmFormAction("redFlush", engineForm(bill, side, held));
       if (!allowed.ok) return refused(allowed.refusal, { data: billState(bill) });
       if (d.invoiceDetail && d.invoiceDetail.length > 0 && !sameLines(bill, d.invoiceDetail))
         return refuse("RCF_DETAIL_MISMATCH", { number: bill.bill_no });

@@ -7,6 +7,7 @@
  * Idempotent by orderNo (流水号). Before the bureau looks, the lines go through the domain planner's
  * checks (`firstPlannerRefusal`), the same the pane and `hongchong import` run.
  */
+import { QTY_CHECKED_SOURCE } from "../../../domain/confirmForm";
 import { roleOfIdentity } from "../../../gateway/codes";
 import type { Role } from "../../../domain/labels";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
@@ -26,6 +27,7 @@ import {
   type WireIn,
 } from "../../../gateway/schemas";
 import { type RequestLine, billState, enterBill, reasonOfCode, settleOverdueBills } from "./redConfirmShared";
+import { taxControlEntryAsInfoForm } from "./redConfirmTaxControlEntry";
 
 /** A request line (2.1.03 / 2.1.04 invoiceDetail) as the handler gets it: numbers as exact text. */
 export type BillLineData = WireIn<BillLineWire>;
@@ -57,6 +59,16 @@ export const redConfirmApplyHandler: InterfaceHandler<RedConfirmApplyData> = {
     await settleOverdueBills(ctx);
     const entrant: Role = d.enteridentity ? (roleOfIdentity(d.enteridentity) ?? "销方") : "销方";
     const lines = requestLines(d.invoiceDetail);
+    if (entrant === "购方") {
+      // 特别提示: a 税控 blue whose seller is still on 税控 → the bureau answers a 红字信息表.
+      const infoForm = await taxControlEntryAsInfoForm(ctx, {
+        orderNo: d.orderNo.trim(),
+        invoiceNo: d.invoiceNo.trim(),
+        ...(d.invoiceCode?.trim() ? { invoiceCode: d.invoiceCode.trim() } : {}),
+        ...(lines ? { lines } : {}),
+      });
+      if (infoForm) return infoForm;
+    }
     const r = await enterBill(ctx, {
       orderNo: d.orderNo.trim(),
       invoiceNo: d.invoiceNo.trim(),
@@ -64,7 +76,7 @@ export const redConfirmApplyHandler: InterfaceHandler<RedConfirmApplyData> = {
       reason,
       entrant,
       ...(lines ? { lines } : {}),
-      dataSource: "API接口",
+      dataSource: d.dataSource === QTY_CHECKED_SOURCE ? QTY_CHECKED_SOURCE : "API接口",
     });
     if (!r.ok) return r.outcome;
     return ok(billState(r.applied.bill), "录入成功");

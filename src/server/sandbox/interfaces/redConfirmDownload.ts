@@ -6,7 +6,8 @@
  * from the bureau; new ones are INSERTED as 税局下载 forms, held ones UPDATED per the engine's
  * downloadMerge (销方: 确认状态; 购方: + 开票状态/红票号码 when invoiced; both parties in the cloud:
  * 确认状态 only). On the 乐企 channel a range with more than 15 detail lines is re-run every minute
- * (engine leqiRerun): each pass takes at most 15 detail lines, until the range is complete.
+ * (engine leqiRerun), for 下载 and 更新确认单状态 alike: each pass takes at most 15 detail lines, until
+ * the range is complete.
  * Called again with `taskNo`, it answers the task's state and, once settled, the bills (dataList).
  */
 import { STATUS_UPDATE_FIELDS, downloadMerge, leqiRerun } from "../../../domain/confirmForm";
@@ -24,15 +25,8 @@ import {
 } from "../../../gateway/schemas";
 import { createTask, readTask, taskParams, taskRows } from "../../tasks";
 import { billsInScope, heldForms, refreshHeldStatus } from "./redConfirmQuery";
-import {
-  type BillRow,
-  billDetail,
-  billSummary,
-  insertFormCopy,
-  parseBillLines,
-  settleOverdueBills,
-  sideOn,
-} from "./redConfirmShared";
+import { type BillRow, insertFormCopy, parseBillLines, settleOverdueBills, sideOn } from "./redConfirmShared";
+import { billDetail, billSummary } from "./redConfirmItems";
 
 export const RED_CONFIRM_DOWNLOAD_TASK = "redConfirmDownload";
 export const RED_CONFIRM_STATUS_UPDATE_TASK = "redConfirmStatusUpdate";
@@ -79,6 +73,28 @@ async function counterpartiesInCloud(ctx: HandlerContext, bills: readonly BillRo
   return out;
 }
 
+/**
+ * reading: 002 下载 (3) "哪个组织先从税局下载红字确认单，红字确认单就归属于哪个组织" — a later download by
+ * another organisation does not take the bill over: no record is inserted for it, the task row says
+ * UNCHANGED with the owner's name in failReason (the task itself succeeds). Records an organisation
+ * made itself (entry, 2.1.03) are not downloads and own nothing here.
+ */
+export const DOWNLOAD_OWNED_BY_OTHER_ACTION = "UNCHANGED";
+
+/** The name of another organisation holding `bill` as a 税局下载 record (the first downloader), if any. */
+async function firstDownloader(ctx: HandlerContext, bill: BillRow): Promise<string | undefined> {
+  const row = await ctx.tx
+    .selectFrom("red_confirm_forms")
+    .innerJoin("orgs", "orgs.id", "red_confirm_forms.org_id")
+    .select("orgs.name")
+    .where("red_confirm_forms.bill_no", "=", bill.bill_no)
+    .where("red_confirm_forms.data_source", "=", "税局下载")
+    .where("red_confirm_forms.org_id", "!=", ctx.caller.org.id)
+    .orderBy("red_confirm_forms.id")
+    .executeTakeFirst();
+  return row?.name;
+}
+
 /** Merge one downloaded bill into the org's records; the engine says what may change. */
 async function mergeBill(
   ctx: HandlerContext,
@@ -106,6 +122,17 @@ async function mergeBill(
     };
   }
   const merge = downloadMerge({ existing: held !== undefined, myRole, bothPartiesInCloud, bureauInvoiced });
+  if (merge.action === "INSERT" && bothPartiesInCloud) {
+    // 002 下载 (3): both parties in 发票云 → the first organisation to download the bill owns it.
+    const owner = await firstDownloader(ctx, bill);
+    if (owner)
+      return {
+        ...item,
+        action: DOWNLOAD_OWNED_BY_OTHER_ACTION,
+        updatedFields: "",
+        failReason: refusal("RCF_DOWNLOAD_OWNED_BY_OTHER", { org: owner }).message,
+      };
+  }
   if (merge.action === "INSERT") {
     await insertFormCopy(ctx, ctx.repo, bill, {
       serialNo: `DL-${bill.bill_no}`,
@@ -161,7 +188,8 @@ function settlerFor(kind: string, statusOnly: boolean): TaskSettler {
       const doneNumbers = new Set(done.map((r) => r.number));
       const todo = bills.filter((b) => !doneNumbers.has(b.bill_no));
       const detailLines = bills.reduce((n, b) => n + parseBillLines(b).length, 0);
-      const rerun = leqiRerun(task.channel, statusOnly ? 0 : detailLines);
+      // 乐企 re-runs every minute above 15 detail lines — for 更新确认单状态 as for 下载 (issue 10 item 8).
+      const rerun = leqiRerun(task.channel, detailLines);
       // One pass: everything, or (乐企 re-run) bills up to 15 detail lines — at least one bill per pass.
       const pass: BillRow[] = [];
       let lines = 0;

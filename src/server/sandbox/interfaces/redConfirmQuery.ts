@@ -12,14 +12,8 @@ import type { HandlerContext } from "../../context";
 import { findOrgByTaxId } from "../../db/repo";
 import { type InterfaceHandler, ok, refuse } from "../../registry";
 import { type RedConfirmBillQueryWire, RedConfirmBillQueryData, type WireIn } from "../../../gateway/schemas";
-import {
-  type BillRow,
-  type BlueRow,
-  type FormRow,
-  billSummary,
-  settleOverdueBills,
-  sideOn,
-} from "./redConfirmShared";
+import { type BillRow, type BlueRow, type FormRow, settleOverdueBills, sideOn } from "./redConfirmShared";
+import { billSummary } from "./redConfirmItems";
 
 type RedConfirmQueryData = WireIn<RedConfirmBillQueryWire>;
 /** What selects bills (2.1.13 and 2.1.12 share these fields): 购销身份, number, 录入日期 range. */

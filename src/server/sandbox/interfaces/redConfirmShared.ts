@@ -12,6 +12,9 @@
  * Every rule comes from src/domain (enter / confirm / revoke / redFlush via runConfirmFormAction,
  * calcRedLine, checkRemainingReversible, canRedFlushInvoice, partialReversalRefusal, confirmDeadline,
  * callbackDecision, redFlushWriteBackTarget); this module loads rows, asks the rule, writes the result.
+ * Split by concern: bill state, reading and 录入 here; the lines against the blue in
+ * redConfirmLines.ts; the red issue in redConfirmIssue.ts; the 2.1.13 / 2.1.12 items in
+ * redConfirmItems.ts; the red invoice itself, 待开 records and the callback in ../redIssue.ts.
  */
 import { createHash } from "crypto";
 import {
@@ -19,18 +22,11 @@ import {
   CONFIRM_STATUS_CODES,
   type ConfirmForm,
   type ConfirmStatusCode,
-  EDITABLE_FIELDS,
-  RED_LINE_FIELD_LABEL,
-  type RedLineField,
-  type RemainingLine,
-  calcRedLine,
-  callbackDecision,
   confirmDeadline,
   confirmForm,
-  fullRedLine,
+  counterparty,
   isValidConfirmStatus,
   partialReversalRefusal,
-  redFlushWriteBackTarget,
   runConfirmFormAction,
 } from "../../../domain/confirmForm";
 import type {
@@ -43,10 +39,10 @@ import type {
   Role,
   TaxMode,
 } from "../../../domain/labels";
-import { Dec, ZERO, formatAmount, formatQty } from "../../../domain/money";
+import { ZERO, formatAmount } from "../../../domain/money";
 import { bureauInputStatus } from "../../../domain/inputSync";
 import { canRedFlushInvoice, checkRemainingReversible } from "../../../domain/redFlush";
-import { type Refusal, refusal } from "../../../domain/refusals";
+import { refusal } from "../../../domain/refusals";
 import {
   PARTY_IDENTITY_CODES,
   codeToReason,
@@ -60,6 +56,15 @@ import { BureauView, type OrgScope, findOrgByTaxId } from "../../db/repo";
 import type { RedConfirmApprovalSetting, Row } from "../../db/schema";
 import { lockForUpdate } from "../../db/tx";
 import { type Outcome, refuse, refused } from "../../registry";
+import { holdingPendingReds } from "../redIssue";
+import {
+  type Available,
+  availableByLine,
+  fullLine,
+  isFull,
+  requestedLine,
+  reservingBills,
+} from "./redConfirmLines";
 import { digitalInvoiceNo } from "../seed";
 
 export type BillRow = Row<"bureau_confirm_bills">;
@@ -119,6 +124,23 @@ export async function nextDigitalInvoiceNo(ctx: HandlerContext, sellerTaxId: str
  */
 export function auditStatusForNewForm(setting: RedConfirmApprovalSetting): AuditStatus {
   return setting === "A" ? "暂存" : "无需审批";
+}
+
+/** [INFERRED §4.5] a 收购票 is recognised by its 特定要素 16 (农产品收购, piaozone-api §1.8). */
+export const PURCHASE_INVOICE_SPECIAL_TYPES: readonly string[] = ["16"];
+
+/**
+ * reading (002 收购票 step 2 ①, §4.5 — the manual gives no 确认状态 for it): the enter rule (ENTRY_RESULT)
+ * sees the issuer of a 收购票 entering its own blue as an issuer, i.e. as the ordinary 销方 — the
+ * identities flip, so the issuer has the seller's rights (01 without usage confirmation; with it,
+ * awaiting the other party) although the bill records it on the 购方 side — so "awaiting the other
+ * party" is the bureau's 03 (购方录入，待销方确认), which the 销方 side confirms.
+ */
+export const PURCHASE_ISSUER_ENTRY_RULE_ROLE: Role = "销方";
+
+/** Whether a blue invoice is a 收购票 (then the 红冲 party flips, domain confirmForm/identity.ts). */
+export function isPurchaseBlue(blue: Pick<BlueRow, "special_type">): boolean {
+  return PURCHASE_INVOICE_SPECIAL_TYPES.includes(blue.special_type);
 }
 
 // ── reading ──────────────────────────────────────────────────────────────────────────────────
@@ -203,6 +225,23 @@ export async function findBill(
   return lockForUpdate(q, ctx.dialect).executeTakeFirst();
 }
 
+/**
+ * The bureau's bill entered by `entrantTaxId` under 流水号 `serialNo` (002 回退②: RPA re-queries a
+ * 录入失败 form by its 流水号 — it has no 红字确认单编号 to ask by).
+ */
+export async function findBillByEntrySerial(
+  ctx: HandlerContext,
+  entrantTaxId: string,
+  serialNo: string
+): Promise<BillRow | undefined> {
+  if (serialNo.trim() === "") return undefined;
+  const rows = await lockForUpdate(
+    ctx.bureau.selectFrom("bureau_confirm_bills").selectAll().where("entry_serial_no", "=", serialNo.trim()),
+    ctx.dialect
+  ).execute();
+  return rows.find((b) => (b.entrant_role === "销方" ? b.seller_tax_id : b.buyer_tax_id) === entrantTaxId);
+}
+
 /** The caller's own record of a bill. */
 export async function heldForm(scope: OrgScope, billNo: string): Promise<FormRow | undefined> {
   return scope
@@ -228,7 +267,20 @@ export function engineForm(bill: BillRow, myRole: Role, held: FormRow | undefine
     allocated: held?.allocated === 1,
     entryDate: bill.entered_at,
     confirmDate: bill.confirmed_at,
+    // 收购票: the buyer issued the blue, so the 购方 side red-flushes (identity.ts redFlushParty).
+    isPurchaseInvoice: bill.is_purchase_invoice === 1,
   });
+}
+
+/**
+ * reading (002 收购票 step 2 ①, §4.5): the organisation holding a bill's blue invoice (its issuer,
+ * `blue_invoices.org_id`): the 销方, or for a 收购票 the 购方 — the buyer of the goods issues a
+ * purchase invoice and stands on the 购方 side of the bill.
+ */
+export function blueHolderTaxId(
+  bill: Pick<BillRow, "seller_tax_id" | "buyer_tax_id"> & Partial<Pick<BillRow, "is_purchase_invoice">>
+): string {
+  return bill.is_purchase_invoice === 1 ? bill.buyer_tax_id : bill.seller_tax_id;
 }
 
 // ── the 72-hour rule ─────────────────────────────────────────────────────────────────────────
@@ -291,12 +343,13 @@ export function poolStatusOf(
 /** Recompute the buyer's 全票池 / bureau status of the bill's blue invoice. */
 export async function syncBuyerPoolStatus(
   ctx: HandlerContext,
-  keys: Pick<BillRow, "seller_tax_id" | "buyer_tax_id" | "blue_invoice_code" | "blue_invoice_no">
+  keys: Pick<BillRow, "seller_tax_id" | "buyer_tax_id" | "blue_invoice_code" | "blue_invoice_no"> &
+    Partial<Pick<BillRow, "is_purchase_invoice">>
 ): Promise<void> {
-  const seller = await findOrgByTaxId(ctx.tx, keys.seller_tax_id);
-  if (!seller) return;
+  const holder = await findOrgByTaxId(ctx.tx, blueHolderTaxId(keys));
+  if (!holder) return;
   const blue = await ctx.repo
-    .forOrg(seller.id)
+    .forOrg(holder.id)
     .selectFrom("blue_invoices")
     .select("status")
     .where("invoice_code", "=", keys.blue_invoice_code)
@@ -378,6 +431,12 @@ export async function findBlueForEntrant(
     const blue = await lookup(ctx.repo).executeTakeFirst();
     return blue ? { blue, sellerScope: ctx.repo } : undefined;
   }
+  // A 收购票 the caller issued itself: it stands on the 购方 side of its own blue (002 收购票).
+  const ownPurchase = await lookup(ctx.repo)
+    .where("buyer_tax_id", "=", ctx.caller.org.tax_id)
+    .where("special_type", "in", [...PURCHASE_INVOICE_SPECIAL_TYPES])
+    .executeTakeFirst();
+  if (ownPurchase) return { blue: ownPurchase, sellerScope: ctx.repo };
   // "I am the buyer" (2.1.03 notes): the blue number belongs to the seller's org in the same cloud.
   const sellers = await ctx.tx
     .selectFrom("orgs")
@@ -392,176 +451,6 @@ export async function findBlueForEntrant(
     if (blue) return { blue, sellerScope: scope };
   }
   return undefined;
-}
-
-interface Available {
-  amount: Dec;
-  tax: Dec;
-  qty: Dec | null;
-}
-
-const dec = (s: string | null | undefined): Dec | null =>
-  s === null || s === undefined || s === "" ? null : new Dec(s);
-const isFull = (l: BlueLineRow) => l.line_property !== "0";
-
-/** Bills of this blue invoice still reserving amounts: 有效 (01–04) and not yet invoiced. */
-async function reservingBills(ctx: HandlerContext, blue: BlueRow): Promise<BillRow[]> {
-  return new BureauView(ctx.tx, blue.seller_tax_id, ctx.now)
-    .selectFrom("bureau_confirm_bills")
-    .selectAll()
-    .where("seller_tax_id", "=", blue.seller_tax_id)
-    .where("blue_invoice_code", "=", blue.invoice_code)
-    .where("blue_invoice_no", "=", blue.invoice_no)
-    .where("confirm_status", "in", VALID_STATUSES)
-    .where("red_invoice_no", "is", null)
-    .execute();
-}
-
-/** Per blue line: remaining minus what other valid bills reserve (signed: red amounts are negative). */
-function availableByLine(
-  lines: readonly BlueLineRow[],
-  reserving: readonly BillRow[]
-): Map<number, Available> {
-  const out = new Map<number, Available>();
-  for (const l of lines) {
-    out.set(l.line_no - 1, {
-      amount: new Dec(l.remaining_amount),
-      tax: new Dec(l.remaining_tax),
-      qty: dec(l.remaining_quantity),
-    });
-  }
-  for (const b of reserving) {
-    for (const r of parseBillLines(b)) {
-      const a = out.get(r.originalSeq);
-      if (!a) continue;
-      a.amount = a.amount.add(r.amount);
-      a.tax = a.tax.add(r.taxAmount);
-      if (a.qty !== null && r.quantity !== null) a.qty = a.qty.add(r.quantity);
-    }
-  }
-  return out;
-}
-
-function remainingOf(line: BlueLineRow, a: Available): RemainingLine {
-  return { amount: a.amount, tax: a.tax, quantity: a.qty, unitPrice: line.reversible_unit_price };
-}
-
-/** A whole blue line reversed: the engine's fullRedLine, or the plain negation on 折扣行 pairs. */
-function fullLine(line: BlueLineRow, a: Available): BillLine {
-  const base = {
-    originalSeq: line.line_no - 1,
-    lineProperty: line.line_property,
-    goodsName: line.goods_name,
-    revenueCode: line.revenue_code,
-    specification: line.specification,
-    units: line.units,
-    taxRate: line.tax_rate,
-  };
-  if (isFull(line)) {
-    return {
-      ...base,
-      quantity: a.qty === null || a.qty.isZero() ? null : formatQty(a.qty.neg()),
-      price: line.price,
-      amount: formatAmount(a.amount.neg()),
-      taxAmount: formatAmount(a.tax.neg()),
-    };
-  }
-  const r = fullRedLine(remainingOf(line, a));
-  return {
-    ...base,
-    quantity: r.quantity === null ? null : formatQty(r.quantity),
-    price: r.unitPrice === null ? line.price : formatQty(r.unitPrice),
-    amount: formatAmount(r.amount),
-    taxAmount: formatAmount(r.tax),
-  };
-}
-
-const magEq = (a: Dec, b: Dec) => a.abs().eq(b.abs());
-
-/**
- * One requested line checked against its blue line (domain-rules §4.6/§4.7): equal to what is left →
- * the whole line; otherwise calcRedLine for each field the reason lets the caller edit, and the
- * request must carry exactly the engine's figures.
- */
-function requestedLine(
-  blue: BlueRow,
-  line: BlueLineRow,
-  a: Available,
-  req: RequestLine,
-  row: number,
-  reason: RedReason
-): { ok: true; line: BillLine; full: boolean } | { ok: false; refusal: Refusal } {
-  const amount = dec(req.amount);
-  const tax = dec(req.taxAmount);
-  const qty = dec(req.quantity);
-  const wholeLine =
-    (amount === null && tax === null && qty === null) ||
-    (amount !== null &&
-      magEq(amount, a.amount) &&
-      (tax === null || magEq(tax, a.tax)) &&
-      (qty === null || a.qty === null || magEq(qty, a.qty)));
-  if (wholeLine) return { ok: true, line: fullLine(line, a), full: true };
-  if (isFull(line)) return { ok: false, refusal: refusal("DISCOUNT_LINE_NOT_EDITABLE") };
-
-  const given: Array<[RedLineField, Dec]> = [];
-  if (qty !== null) given.push(["quantity", qty]);
-  if (amount !== null) given.push(["amountExclTax", amount]);
-  if (amount !== null && tax !== null) given.push(["amountInclTax", amount.abs().add(tax.abs())]);
-  const editable = given.filter(([f]) => EDITABLE_FIELDS[reason].includes(f));
-  // Nothing the reason may edit: ask the engine anyway, for its refusal (开票有误, 差额征税, 折扣行…).
-  const attempts = editable.length > 0 ? editable : given.slice(0, 1);
-  let firstRefusal: Refusal | undefined;
-  let mismatch: Refusal | undefined;
-  for (const [field, value] of attempts) {
-    const r = calcRedLine({
-      reason,
-      taxMode: blue.tax_mode as TaxMode,
-      taxCode: line.revenue_code,
-      taxRate: line.tax_rate,
-      hasDiscountLine: line.has_discount_line === 1,
-      remaining: remainingOf(line, a),
-      edit: { field, value },
-    });
-    if (!r.ok) {
-      firstRefusal ??= r.refusal;
-      continue;
-    }
-    const v = r.value;
-    const diffs: Array<[string, string, string]> = [];
-    if (amount !== null && !magEq(amount, v.amount))
-      diffs.push(["金额", formatAmount(v.amount), req.amount ?? ""]);
-    if (tax !== null && !magEq(tax, v.tax)) diffs.push(["税额", formatAmount(v.tax), req.taxAmount ?? ""]);
-    if (qty !== null && v.quantity !== null && !magEq(qty, v.quantity))
-      diffs.push(["数量", formatQty(v.quantity), req.quantity ?? ""]);
-    if (diffs.length === 0) {
-      return {
-        ok: true,
-        full: v.full,
-        line: {
-          originalSeq: line.line_no - 1,
-          lineProperty: line.line_property,
-          goodsName: line.goods_name,
-          revenueCode: line.revenue_code,
-          specification: line.specification,
-          units: line.units,
-          quantity: v.quantity === null ? null : formatQty(v.quantity),
-          price: v.unitPrice === null ? null : formatQty(v.unitPrice),
-          amount: formatAmount(v.amount),
-          taxRate: line.tax_rate,
-          taxAmount: formatAmount(v.tax),
-        },
-      };
-    }
-    const [f, expected, actual] = diffs[0];
-    mismatch ??= refusal("RCF_LINE_MISMATCH", {
-      row,
-      field: `${f}（按${RED_LINE_FIELD_LABEL[field]}计算）`,
-      reason,
-      expected,
-      actual,
-    });
-  }
-  return { ok: false, refusal: mismatch ?? firstRefusal ?? refusal("NON_POSITIVE", { field: "红冲金额" }) };
 }
 
 /**
@@ -590,17 +479,30 @@ export async function enterBill(
   const flushable = canRedFlushInvoice(blue.status, blue.remaining_amount);
   if (!flushable.ok) return no(refused(flushable.refusal));
 
+  // 录入方身份 at the bureau: the caller's side on its own blue (a 收购票's issuer is its 购方 —
+  // identity.ts purchaseInvoiceIdentity: 我是销方 → 我是购方), else the identity it gave.
+  const isPurchase = isPurchaseBlue(blue);
+  const ownBlue = blue.org_id === ctx.caller.org.id;
+  const entrant: Role = (ownBlue ? sideOn(blue, ctx.caller.org.tax_id) : undefined) ?? input.entrant;
+  const ruleEntrant: Role = isPurchase && ownBlue ? PURCHASE_ISSUER_ENTRY_RULE_ROLE : entrant;
+
   // 录入: who enters and whether the buyer confirmed usage decide 01/02/03 (or a refusal).
   const draft = confirmForm({
-    entrantRole: input.entrant,
-    myRole: input.entrant,
+    entrantRole: ruleEntrant,
+    myRole: ruleEntrant,
     dataSource: input.dataSource,
     auditStatus: auditStatusForNewForm(ctx.caller.org.red_confirm_approval),
     buyerUsageConfirmed: blue.buyer_usage_confirmed === 1,
   });
   const entered = runConfirmFormAction("enter", draft, { now: ctx.nowText });
   if (!entered.ok || !entered.form) return no(refused(entered.ok ? refusal("NOT_ENTERED") : entered.refusal));
-  const status = entered.form.confirmStatus as ConfirmStatusCode;
+  const ruleStatus = entered.form.confirmStatus as ConfirmStatusCode;
+  // The rule's "awaiting the other party" in bureau terms: a 收购票's issuer stands on the 购方 side,
+  // so its counterparty (AWAITING_PARTY) is the 销方 — 03, not 02.
+  const status: ConfirmStatusCode =
+    ruleEntrant !== entrant && AWAITING_STATUSES.includes(ruleStatus)
+      ? (AWAITING_STATUSES.find((c) => AWAITING_PARTY[c] === counterparty(entrant)) ?? ruleStatus)
+      : ruleStatus;
 
   const blueLines = await sellerScope
     .selectFrom("blue_invoice_lines")
@@ -622,7 +524,15 @@ export async function enterBill(
       if (!line) return no(refuse("RCF_LINE_NOT_FOUND", { invoiceNo: blue.invoice_no, seq: req.seq }));
       if (seen.has(req.seq)) return no(refuse("RCF_LINE_DUPLICATE", { seq: req.seq }));
       seen.add(req.seq);
-      const r = requestedLine(blue, line, available.get(req.seq) as Available, req, i + 1, input.reason);
+      const r = requestedLine(
+        blue,
+        line,
+        available.get(req.seq) as Available,
+        req,
+        i + 1,
+        input.reason,
+        input.dataSource
+      );
       if (!r.ok) return no(refused(r.refusal));
       lines.push(r.line);
       coversAll &&= r.full;
@@ -652,13 +562,8 @@ export async function enterBill(
 
   const total = lines.reduce((s, l) => s.add(l.amount), ZERO);
   const totalTax = lines.reduce((s, l) => s.add(l.taxAmount), ZERO);
-  // 剩余可红冲 − 待开中的红冲金额 − what other valid bills reserve ≥ this bill (domain-rules §2, §9 A1).
-  const pendingReds = await sellerScope
-    .selectFrom("pending_reds")
-    .select("amount")
-    .where("blue_invoice_id", "=", blue.id)
-    .where("status", "=", "待开")
-    .execute();
+  // 剩余可红冲 − 待开中的红冲金额 (待开 records in every status that holds, 000 ②) − what other valid bills reserve ≥ this bill (domain-rules §2, §9 A1).
+  const pendingReds = await holdingPendingReds(sellerScope, [blue.id]);
   const check = checkRemainingReversible(
     blue.remaining_amount,
     [...pendingReds.map((p) => p.amount), ...reserving.map((b) => b.amount)],
@@ -676,7 +581,7 @@ export async function enterBill(
     seller_name: blue.seller_name,
     buyer_tax_id: blue.buyer_tax_id,
     buyer_name: blue.buyer_name,
-    entrant_role: input.entrant,
+    entrant_role: entrant,
     confirm_status: status,
     blue_invoice_code: blue.invoice_code,
     blue_invoice_no: blue.invoice_no,
@@ -692,6 +597,8 @@ export async function enterBill(
     red_invoice_no: null,
     red_invoice_date: null,
     updated_at: ctx.now,
+    is_purchase_invoice: isPurchase ? (1 as const) : (0 as const),
+    entry_serial_no: input.orderNo,
   };
   const inserted = await ctx.bureau
     .insertInto("bureau_confirm_bills", billRow)
@@ -700,14 +607,14 @@ export async function enterBill(
   await ctx.bureau.audit("bureau_confirm_bills", inserted.id, "enter", undefined, {
     billNo,
     confirmStatus: status,
-    entrant: input.entrant,
+    entrant,
   });
   const bill: BillRow = { id: Number(inserted.id), ...billRow };
   const form = await insertFormCopy(ctx, ctx.repo, bill, {
     serialNo: input.orderNo,
     dataSource: input.dataSource,
     auditStatus: draft.auditStatus,
-    blueInvoiceId: input.entrant === "销方" ? blue.id : null,
+    blueInvoiceId: ownBlue ? blue.id : null,
   });
   if (AWAITING_STATUSES.includes(status)) await syncBuyerPoolStatus(ctx, bill);
   return { ok: true, applied: { bill, form, blue } };
@@ -802,278 +709,4 @@ async function orgTaxId(ctx: HandlerContext, orgId: number): Promise<string | un
   if (orgId === ctx.caller.org.id) return ctx.caller.org.tax_id;
   const r = await ctx.tx.selectFrom("orgs").select("tax_id").where("id", "=", orgId).executeTakeFirst();
   return r?.tax_id;
-}
-
-// ── 红冲 from a bill (2.1.04) ─────────────────────────────────────────────────────────────────
-
-/**
- * Issue the one red invoice of an invoiceable bill (the caller is its seller and holds `form`):
- * red invoice + lines, the blue's remaining and 发票状态, the form's 开票状态, the bureau's red invoice
- * number, the buyer's pool status, the application write-back and the INVOICE.RED callback.
- */
-export async function issueRedFromBill(
-  ctx: HandlerContext,
-  args: { serialNo: string; bill: BillRow; form: FormRow; blue: BlueRow; drawer?: string }
-): Promise<{ ok: true; invoiceNo: string } | { ok: false; outcome: Outcome }> {
-  const { serialNo, bill, form, blue } = args;
-  const lines = parseBillLines(bill);
-  const blueLines = await ctx.repo
-    .selectFrom("blue_invoice_lines")
-    .selectAll()
-    .where("invoice_id", "=", blue.id)
-    .execute();
-  const byNo = new Map(blueLines.map((l) => [l.line_no, l]));
-  for (const l of lines) {
-    const b = byNo.get(l.originalSeq + 1);
-    const qtyShort =
-      l.quantity !== null &&
-      b?.remaining_quantity != null &&
-      new Dec(l.quantity).abs().gt(new Dec(b.remaining_quantity).abs());
-    if (
-      !b ||
-      new Dec(l.amount).abs().gt(new Dec(b.remaining_amount).abs()) ||
-      new Dec(l.taxAmount).abs().gt(new Dec(b.remaining_tax).abs()) ||
-      qtyShort
-    )
-      return { ok: false, outcome: refuse("INSUFFICIENT_REMAINING") };
-  }
-
-  const invoiceNo = await nextDigitalInvoiceNo(ctx, blue.seller_tax_id);
-  const amount = new Dec(bill.amount);
-  const tax = new Dec(bill.tax_amount);
-  const redId = await ctx.repo.insertReturningId("red_invoices", {
-    blue_invoice_id: blue.id,
-    serial_no: serialNo,
-    invoice_type: blue.invoice_type,
-    invoice_code: "",
-    invoice_no: invoiceNo,
-    invoice_date: ctx.nowText,
-    seller_name: blue.seller_name,
-    seller_tax_id: blue.seller_tax_id,
-    buyer_name: blue.buyer_name,
-    buyer_tax_id: blue.buyer_tax_id,
-    amount: formatAmount(amount),
-    tax_amount: formatAmount(tax),
-    total_amount: formatAmount(amount.add(tax)),
-    red_reason: bill.red_reason,
-    issue_status: "已开票",
-    issue_error: "",
-    confirm_form_id: form.id,
-    info_form_id: null,
-    created_at: ctx.now,
-    completes_at: null,
-  });
-  await ctx.repo
-    .insertInto(
-      "red_invoice_lines",
-      lines.map((l, i) => ({
-        red_invoice_id: redId,
-        line_no: i + 1,
-        blue_line_id: byNo.get(l.originalSeq + 1)?.id ?? null,
-        ...lineGoodsColumns(l),
-      }))
-    )
-    .execute();
-
-  // The blue's remaining values move by the (signed) red values; the header is Σ lines.
-  for (const l of lines) {
-    const b = byNo.get(l.originalSeq + 1) as BlueLineRow;
-    await ctx.repo
-      .updateTable("blue_invoice_lines")
-      .set({
-        remaining_amount: formatAmount(new Dec(b.remaining_amount).add(l.amount)),
-        remaining_tax: formatAmount(new Dec(b.remaining_tax).add(l.taxAmount)),
-        remaining_quantity:
-          b.remaining_quantity === null
-            ? null
-            : formatQty(new Dec(b.remaining_quantity).add(l.quantity ?? "0")),
-      })
-      .where("id", "=", b.id)
-      .execute();
-  }
-  const after = await ctx.repo
-    .selectFrom("blue_invoice_lines")
-    .select(["remaining_amount", "remaining_tax"])
-    .where("invoice_id", "=", blue.id)
-    .execute();
-  const remAmount = after.reduce((s, l) => s.add(l.remaining_amount), ZERO);
-  const remTax = after.reduce((s, l) => s.add(l.remaining_tax), ZERO);
-  const nothingLeft = after.every(
-    (l) => new Dec(l.remaining_amount).isZero() && new Dec(l.remaining_tax).isZero()
-  );
-  const blueStatus: BlueInvoiceStatus = nothingLeft ? "全额红冲" : "部分红冲";
-  await ctx.repo
-    .updateTable("blue_invoices")
-    .set({
-      remaining_amount: formatAmount(remAmount),
-      remaining_tax: formatAmount(remTax),
-      status: blueStatus,
-      updated_at: ctx.now,
-    })
-    .where("id", "=", blue.id)
-    .execute();
-  await ctx.repo.audit(
-    "blue_invoices",
-    blue.id,
-    "red-flush",
-    { status: blue.status, remainingAmount: blue.remaining_amount },
-    { status: blueStatus, remainingAmount: formatAmount(remAmount), redInvoiceNo: invoiceNo }
-  );
-
-  const flushed = runConfirmFormAction("redFlush", engineForm(bill, "销方", form));
-  const invoiceStatus = flushed.ok && flushed.form ? flushed.form.invoiceStatus : "已开票";
-  await ctx.repo
-    .updateTable("red_confirm_forms")
-    .set({
-      invoice_status: invoiceStatus,
-      confirm_status: bill.confirm_status,
-      confirmed_at: bill.confirmed_at,
-      red_invoice_no: invoiceNo,
-      red_invoice_date: ctx.nowText,
-      updated_at: ctx.now,
-    })
-    .where("id", "=", form.id)
-    .execute();
-  await ctx.repo.audit("red_confirm_forms", form.id, "red-flush", undefined, { serialNo, invoiceNo });
-  await ctx.bureau
-    .updateTable("bureau_confirm_bills")
-    .set({ red_invoice_no: invoiceNo, red_invoice_date: ctx.nowText, updated_at: ctx.now })
-    .where("id", "=", bill.id)
-    .execute();
-  await ctx.bureau.audit("bureau_confirm_bills", bill.id, "invoiced", undefined, { invoiceNo });
-  await syncBuyerPoolStatus(ctx, bill);
-
-  // Write-back (§4.3) and callback (§4.12): a linked 负数开票申请单 first, else the blue's own application.
-  const linked =
-    form.application_id === null
-      ? undefined
-      : await ctx.repo
-          .selectFrom("applications")
-          .selectAll()
-          .where("id", "=", form.application_id)
-          .executeTakeFirst();
-  const bluePositive =
-    blue.application_id === null
-      ? undefined
-      : await ctx.repo
-          .selectFrom("applications")
-          .selectAll()
-          .where("id", "=", blue.application_id)
-          .executeTakeFirst();
-  const linkedNegative = linked?.direction === "negative";
-  const target = redFlushWriteBackTarget(linkedNegative, bluePositive !== undefined);
-  const writeBack = target === "负数开票申请单" ? linked : target === "开票申请单" ? bluePositive : undefined;
-  if (writeBack) {
-    await ctx.repo
-      .updateTable("applications")
-      .set({ red_invoice_no: invoiceNo, updated_at: ctx.now })
-      .where("id", "=", writeBack.id)
-      .execute();
-    await ctx.repo.audit("applications", writeBack.id, "red-write-back", undefined, { invoiceNo });
-  }
-  const callBack = callbackDecision({
-    redNotCallback: ctx.caller.org.red_not_callback,
-    dataSource: form.data_source,
-    linkedNegativeApplication: linkedNegative,
-    blueHasPositiveApplication: bluePositive !== undefined,
-  });
-  if (callBack) {
-    const via = (linkedNegative ? linked : bluePositive)?.business_system_code;
-    await ctx.enqueueCallback({
-      interfaceCode: "INVOICE.RED",
-      ...(via ? { businessSystemCode: via } : {}),
-      data: {
-        serialNo,
-        invoiceNum: invoiceNo,
-        invoiceProperty: "1",
-        invoiceDate: ctx.nowText,
-        invoiceType: blue.invoice_type,
-        includeTaxAmount: amount.add(tax),
-        sellerName: blue.seller_name,
-        sellerTaxpayerId: blue.seller_tax_id,
-        buyerName: blue.buyer_name,
-        buyerTaxpayerId: blue.buyer_tax_id,
-        drawer: args.drawer ?? blue.drawer,
-        originalInvoiceNumber: blue.invoice_no,
-        originalIssueTime: blue.invoice_date,
-        redInfoBillNo: bill.bill_no,
-        govRedConfirmBillUuid: bill.gov_uuid,
-        redConfirmBillStatus: bill.confirm_status,
-        invoiceDetail: lines.map((l, i) => ({
-          seq: i,
-          detailRowNo: i + 1,
-          lineProperty: l.lineProperty,
-          billSourceId: String(l.originalSeq + 1),
-          goodsName: l.goodsName,
-          revenueCode: l.revenueCode,
-          specification: l.specification,
-          units: l.units,
-          ...(l.quantity !== null ? { quantity: new Dec(l.quantity) } : {}),
-          ...(l.price !== null ? { price: new Dec(l.price) } : {}),
-          amount: new Dec(l.amount),
-          taxRate: l.taxRate,
-          taxAmount: new Dec(l.taxAmount),
-        })),
-      },
-    });
-  }
-  return { ok: true, invoiceNo };
-}
-
-// ── 2.1.13 / 2.1.12 list item ───────────────────────────────────────────────────────────────
-
-/** One bill as 2.1.13 lists it: the 4 SEEN fields, the inferred ones, and the caller's record. */
-export function billSummary(bill: BillRow, myRole: Role, held: FormRow | undefined, blue?: BlueRow) {
-  // Only the deadline text is wanted here (the bill is already settled against the clock).
-  const deadline = AWAITING_STATUSES.includes(bill.confirm_status as ConfirmStatusCode)
-    ? confirmDeadline(bill.entered_at, bill.entered_at)
-    : undefined;
-  return {
-    govRedConfirmBillUuid: bill.gov_uuid,
-    redConfirmBillStatus: bill.confirm_status,
-    redInfoBillNo: bill.bill_no,
-    redConfirmEnterDate: bill.entered_at,
-    enteridentity: identityOf(bill.entrant_role),
-    identity: identityOf(myRole),
-    sellerTaxpayerId: bill.seller_tax_id,
-    sellerName: bill.seller_name,
-    buyerTaxpayerId: bill.buyer_tax_id,
-    buyerName: bill.buyer_name,
-    invoiceType: bill.invoice_type,
-    originalInvoiceCode: bill.blue_invoice_code,
-    originalInvoiceNumber: bill.blue_invoice_no,
-    originalIssueTime: bill.blue_invoice_date,
-    ...(blue
-      ? { originalInvoiceAmount: new Dec(blue.amount), originalTotalTaxAmount: new Dec(blue.tax_amount) }
-      : {}),
-    redAmount: new Dec(bill.amount),
-    redTaxAmount: new Dec(bill.tax_amount),
-    redReason: reasonCode(bill.red_reason),
-    confirmDate: bill.confirmed_at ?? "",
-    confirmDeadline: deadline && deadline.ok ? deadline.value.deadline : "",
-    invoicedFlag: bill.red_invoice_no ? "1" : "0",
-    redInvoiceNumber: bill.red_invoice_no ?? "",
-    redInvoiceDate: bill.red_invoice_date ?? "",
-    entryStatus: held?.entry_status ?? "",
-    serialNo: held?.serial_no ?? "",
-    dataSource: held?.data_source ?? "",
-    invoiceStatus: held?.invoice_status ?? "",
-  };
-}
-
-/** Line fields of a bill as 2.1.12 returns them (2.1.03's line fields). */
-export function billDetail(bill: BillRow) {
-  return parseBillLines(bill).map((l) => ({
-    lineProperty: l.lineProperty,
-    originalSeq: l.originalSeq,
-    goodsName: l.goodsName,
-    revenueCode: l.revenueCode,
-    specification: l.specification,
-    units: l.units,
-    ...(l.quantity !== null ? { quantity: l.quantity } : {}),
-    ...(l.price !== null ? { price: l.price } : {}),
-    amount: new Dec(l.amount),
-    taxRate: l.taxRate,
-    taxAmount: new Dec(l.taxAmount),
-  }));
 }

@@ -113,6 +113,15 @@ export function reviewInfoFormApplication(
 
 const blank = (s: string | undefined): boolean => s === undefined || s.trim() === "";
 
+/**
+ * reading (issue 10 item 11; 001 提交: "如税局审核不通过，信息表状态为审核失败"; engine INFO_FORM_TRANSITIONS
+ * submit 审核失败 → 按税局结果): a 审核失败 信息表 may be submitted again for the same blue invoice — under
+ * a NEW 流水号 (a new submission and a new record; the failed one stays, 删除 allowed). The same 流水号
+ * answers the recorded 审核失败 again (identical request) or GW_DUPLICATE_SERIAL (changed request):
+ * serialNo idempotency (piaozone-api §1.7) holds for 2.2.04 as for every serialNo interface.
+ */
+export const INFO_FORM_RESUBMIT_AFTER_FAILURE = "新流水号" as const;
+
 export const redInfoFormApplyHandler: InterfaceHandler<ApplyData> = {
   interfaceCode: ASSUMED_INTERFACE_CODES["2.2.04"],
   endpoint: "sim",

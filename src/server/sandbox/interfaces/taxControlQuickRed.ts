@@ -19,7 +19,7 @@
  * request waits on the row (PostgreSQL) or on the database (SQLite) and then replays. A refused
  * element releases its claim, so the caller may fix and resend the same serialNo.
  */
-import { applyInfoFormAction, infoFormActionRefusal } from "../../../domain/infoForm";
+import { infoFormActionRefusal } from "../../../domain/infoForm";
 import { InvoiceKind } from "../../../domain/labels";
 import {
   INVOICE_FAMILY,
@@ -42,8 +42,9 @@ import {
   TaxControlQuickRedData,
   type WireIn,
 } from "../../../gateway/schemas";
+import { type RedLineInput, holdingPendingReds, issueRedInvoice, redCallbackData } from "../redIssue";
 import { mergeBureauForm } from "./redInfoFormDownload";
-import { engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
+import { afterTaxControlRed, engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
 
 /** One element of the batch as the handler gets it. */
 type QuickRedItem = WireIn<TaxControlQuickRedItemWire>;
@@ -53,19 +54,19 @@ export const TAX_CONTROL_STATUS_REVERSED = "3";
 /** 税控 invoiceStatus of the red invoice itself: 0 normal. */
 export const TAX_CONTROL_STATUS_NORMAL = "0";
 
-type ElementAnswer = Record<string, unknown> & { serialNo: string; success: boolean };
+export type ElementAnswer = Record<string, unknown> & { serialNo: string; success: boolean };
 
 interface StoredElement {
   readonly ok: boolean;
   readonly data: ElementAnswer;
 }
 
-class ElementRefused {
+export class ElementRefused {
   constructor(readonly refusal: Refusal) {}
 }
 type Stop = (code: Parameters<typeof refusal>[0], params?: Parameters<typeof refusal>[1]) => never;
-/** Refuse the current element (caught per element in redFlushElement). */
-const stop: Stop = (code, params) => {
+/** Refuse the current element (caught per element in runElement). */
+export const stop: Stop = (code, params) => {
   throw new ElementRefused(refusal(code, params));
 };
 
@@ -89,7 +90,7 @@ export const taxControlQuickRedHandler: InterfaceHandler<readonly QuickRedItem[]
     const answers: ElementAnswer[] = [];
     let firstRefusal: Refusal | undefined;
     for (const item of items) {
-      const a = await redFlushElement(ctx, item);
+      const a = await runElement(ctx, item, issueRed);
       answers.push(a.answer);
       if (!a.ok) firstRefusal ??= a.refusal;
     }
@@ -111,10 +112,14 @@ function refusedAnswer(ctx: HandlerContext, serialNo: string, r: Refusal): Eleme
   };
 }
 
-/** One element: claim its serialNo, then red-flush or refuse; the claim records the answer. */
-async function redFlushElement(
+/**
+ * One element of a 税控 batch (2.2.02, 2.2.01): claim its serialNo, then `issue` or refuse; the claim
+ * records the answer. `issue` throws ElementRefused (stop) before any write to refuse the element.
+ */
+export async function runElement<I extends { serialNo: string }>(
   ctx: HandlerContext,
-  item: QuickRedItem
+  item: I,
+  issue: (ctx: HandlerContext, item: I, serialNo: string) => Promise<ElementAnswer>
 ): Promise<{ ok: true; answer: ElementAnswer } | { ok: false; answer: ElementAnswer; refusal: Refusal }> {
   const serialNo = item.serialNo.trim();
   const hash = requestHash(ctx.request.interfaceCode, item);
@@ -152,7 +157,7 @@ async function redFlushElement(
         };
   }
   try {
-    const answer = await issueRed(ctx, item, serialNo);
+    const answer = await issue(ctx, item, serialNo);
     await ctx.repo
       .updateTable("idempotency")
       .set({ status: "done", result_json: stringifyJson({ ok: true, data: answer } satisfies StoredElement) })
@@ -169,7 +174,10 @@ async function redFlushElement(
 }
 
 /** The 红字信息表 named by number: this org's copy, else the bureau's (copied in, as 2.2.05 would). */
-async function infoFormByNo(ctx: HandlerContext, formNo: string): Promise<Row<"info_forms"> | undefined> {
+export async function infoFormByNo(
+  ctx: HandlerContext,
+  formNo: string
+): Promise<Row<"info_forms"> | undefined> {
   const own = await ctx.repo
     .selectForUpdate("info_forms")
     .selectAll()
@@ -219,15 +227,11 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
     stop("GW_VALIDATION", { detail: `发票“${no}”不是税控发票（${blue.kind}），请通过数电票红冲接口红冲` });
   }
 
-  // §2: the 红冲 button precondition, then the remaining check against 待开 reds (full reversal).
+  // §2: the 红冲 button precondition, then the remaining check against 待开 reds in every
+  // status that holds an amount (待开, 未开票 — 000 ②), full reversal.
   const pre = canRedFlushInvoice(blue.status, blue.remaining_amount);
   if (!pre.ok) throw new ElementRefused(pre.refusal);
-  const pending = await ctx.repo
-    .selectFrom("pending_reds")
-    .select("amount")
-    .where("blue_invoice_id", "=", blue.id)
-    .where("status", "=", "待开")
-    .execute();
+  const pending = await holdingPendingReds(ctx.repo, [blue.id]);
   const check = checkRemainingReversible(
     blue.remaining_amount,
     pending.map((p) => p.amount),
@@ -267,128 +271,41 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
     .where("invoice_id", "=", blue.id)
     .orderBy("line_no")
     .execute();
-  const redAmount = magnitude(blue.remaining_amount).neg();
-  const redTax = magnitude(blue.remaining_tax).neg();
   const redNo = await newTaxControlInvoiceNo(ctx);
   const redCode = blue.invoice_code;
   const useForm = family === "税控专票" ? form : undefined;
-  const redId = await ctx.repo.insertReturningId("red_invoices", {
-    blue_invoice_id: blue.id,
-    serial_no: serialNo,
-    invoice_type: blue.invoice_type,
-    invoice_code: redCode,
-    invoice_no: redNo,
-    invoice_date: ctx.nowText,
-    seller_name: blue.seller_name,
-    seller_tax_id: blue.seller_tax_id,
-    buyer_name: blue.buyer_name,
-    buyer_tax_id: blue.buyer_tax_id,
-    amount: formatAmount(redAmount),
-    tax_amount: formatAmount(redTax),
-    total_amount: formatAmount(redAmount.add(redTax)),
-    red_reason: "",
-    issue_status: "已开票",
-    issue_error: "",
-    confirm_form_id: null,
-    info_form_id: useForm?.id ?? null,
-    created_at: ctx.now,
-    completes_at: null,
-  });
-  const redLines = lines
+  const redLines: RedLineInput[] = lines
     .filter((l) => !new Dec(l.remaining_amount).isZero() || !new Dec(l.remaining_tax).isZero())
-    .map((l, i) => ({
-      red_invoice_id: redId,
-      line_no: i + 1,
-      blue_line_id: l.id,
-      line_property: l.line_property,
-      goods_name: l.goods_name,
-      revenue_code: l.revenue_code,
+    .map((l) => ({
+      blueLineId: l.id,
+      lineProperty: l.line_property,
+      goodsName: l.goods_name,
+      revenueCode: l.revenue_code,
       specification: l.specification,
       units: l.units,
       quantity: l.remaining_quantity !== null ? formatQty(magnitude(l.remaining_quantity).neg()) : null,
       price: l.price,
       amount: formatAmount(new Dec(l.remaining_amount).neg()),
-      tax_rate: l.tax_rate,
-      tax_amount: formatAmount(new Dec(l.remaining_tax).neg()),
+      taxRate: l.tax_rate,
+      taxAmount: formatAmount(new Dec(l.remaining_tax).neg()),
     }));
-  if (redLines.length > 0) await ctx.repo.insertInto("red_invoice_lines", redLines).execute();
-  await ctx.repo
-    .updateTable("blue_invoice_lines")
-    .set({ remaining_amount: "0.00", remaining_tax: "0.00" })
-    .where("invoice_id", "=", blue.id)
-    .execute();
-  await ctx.repo
-    .updateTable("blue_invoice_lines")
-    .set({ remaining_quantity: "0" })
-    .where("invoice_id", "=", blue.id)
-    .where("remaining_quantity", "is not", null)
-    .execute();
-  await ctx.repo
-    .updateTable("blue_invoices")
-    .set({ remaining_amount: "0.00", remaining_tax: "0.00", status: "全额红冲", updated_at: ctx.now })
-    .where("id", "=", blue.id)
-    .execute();
-  await ctx.repo.audit(
-    "blue_invoices",
-    blue.id,
-    "red_flush",
-    { status: blue.status, remaining: blue.remaining_amount },
-    { status: "全额红冲", remaining: "0.00", redInvoiceNo: redNo }
-  );
-  await ctx.repo.audit("red_invoices", redId, "issue", undefined, {
+  const issued = await issueRedInvoice(ctx, {
+    blue,
     serialNo,
     invoiceCode: redCode,
     invoiceNo: redNo,
-    amount: formatAmount(redAmount),
+    redReason: "",
+    confirmFormId: null,
+    infoFormId: useForm?.id ?? null,
+    lines: redLines,
+    auditAction: "red_flush",
+    auditRedInvoice: true,
   });
+  const redAmount = issued.amount;
+  const redTax = issued.tax;
 
   // The form → 已开票 (engine), with the red invoice; the bureau's copy follows.
-  if (useForm) {
-    const decision = applyInfoFormAction(engineForm(useForm, applicationNo), {
-      type: "redFlush",
-      orgTaxId: org.tax_id,
-      redInvoice: { code: redCode, no: redNo },
-    });
-    if (!decision.ok) throw new ElementRefused(decision.refusal);
-    const f = decision.value.form!;
-    await ctx.repo
-      .updateTable("info_forms")
-      .set({
-        status: f.status!,
-        red_invoice_code: f.redInvoiceCode ?? null,
-        red_invoice_no: f.redInvoiceNo ?? null,
-        blue_invoice_id: blue.id,
-        updated_at: ctx.now,
-      })
-      .where("id", "=", useForm.id)
-      .execute();
-    await ctx.repo.audit(
-      "info_forms",
-      useForm.id,
-      "red_flush",
-      { status: useForm.status },
-      { status: f.status, redInvoiceNo: redNo }
-    );
-    await ctx.bureau
-      .updateTable("bureau_info_forms")
-      .set({ status: f.status!, red_invoice_code: redCode, red_invoice_no: redNo, updated_at: ctx.now })
-      .where("bill_no", "=", useForm.bill_no!)
-      .execute();
-    await ctx.bureau.audit("bureau_info_forms", useForm.bill_no!, "invoiced", undefined, {
-      redInvoiceNo: redNo,
-    });
-  }
-
-  // Write-back (§2 / §4.3): the 开票申请单 of the form, else the one the blue came from.
-  const applicationId = useForm?.application_id ?? blue.application_id;
-  if (applicationId !== null) {
-    await ctx.repo
-      .updateTable("applications")
-      .set({ red_invoice_no: redNo, updated_at: ctx.now })
-      .where("id", "=", applicationId)
-      .execute();
-    await ctx.repo.audit("applications", applicationId, "red_write_back", undefined, { redInvoiceNo: redNo });
-  }
+  await afterTaxControlRed(ctx, { blue, form: useForm, applicationNo, redCode, redNo });
 
   const answer: ElementAnswer = {
     serialNo,
@@ -412,26 +329,7 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
   };
   await ctx.enqueueCallback({
     interfaceCode: "INVOICE.RED",
-    data: {
-      ...answer,
-      sellerName: blue.seller_name,
-      sellerTaxpayerId: blue.seller_tax_id,
-      buyerName: blue.buyer_name,
-      buyerTaxpayerId: blue.buyer_tax_id,
-      drawer: item.drawer ?? blue.drawer,
-      invoiceDetail: redLines.map((l) => ({
-        seq: l.line_no - 1,
-        detailRowNo: l.line_no,
-        lineProperty: l.line_property,
-        goodsName: l.goods_name,
-        revenueCode: l.revenue_code,
-        ...(l.quantity !== null ? { quantity: new Dec(l.quantity) } : {}),
-        ...(l.price !== null ? { price: new Dec(l.price) } : {}),
-        amount: new Dec(l.amount),
-        taxRate: l.tax_rate,
-        taxAmount: new Dec(l.tax_amount),
-      })),
-    },
+    data: redCallbackData({ blue, drawer: item.drawer ?? blue.drawer, lines: redLines, fields: answer }),
   });
   return answer;
 }

@@ -6,12 +6,15 @@
  */
 import { applyTypeCode, infoFormInvoiceTypeLabel } from "../../../gateway/codes";
 import type { RedInfoFormInfo } from "../../../gateway/extensions";
-import type { InfoForm } from "../../../domain/infoForm";
+import { type InfoForm, applyInfoFormAction } from "../../../domain/infoForm";
 import type { InfoFormApplicant, Role } from "../../../domain/labels";
 import { Dec, formatAmount } from "../../../domain/money";
+import { InvoiceKind } from "../../../domain/labels";
+import { INVOICE_FAMILY } from "../../../domain/redFlush";
 import { chinaDate } from "../../clock";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
+import { APPLICATION_STATUS_AFTER_ROLLBACK } from "./hcRedConfirm";
 
 // ── wire ↔ labels (the conversions themselves are src/gateway/codes.ts's) ─────────
 
@@ -177,4 +180,86 @@ export function lineJson(l: Row<"info_form_lines">): InfoFormLineJson {
     taxRate: l.tax_rate,
     taxAmount: l.tax_amount,
   };
+}
+
+/**
+ * After a 税控 red (2.2.02 / 2.2.01): the 红字信息表 it was issued on → 已开票 with the red invoice
+ * (engine applyInfoFormAction redFlush), at the bureau too; the red number written back to the
+ * form's 开票申请单, else the one the blue came from (§2 / §4.3).
+ */
+/**
+ * reading (issue 10 item 8; 000 税控普通发票 "开票申请单可再次下推开票"): after a 税控普票 red the blue's
+ * 开票申请单 returns to 未提交 — the status a 回退 also gives it (APPLICATION_STATUS_AFTER_ROLLBACK),
+ * i.e. it may be pushed to 开票 again.
+ */
+export const APPLICATION_STATUS_AFTER_ORDINARY_RED = APPLICATION_STATUS_AFTER_ROLLBACK;
+
+export async function afterTaxControlRed(
+  ctx: HandlerContext,
+  args: {
+    blue: Row<"blue_invoices">;
+    form: Row<"info_forms"> | undefined;
+    applicationNo: string | null;
+    redCode: string;
+    redNo: string;
+  }
+): Promise<void> {
+  const { blue, form, applicationNo, redCode, redNo } = args;
+  const org = ctx.caller.org;
+  if (form) {
+    const decision = applyInfoFormAction(engineForm(form, applicationNo), {
+      type: "redFlush",
+      orgTaxId: org.tax_id,
+      redInvoice: { code: redCode, no: redNo },
+    });
+    if (!decision.ok) throw new Error(`红字信息表状态不允许红冲：${decision.refusal.message}`);
+    const f = decision.value.form!;
+    await ctx.repo
+      .updateTable("info_forms")
+      .set({
+        status: f.status!,
+        red_invoice_code: f.redInvoiceCode ?? null,
+        red_invoice_no: f.redInvoiceNo ?? null,
+        blue_invoice_id: blue.id,
+        updated_at: ctx.now,
+      })
+      .where("id", "=", form.id)
+      .execute();
+    await ctx.repo.audit(
+      "info_forms",
+      form.id,
+      "red_flush",
+      { status: form.status },
+      { status: f.status, redInvoiceNo: redNo }
+    );
+    await ctx.bureau
+      .updateTable("bureau_info_forms")
+      .set({ status: f.status!, red_invoice_code: redCode, red_invoice_no: redNo, updated_at: ctx.now })
+      .where("bill_no", "=", form.bill_no!)
+      .execute();
+    await ctx.bureau.audit("bureau_info_forms", form.bill_no!, "invoiced", undefined, {
+      redInvoiceNo: redNo,
+    });
+  }
+
+  // Write-back (§2 / §4.3): the 开票申请单 of the form, else the one the blue came from.
+  const applicationId = form?.application_id ?? blue.application_id;
+  if (applicationId !== null) {
+    // 000: a 税控普票 pushed from a 开票申请单 — "红冲后会自动回写开票申请单据，开票申请单可再次下推开票".
+    const kind = InvoiceKind.normalize(blue.kind);
+    const repushable = !form && kind !== undefined && INVOICE_FAMILY[kind] === "税控普票";
+    await ctx.repo
+      .updateTable("applications")
+      .set({
+        red_invoice_no: redNo,
+        ...(repushable ? { status: APPLICATION_STATUS_AFTER_ORDINARY_RED } : {}),
+        updated_at: ctx.now,
+      })
+      .where("id", "=", applicationId)
+      .execute();
+    await ctx.repo.audit("applications", applicationId, "red_write_back", undefined, {
+      redInvoiceNo: redNo,
+      ...(repushable ? { status: APPLICATION_STATUS_AFTER_ORDINARY_RED } : {}),
+    });
+  }
 }
