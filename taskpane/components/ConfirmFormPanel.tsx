@@ -9,6 +9,7 @@ import {
   computeDraft,
   confirmFormButtonStates,
   downloadConfirmForms,
+  entryNotices,
   readConfirmForms,
   runConfirmFormButton,
   type ConfirmFormButton,
@@ -73,12 +74,14 @@ export const ConfirmFormPanel: React.FC = () => {
   const entries = sel?.entries ?? [];
   const states = confirmFormButtonStates(entries);
   const drafts = entries.map((e) => ({ e, draft: computeDraft(e) }));
+  const notices = entryNotices(entries);
+  const gateway = client ? { client, orgTaxId: settings.orgTaxId } : null;
 
   const read = () =>
     job.run(async (ctl) => {
       if (!port) return;
       setError(null);
-      const r = await readConfirmForms(port, ctl);
+      const r = await readConfirmForms(port, ctl, gateway);
       if (r.ok) setSel(r.value);
       else {
         setSel(null);
@@ -96,7 +99,7 @@ export const ConfirmFormPanel: React.FC = () => {
       });
       setOutcomes(r.outcomes);
       if (r.refusal) setError(r.refusal);
-      const again = await readConfirmForms(port, ctl);
+      const again = await readConfirmForms(port, ctl, gateway);
       if (again.ok) setSel(again.value);
     });
 
@@ -174,6 +177,13 @@ export const ConfirmFormPanel: React.FC = () => {
           : t("common.noRows")}
       </Text>
       <ButtonBar testId="confirm" buttons={buttons} />
+      {notices.length > 0 ? (
+        <Notice
+          testId="confirm-entry-notice"
+          intent="warning"
+          text={`${t("common.row")} ${notices.map((n) => n.rowLabel).join("、")}：${notices[0].message}`}
+        />
+      ) : null}
       {sel && revokeInfo.length > 0 ? (
         <Text data-testid="confirm-revoke-party" size={200}>
           {revokeInfo.join("；")}

@@ -118,7 +118,8 @@ export const InputSyncPanel: React.FC = () => {
 
   const poolTsv = () => {
     if (!result) return "";
-    const cols = inputPoolSchema.columns.filter((c) => !c.result);
+    // The data columns plus 提示 (the flight-ticket flag the sync writes); not 处理状态/失败原因.
+    const cols = inputPoolSchema.columns.filter((c) => !c.result || c.key === "poolNote");
     return toTsv(
       cols.map((c) => c.header),
       result.upserts.map((u) => cols.map((c) => u.values[c.key] ?? ""))

@@ -34,12 +34,13 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
         ]}
       />
       <TableBody>
-        {entries.map((e) => (
+        {entries.flatMap((e) => [
           <TableRow
             key={e.entry.key}
             data-testid="redflush-preflight-row"
             data-row={e.entry.rowLabel}
             data-eligible={String(e.eligible)}
+            data-reason={e.reason?.code ?? ""}
           >
             <TableCell>{e.entry.rowLabel}</TableCell>
             <TableCell>{e.entry.invoiceNo ?? ""}</TableCell>
@@ -54,8 +55,28 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
                 {check(e)}
               </Text>
             </TableCell>
-          </TableRow>
-        ))}
+          </TableRow>,
+          // Notices span the whole row: in a 350 px pane a sixth of the width would wrap per character.
+          ...(e.notices.length > 0
+            ? [
+                <TableRow key={`${e.entry.key}-notices`} data-testid="redflush-preflight-notices">
+                  <TableCell colSpan={6}>
+                    {e.notices.map((n) => (
+                      <Text
+                        key={n.code}
+                        block
+                        data-testid={`redflush-notice-${n.code}`}
+                        style={{ color: tokens.colorPaletteMarigoldForeground2 }}
+                      >
+                        {/* deletePending: the verdict is the manual's words; this says where to delete. */}
+                        {n.code === "deletePending" ? t("red.hint.deletePending") : n.message}
+                      </Text>
+                    ))}
+                  </TableCell>
+                </TableRow>,
+              ]
+            : []),
+        ])}
       </TableBody>
     </Table>
   );

@@ -5,15 +5,21 @@ import { usePane } from "../hooks/usePane";
 import { useRun } from "../hooks/useRun";
 import { useFocusOnChange } from "../hooks/useFocusOnChange";
 import {
+  STOPPED_UNSENT_MESSAGE,
+  blueInvoicesOf,
   prepareRedFlush,
   replanRedFlush,
   restrictToFamily,
+  runConfirmationOf,
   runRedFlush,
   type RedFlushPreflight,
   type RedFlushRun,
 } from "../workflows/redFlush";
 import { extensionMessage } from "../workflows/infoForms";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { FocusHeading } from "./FocusHeading";
+import { PendingRedsView } from "./PendingRedsView";
+import { SecondConfirmDialog } from "./SecondConfirmDialog";
 import { Notice } from "./Notice";
 import { PreflightTable } from "./PreflightTable";
 import { ProgressPanel } from "./ProgressPanel";
@@ -39,6 +45,9 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
   const [pre, setPre] = React.useState<RedFlushPreflight | null>(null);
   const [result, setResult] = React.useState<RedFlushRun | null>(null);
   const [error, setError] = React.useState<Refusal | null>(null);
+  /** The confirmation step of a run above 10 invoices: first, then the explicit second one. */
+  const [confirmStep, setConfirmStep] = React.useState<0 | 1 | 2>(0);
+  const [showPending, setShowPending] = React.useState(false);
   const summaryRef = React.useRef<HTMLHeadingElement>(null);
   const resultRef = React.useRef<HTMLHeadingElement>(null);
   const errorRef = React.useRef<HTMLDivElement>(null);
@@ -58,7 +67,7 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
       if (!port) return;
       setError(null);
       setResult(null);
-      const r = await prepareRedFlush(port, client, ctl, pre?.options);
+      const r = await prepareRedFlush(port, client, ctl, pre?.options, { orgTaxId: settings.orgTaxId });
       if (!r.ok) {
         setPre(null);
         setError(r.refusal);
@@ -70,6 +79,19 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
   // The planner again on the rows already read: nothing is combined until the clerk says so.
   const onSendDuplicatesOnce = (sendDuplicatesOnce: boolean) => {
     if (pre) setPre(restricted(replanRedFlush(pre, { ...pre.options, sendDuplicatesOnce })));
+  };
+
+  const confirmed = pre ? runConfirmationOf(pre) : null;
+  const confirmation = confirmed
+    ? { invoices: confirmed.invoices, total: confirmed.total, groups: confirmed.groups }
+    : null;
+  const pendingBlues = React.useMemo(() => (pre ? blueInvoicesOf(pre) : null), [pre]);
+
+  // Above 10 invoices: a confirmation with the count and the total, then a second, explicit one.
+  const onRunClick = () => {
+    if (confirmed?.needsSecondConfirmation) {
+      setConfirmStep(1);
+    } else onRun();
   };
 
   const onRun = () =>
@@ -105,18 +127,65 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
         <Button
           data-testid={`${testId}-run`}
           disabled={!port || !client || !pre || pre.sendCount === 0 || job.running}
-          onClick={onRun}
+          onClick={onRunClick}
         >
           {t("red.run")}
         </Button>
+        {only === undefined ? (
+          <Button
+            data-testid={`${testId}-pending`}
+            disabled={!client || job.running}
+            aria-expanded={showPending}
+            onClick={() => setShowPending((v) => !v)}
+          >
+            {t("pending.open")}
+          </Button>
+        ) : null}
+        {job.running ? (
+          <Button data-testid={`${testId}-stop`} title={t("red.stopHint")} onClick={job.cancel}>
+            {t("red.stop")}
+          </Button>
+        ) : null}
       </div>
+      {confirmation ? (
+        <>
+          <ConfirmDialog
+            testId={`${testId}-confirm`}
+            open={confirmStep === 1}
+            title={t("red.confirm.title")}
+            body={t("red.confirm.body", confirmation)}
+            confirmLabel={t("red.confirm.next")}
+            onConfirm={() => setConfirmStep(2)}
+            onCancel={() => setConfirmStep(0)}
+          />
+          <SecondConfirmDialog
+            testId={`${testId}-confirm2`}
+            open={confirmStep === 2}
+            title={t("red.confirm2.title")}
+            body={t("red.confirm2.body", confirmation)}
+            checkLabel={t("red.confirm2.check")}
+            confirmLabel={t("red.confirm2.go", confirmation)}
+            onConfirm={() => {
+              setConfirmStep(0);
+              onRun();
+            }}
+            onCancel={() => setConfirmStep(0)}
+          />
+        </>
+      ) : null}
       {!client ? <Notice testId={`${testId}-signin`} intent="info" text={t("notSignedIn")} /> : null}
       <ProgressPanel testId={testId} running={job.running} progress={job.progress} onCancel={job.cancel} />
       <div ref={errorRef} tabIndex={-1}>
         <Notice testId={`${testId}-error`} intent="error" text={error ? extensionMessage(error) : null} />
       </div>
       {job.cancelled && result ? (
-        <Notice testId={`${testId}-cancelled`} intent="warning" text={t("common.cancelled")} />
+        <Notice
+          testId={`${testId}-cancelled`}
+          intent="warning"
+          text={t("red.stopped", {
+            unsent: result.outcomes.filter((o) => o.message === STOPPED_UNSENT_MESSAGE).length,
+          })}
+        />
       ) : null}
       {pre ? (
         <>
@@ -145,6 +214,7 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
           <PreflightTable entries={pre.entries} />
         </>
       ) : null}
+      {showPending && client && only === undefined ? <PendingRedsView blues={pendingBlues} /> : null}
       {result && counts ? (
         <>
           <FocusHeading ref={resultRef} testId={`${testId}-result-summary`}>

@@ -23,6 +23,7 @@ export type WorkflowClient = Pick<
   | "call"
   | "reasonCode"
   | "quickRedFlushTaxControl"
+  | "issueTaxControlRed"
   | "applyRedInfoForm"
   | "downloadRedInfoForms"
   | "redFlushDigital"

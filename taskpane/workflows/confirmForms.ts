@@ -4,18 +4,23 @@
  * 录入 (2.1.03), 撤销 (2.1.08), 确认 / 拒绝 (2.1.09), 红冲 (2.1.04 with the bill), 回退 / 删除 (HC.*),
  * 更新确认单状态 (2.1.13) and 下载 (2.1.12) — the last two as background tasks.
  */
+import { SELLER_STILL_ON_TAX_CONTROL_WHEN_UNKNOWN } from "../../src/domain/inferred";
 import {
   availableActions,
   calcRedLine,
   confirmForm,
   confirmStatusLabel,
+  deliveryContact,
+  entryYields,
   formatRedLine,
   fullRedLine,
   parseConfirmStatus,
+  purchaseInvoiceIdentity,
   redFormTotals,
   formatRedTotals,
   revokingParty,
   runConfirmFormAction,
+  TAX_CONTROL_ENTRY_NOTICE,
   type ConfirmForm,
   type ConfirmFormAction,
   type RedLine,
@@ -36,8 +41,10 @@ import {
   CONFIRM_TYPE_CODES,
   DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
+  TAX_CONTROL_NO_PATTERN,
   identityCode,
   newSerialNo,
+  type BlueInvoiceInfo,
   type FormActionResult,
   type RedConfirmBillSummary,
   type TaskInfo,
@@ -81,6 +88,12 @@ export interface ConfirmLineDraft {
   readonly taxCode: string | null;
   readonly taxMode: string | null;
   readonly taxRate: Dec | null;
+  /**
+   * 优惠政策 of the blue line (calcRedLine's privilegeType). [reading] A blank or absent 优惠政策 cell is
+   * "not known" (undefined: the code-only reading); the sheet can state a policy, and the gateway's
+   * record of the blue invoice (发票红冲's planner) is the authoritative source.
+   */
+  readonly privilegeType?: string;
   readonly hasDiscountLine: boolean;
   /** What the sheet shows now. */
   readonly sheet: {
@@ -108,6 +121,13 @@ export interface ConfirmFormEntry {
   readonly blueIssueDate: string | null;
   readonly redReason: string | null;
   readonly redInvoiceNumber: string | null;
+  /** 购销身份 as the clerk chose it on the sheet; `form.myRole` is the form's (flipped for a 收购票). */
+  readonly chosenRole: Role;
+  /** 收购票 (§4.5): from the sheet's column when it has one, else from the gateway on read; null = unknown. */
+  readonly isPurchaseInvoice: boolean | null;
+  /** 交付邮箱 / 交付手机 of the form (§4.13). */
+  readonly deliveryEmail: string | null;
+  readonly deliveryPhone: string | null;
   readonly lines: readonly ConfirmLineDraft[];
   readonly cellErrors: ReadonlyArray<{ columnKey: string; cellAddress: string; message: string }>;
   /** The form's rows as the planner takes them (src/domain/plan/confirmForm.ts). */
@@ -128,6 +148,24 @@ const EDIT_FIELD: Readonly<Record<string, RedLineField>> = {
   含税金额: "amountInclTax",
 };
 
+/**
+ * [reading §4.5] The sheet's 购销身份 is the identity the clerk chose (as on the manual's 新增 page);
+ * the form's own 购销身份 follows purchaseInvoiceIdentity — for a 收购票 the other party. An unknown
+ * 收购票 fact (no column, nothing from the gateway) reads as an ordinary invoice.
+ */
+function formRoleOf(chosen: Role, isPurchaseInvoice: boolean | null): Role {
+  return purchaseInvoiceIdentity(isPurchaseInvoice === true, chosen).formRole;
+}
+
+/** The entry with its 收购票 fact known: the form's 购销身份 follows it. */
+export function withPurchaseInvoice(e: ConfirmFormEntry, isPurchaseInvoice: boolean): ConfirmFormEntry {
+  return {
+    ...e,
+    isPurchaseInvoice,
+    form: { ...e.form, myRole: formRoleOf(e.chosenRole, isPurchaseInvoice), isPurchaseInvoice },
+  };
+}
+
 /** Rows → forms: same 流水号, else same 红字确认单编号, else same 单据编号 + 原蓝票号码. */
 export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[] {
   const groups = new Map<string, ParsedRow[]>();
@@ -144,12 +182,17 @@ export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[]
     const statusText = first(list, "confirmStatus");
     const parsedStatus = statusText === null ? null : parseConfirmStatus(statusText);
     const role = (k: string) => Role.normalize(first(list, k) ?? "") ?? null;
+    const chosenRole = role("myRole") ?? "销方";
+    const purchase = list.map((r) => r.values.isPurchaseInvoice).find((v) => typeof v === "boolean");
+    const isPurchaseInvoice = typeof purchase === "boolean" ? purchase : null;
     const form = confirmForm({
       entryStatus: EntryStatus.normalize(first(list, "entryStatus") ?? "") ?? "未录入",
       confirmStatus: parsedStatus && parsedStatus.ok ? parsedStatus.value : null,
       invoiceStatus: FormInvoiceStatus.normalize(first(list, "invoiceStatus") ?? "") ?? "未开票",
       entrantRole: role("entrantRole"),
-      myRole: role("myRole") ?? "销方",
+      myRole: formRoleOf(chosenRole, isPurchaseInvoice),
+      // 红冲 is the issuing party's (the state table's guard reads it): unknown reads as ordinary.
+      isPurchaseInvoice: isPurchaseInvoice === true,
       dataSource: DataSource.normalize(first(list, "dataSource") ?? "") ?? "手工新增",
       auditStatus: AuditStatus.normalize(first(list, "auditStatus") ?? "") ?? "无需审批",
       entryDate: first(list, "entryDate"),
@@ -168,6 +211,10 @@ export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[]
       blueIssueDate: first(list, "blueIssueDate"),
       redReason: first(list, "redReason"),
       redInvoiceNumber: first(list, "redInvoiceNumber"),
+      chosenRole,
+      isPurchaseInvoice,
+      deliveryEmail: first(list, "deliveryEmail"),
+      deliveryPhone: first(list, "deliveryPhone"),
       lines: list.map((r): ConfirmLineDraft => {
         const v = r.values;
         const remAmount = decOf(v.remainingAmount);
@@ -182,6 +229,7 @@ export function groupConfirmRows(rows: readonly ParsedRow[]): ConfirmFormEntry[]
           taxCode: textOf(v.taxCode),
           taxMode: textOf(v.taxMode),
           taxRate: decOf(v.taxRate),
+          ...(textOf(v.privilegeType) ? { privilegeType: textOf(v.privilegeType) as string } : {}),
           hasDiscountLine: v.hasDiscountLine === true,
           sheet: {
             amount: decOf(v.amount),
@@ -272,6 +320,7 @@ export function computeDraft(e: ConfirmFormEntry): FormDraft {
             taxMode: TaxMode.normalize(l.taxMode ?? "") ?? "普通征税",
             taxCode: l.taxCode,
             taxRate: l.taxRate ?? "0",
+            ...(l.privilegeType !== undefined ? { privilegeType: l.privilegeType } : {}),
             hasDiscountLine: l.hasDiscountLine,
             remaining: l.remaining,
             edit: l.edit,
@@ -393,13 +442,84 @@ export interface ConfirmFormSelection {
   readonly entries: readonly ConfirmFormEntry[];
 }
 
+/** The gateway the read asks for what the sheet does not hold (the 收购票 fact). */
+export interface ConfirmReadGateway {
+  readonly client: WorkflowClient;
+  readonly orgTaxId: string;
+}
+
 export async function readConfirmForms(
   port: WorkbookPort,
-  ctl: RunControl = {}
+  ctl: RunControl = {},
+  gateway: ConfirmReadGateway | null = null
 ): Promise<Result<ConfirmFormSelection>> {
   const read = await port.readSelection("confirmForms", { signal: ctl.signal });
   if (!read.ok) return read;
-  return { ok: true, value: { layout: read.value.layout, entries: groupConfirmRows(read.value.rows) } };
+  const entries = groupConfirmRows(read.value.rows);
+  return {
+    ok: true,
+    value: {
+      layout: read.value.layout,
+      entries: gateway ? await withPurchaseInvoiceFacts(gateway, entries) : entries,
+    },
+  };
+}
+
+/**
+ * 收购票 of each form whose sheet does not say: the blue invoice's record (HC.BLUEINVOICE.QUERY, the
+ * issuing org's), else the bureau's form by its number (2.1.13 isPurchaseInvoice "1"). Nothing found
+ * (or relay mode without the extension): left unknown.
+ */
+export async function withPurchaseInvoiceFacts(
+  gateway: ConfirmReadGateway,
+  entries: readonly ConfirmFormEntry[]
+): Promise<ConfirmFormEntry[]> {
+  const open = entries.filter((e) => e.isPurchaseInvoice === null && e.blueInvoiceNumber);
+  if (open.length === 0) return [...entries];
+  const numbers = Array.from(new Set(open.map((e) => e.blueInvoiceNumber!)));
+  const blues = await callExtension<Page<BlueInvoiceInfo>>(gateway.client, EXTENSIONS.blueInvoiceQuery, {
+    invoiceNos: numbers,
+    pageSize: Math.max(numbers.length, 1),
+  });
+  const known = new Map<string, boolean>();
+  if (blues.ok) for (const b of blues.value.items ?? []) known.set(b.invoiceNo, b.isPurchaseInvoice === true);
+  const out: ConfirmFormEntry[] = [];
+  for (const e of entries) {
+    if (e.isPurchaseInvoice !== null || !e.blueInvoiceNumber) {
+      out.push(e);
+      continue;
+    }
+    let fact = known.get(e.blueInvoiceNumber);
+    if (fact === undefined && e.formNumber && gateway.orgTaxId.trim() !== "") {
+      const q = await gateway.client.queryRedConfirmBills({
+        taxpayerId: gateway.orgTaxId,
+        redInfoBillNo: e.formNumber,
+      });
+      const bill = q.ok ? q.data.dataList.find((b) => b.redInfoBillNo === e.formNumber) : undefined;
+      const flag = (bill as { isPurchaseInvoice?: unknown } | undefined)?.isPurchaseInvoice;
+      if (flag === "1" || flag === "0") fact = flag === "1";
+    }
+    out.push(fact === undefined ? e : withPurchaseInvoice(e, fact));
+  }
+  return out;
+}
+
+// ── 特别提示 (§4.3) ──────────────────────────────────────────────────────────
+
+const TAX_CONTROL_NUMBER = new RegExp(TAX_CONTROL_NO_PATTERN);
+
+/** Forms whose 录入 will come back as a 红字信息表 (entryYields), with the manual's notice. */
+export function entryNotices(entries: readonly ConfirmFormEntry[]): RowRefusal[] {
+  return entries
+    .filter(
+      (e) =>
+        entryYields({
+          blueIsTaxControl: TAX_CONTROL_NUMBER.test(e.blueInvoiceNumber ?? ""),
+          myRole: e.form.myRole,
+          sellerStillOnTaxControl: SELLER_STILL_ON_TAX_CONTROL_WHEN_UNKNOWN,
+        }) === "红字信息表"
+    )
+    .map((e) => ({ rowLabel: e.rowLabel, key: e.key, message: TAX_CONTROL_ENTRY_NOTICE }));
 }
 
 // ── Running a button ─────────────────────────────────────────────────────────
@@ -542,6 +662,14 @@ async function runOne(
           : draft.lines.filter((c) => c.result && c.result.ok).map((c) => c.rowIndex);
         return refused("2.1.03", r.refusal, lineRows, { entryStatus: "录入失败" });
       }
+      // 002 特别提示: for a 税控 blue the buyer's entry came back as a 红字信息表, not a 红字确认单.
+      if (r.data.yields === "红字信息表") {
+        return {
+          ok: true,
+          message: `${r.data.notice}（红字信息表编号 ${r.data.redInfoBillNo}）`,
+          values: { entryStatus: "未录入" },
+        };
+      }
       const label = confirmStatusLabel(r.data.redConfirmBillStatus);
       return {
         ok: true,
@@ -592,8 +720,12 @@ async function runOne(
     }
     case "redFlush": {
       const serialNo = redSerialOfForm(e);
+      // §4.13: the 开票申请单's pair first — the pane has no link to one, so the form's pair.
+      const contact = deliveryContact(null, { email: e.deliveryEmail, phone: e.deliveryPhone });
       const r = await client.redFlushDigital({
         serialNo,
+        ...(contact.email ? { buyerRecipientMail: contact.email } : {}),
+        ...(contact.phone ? { buyerRecipientPhone: contact.phone } : {}),
         invoiceNum: e.blueInvoiceNumber ?? "",
         redReason: client.reasonCode(e.redReason ?? "", "2.1.04") ?? "",
         redInfoBillNo: number,

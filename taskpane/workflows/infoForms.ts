@@ -1,7 +1,7 @@
 /**
  * Workflow 红字信息表 (module 001, domain-rules §3): the selected forms of a 红字信息表 sheet and
- * every button of the manual — 上传 (2.2.04), 下载 (2.2.05, scope ≥ 1), 红冲 (2.2.02 with the form
- * number), 撤销 (second confirmation), 退回开票申请单, 删除 (HC.* extensions), 打印.
+ * every button of the manual — 上传 (2.2.04), 下载 (2.2.05, scope ≥ 1), 红冲 (2.2.01 red issue of the
+ * form's lines by its number), 撤销 (second confirmation), 退回开票申请单, 删除 (HC.* extensions), 打印.
  * A button is enabled only when the state table allows it for EVERY selected form; otherwise the
  * refusals are listed per form.
  */
@@ -18,6 +18,7 @@ import {
   DIGITAL_INVOICE_STATUS,
   EXTENSIONS,
   INFO_FORM_DOWNLOAD_SCOPE_CODES,
+  refusalFromBusinessFailure,
   downloadScopeCode,
   infoFormInvoiceTypeCode,
   newSerialNo,
@@ -25,6 +26,8 @@ import {
   type Page,
   type RedInfoFormInfo,
   type RedInfoFormSummary,
+  type TaxControlIssueItem,
+  type TaxControlRedElementResult,
 } from "../../src/gateway";
 import {
   INFO_FORM_FIELDS,
@@ -361,6 +364,73 @@ export function extensionMessage(r: Refusal): string {
   return isSandboxOnly(r) ? `${r.message}：当前连接的是真实发票云，请在发票云中完成此操作` : r.message;
 }
 
+/**
+ * [decision] 红冲 of an approved 红字信息表 goes through 2.2.01 税控发票开具 (invoiceProperty 1), full
+ * and partial forms alike: 001 3.3.5 issues the red 专票 from the form (its lines, its amounts, its
+ * 红字信息表编号), while 2.2.02 is the quick red of a whole blue invoice — a full form's amounts equal
+ * the blue's remaining only by coincidence, and one path keeps 已开票 and the red number the same for
+ * every form. Refusals are placed with the sheet's 2.2.01 map (src/sheet/wireFields.ts).
+ */
+const RED_ISSUE_WIRE_MAP = "2.2.01" as const;
+
+/**
+ * The 2.2.01 red item of an approved form: by its 红字信息表编号 — the red is issued for the form's
+ * own amounts and lines as the bureau approved them, so no invoiceDetail is sent (that is the 普票
+ * partial red's, by blue line).
+ */
+export function redIssueItemOfForm(
+  e: InfoFormEntry,
+  orgTaxId: string,
+  serialNo: string
+): TaxControlIssueItem {
+  return {
+    serialNo,
+    sellerTaxpayerId: orgTaxId,
+    invoiceType: INVOICE_TYPE_CODE(e.invoiceType),
+    invoiceProperty: "1",
+    ...(e.blueInvoiceCode ? { originalInvoiceCode: e.blueInvoiceCode } : {}),
+    ...(e.blueInvoiceNo ? { originalInvoiceNumber: e.blueInvoiceNo } : {}),
+    redInfoBillNo: e.form.formNo ?? "",
+  };
+}
+
+/** An element as it arrives (a vendor may send success as text; our refusalField/refusalParams beside). */
+type RedIssueElement = Omit<TaxControlRedElementResult, "success"> & {
+  readonly success: boolean | string;
+  readonly refusalField?: unknown;
+  readonly refusalParams?: unknown;
+};
+
+/** The answer element of `serialNo` in a per-element (2.2.01 / 2.2.02) answer, or null. */
+function elementOf(data: unknown, serialNo: string): RedIssueElement | null {
+  if (!Array.isArray(data)) return null;
+  const hit = (data as unknown[]).find(
+    (a) => typeof a === "object" && a !== null && (a as { serialNo?: unknown }).serialNo === serialNo
+  );
+  return (hit as RedIssueElement | undefined) ?? null;
+}
+
+const isSuccess = (a: RedIssueElement): boolean => a.success === true || a.success === "true";
+
+/** A refused element as a refusal (our refusalCode / refusalField when the gateway sent them). */
+function elementRefusal(a: RedIssueElement, fallback: Refusal | null): Refusal {
+  const text = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+  const params = a.refusalParams as Readonly<Record<string, string>> | undefined;
+  const r = refusalFromBusinessFailure(
+    {
+      success: false,
+      errorCode: text(a.errorCode),
+      message: text(a.message) || fallback?.message || "",
+      data: undefined,
+      ...(typeof a.refusalCode === "string" ? { refusalCode: a.refusalCode } : {}),
+      ...(params ? { refusalParams: params } : {}),
+      ...(typeof a.refusalField === "string" ? { refusalField: a.refusalField } : {}),
+    },
+    { serialNo: a.serialNo }
+  );
+  return r;
+}
+
 async function runOne(
   button: Exclude<InfoFormButton, "download" | "print">,
   client: WorkflowClient,
@@ -377,12 +447,21 @@ async function runOne(
     },
   });
   // A refusal of the request: the cell it names marked, the message worded with the headers.
-  const refused = (iface: "2.2.04" | "2.2.02", r: Refusal) => {
+  const refused = (iface: "2.2.04" | "2.2.01" | "2.2.02", r: Refusal) => {
     const lineRows =
       iface === "2.2.04" ? e.lines.filter((l) => l.amount !== null).map((l) => l.rowIndex) : [];
     const placed = refusalOnSheet("infoForms", iface, r, { rows: e.rowIndexes, lineRows });
     return { ...done(false, placed.message, {}), cellErrors: placed.cellErrors };
   };
+  const pendingRed = (serialNo: string) => ({
+    outcome: {
+      key: e.key,
+      rowLabel: e.rowLabel,
+      ok: true,
+      message: refusal("PANE_RESULT_PENDING", { serialNo }).message,
+    },
+    values: { processStatus: PROCESS_STATUS.pending, failureReason: "" },
+  });
   const taxNo = opts.orgTaxId;
   switch (button) {
     case "submit": {
@@ -415,19 +494,30 @@ async function runOne(
         : done(true, `红字信息表${status}`, values);
     }
     case "redFlush": {
+      // 001 3.3.5: an approved form is issued as a red 专票 with its own lines and amounts, quoted by
+      // its 红字信息表编号 (2.2.01 invoiceProperty 1) — full and partial forms alike (RED_ISSUE_WIRE_MAP).
       const formNo = e.form.formNo ?? "";
       const serialNo = redSerialOfInfoForm(formNo);
-      const r = await client.quickRedFlushTaxControl([
-        {
-          serialNo,
-          sellerTaxpayerId: taxNo,
-          redInfoBillNo: formNo,
-          ...(e.blueInvoiceCode ? { originalInvoiceCode: e.blueInvoiceCode } : {}),
-          ...(e.blueInvoiceNo ? { originalInvoiceNumber: e.blueInvoiceNo } : {}),
-          invoiceType: INVOICE_TYPE_CODE(e.invoiceType),
-        },
-      ]);
-      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") return refused("2.2.02", r.refusal);
+      // A client without 2.2.01 (an older gateway build) refuses rather than falling back to 2.2.02.
+      const issue = client.issueTaxControlRed?.bind(client);
+      if (issue === undefined)
+        return done(false, refusal("GW_NOT_IMPLEMENTED", { interfaceCode: "2.2.01" }).message, {});
+      const r = await issue([redIssueItemOfForm(e, taxNo, serialNo)]);
+      if (!r.ok && isUnknownOutcome(r.refusal)) return pendingRed(serialNo);
+      if (!r.ok && r.refusal.code !== "GW_DUPLICATE_SERIAL") {
+        const element = elementOf(r.data, serialNo);
+        return refused(RED_ISSUE_WIRE_MAP, element ? elementRefusal(element, r.refusal) : r.refusal);
+      }
+      const element = r.ok ? elementOf(r.data, serialNo) : null;
+      if (element && !isSuccess(element)) return refused(RED_ISSUE_WIRE_MAP, elementRefusal(element, null));
+      if (element?.invoiceNum) {
+        return done(true, "已开具红字发票", {
+          infoFormStatus: "已开票",
+          redInvoiceCode: element.invoiceCode || undefined,
+          redInvoiceNumber: element.invoiceNum,
+        });
+      }
+      // A repeat of the serial (or an answer without the number): what the serial made, by 4.1.04.
       const q = await client.queryInvoice({ serialNo, sellerTaxpayerId: taxNo });
       if (
         q.ok &&
@@ -442,15 +532,7 @@ async function runOne(
       }
       if (q.ok && q.data.invoiceStatus === DIGITAL_INVOICE_STATUS.failed)
         return done(false, q.data.issueErrorMessage || "开票失败", {});
-      return {
-        outcome: {
-          key: e.key,
-          rowLabel: e.rowLabel,
-          ok: true,
-          message: refusal("PANE_RESULT_PENDING", { serialNo }).message,
-        },
-        values: { processStatus: PROCESS_STATUS.pending, failureReason: "" },
-      };
+      return pendingRed(serialNo);
     }
     case "revoke":
     case "rollback":

@@ -7,6 +7,7 @@ import {
   chinaCalendarDay,
   inputDownloadPrecheck,
   mergeDownloadedInvoice,
+  poolRowNote,
   type DownloadedInvoice,
   type MergeOutcome,
   type PoolInvoice,
@@ -147,8 +148,8 @@ export function poolInvoiceOf(row: ParsedRow): PoolInvoice {
 
 const show = (v: string | Dec | null | undefined): string => (v instanceof Dec ? formatAmount(v) : (v ?? ""));
 
-/** Pool row values by the 进项发票池 column keys. */
-export function poolRowValues(p: PoolInvoice, billKind: string): Record<string, string> {
+/** Pool row values by the 进项发票池 column keys; `note` is the domain's poolRowNote of the merge. */
+export function poolRowValues(p: PoolInvoice, billKind: string, note = ""): Record<string, string> {
   return {
     billKind,
     invoiceType: p.invoiceType,
@@ -168,6 +169,7 @@ export function poolRowValues(p: PoolInvoice, billKind: string): Record<string, 
     usagePeriod: p.usagePeriod ?? "",
     verifyStatus: p.verifyStatus,
     bureauTotalAmount: show(p.totalTaxInclAmount),
+    poolNote: note,
   };
 }
 
@@ -288,7 +290,7 @@ export async function runInputSync(
     const m = mergeDownloadedInvoice(prior?.invoice ?? null, d);
     merges.push(m);
     notes.push(...m.notes);
-    upserts.push({ values: poolRowValues(m.record, d.billKind) });
+    upserts.push({ values: poolRowValues(m.record, d.billKind, poolRowNote(m)) });
     if (prior) updated++;
     else inserted++;
     for (const c of m.changes) {

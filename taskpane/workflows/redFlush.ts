@@ -10,9 +10,10 @@
  */
 import { rowNumbers } from "../../src/domain/plan/drafts";
 import { confirmStatusLabel } from "../../src/domain/confirmForm";
-import { RED_FLUSH_BATCH_LIMIT } from "../../src/domain/inferred";
+import { RED_FLUSH_BATCH_LIMIT, SELLER_STILL_ON_TAX_CONTROL_WHEN_UNKNOWN } from "../../src/domain/inferred";
 import type { RedFlushTarget } from "../../src/domain/labels";
-import { formatAmount } from "../../src/domain/money";
+import { TAX_CONTROL_ENTRY_NOTICE, entryYields } from "../../src/domain/confirmForm/taxControlEntry";
+import { Dec, formatAmount, magnitude, ZERO } from "../../src/domain/money";
 import {
   countsOf,
   planRedFlush,
@@ -24,7 +25,12 @@ import {
   type ResumeState,
   type SendPlan,
 } from "../../src/domain/plan/redFlush";
-import { checkBatchSize, type InvoiceFamily } from "../../src/domain/redFlush";
+import {
+  PENDING_RED_STATUS,
+  checkBatchSize,
+  pendingRedHolds,
+  type InvoiceFamily,
+} from "../../src/domain/redFlush";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import {
   DIGITAL_INVOICE_STATUS,
@@ -35,6 +41,8 @@ import {
   type InvoiceQueryResult,
   type Page,
   type RedInfoFormInfo,
+  type TaxControlIssueItem,
+  type TaxControlRedElementResult,
 } from "../../src/gateway";
 import type { ParsedRow } from "../../src/sheet/mapping";
 import type { SelectionRead, SheetLayout, WorkbookPort, WriteSummary } from "../../src/sheet/port";
@@ -169,6 +177,13 @@ export interface PreflightEntry {
   readonly family: InvoiceFamily | null;
   /** The combined request of the invoice's rows. */
   readonly requestAmount: string;
+  /** The same request as an exact decimal (magnitude), for the confirmation's total. */
+  readonly requestValue: Dec;
+  /**
+   * Warnings beside the verdict: `deletePending` — a 待开 of the same amount keeps the invoice out
+   * (singleRedFlushClick), delete it first; `taxControlEntry` — the 特别提示 of 002 (entryYields).
+   */
+  readonly notices: readonly PreflightNotice[];
   readonly available: string;
   readonly resume: ResumeState;
   /** 1-based rows combined into this request besides the first ("" when one row). */
@@ -179,6 +194,12 @@ export interface PreflightEntry {
    */
   readonly willSend: boolean;
   readonly plan: SendPlan | null;
+}
+
+export interface PreflightNotice {
+  readonly code: "deletePending" | "taxControlEntry";
+  /** Chinese, the manual's words (the engine's notice or the refusal it gives). */
+  readonly message: string;
 }
 
 export interface RedFlushPreflight {
@@ -197,13 +218,54 @@ export interface RedFlushPreflight {
   /** Invoices with rows that repeat another row exactly (the pane then offers to send them once). */
   readonly duplicateInvoices: number;
   readonly options: RedFlushOptions;
+  readonly context: PreflightContext;
   /** What the plan was made from, to plan again with other options without reading again. */
   readonly source: { readonly rows: readonly ParsedRow[]; readonly refresh: RemoteRefresh };
 }
 
+/** Context of the pre-flight besides the rows: whose pane it is (for the 特别提示). */
+export interface PreflightContext {
+  /** 组织税号 of the pane's settings; blank/absent = the 特别提示 is not checked. */
+  readonly orgTaxId?: string;
+}
+
+/**
+ * 002 特别提示 (entryYields): a 税控 blue of which this organisation is the buyer gives a 红字信息表,
+ * not a 红字确认单, when entered. reading: the seller's 数电 status is unknown to the pane, so a 税控
+ * blue is taken as issued by a seller still on 税控 (the blue itself is 税控) — the notice shows.
+ */
+function taxControlEntryNotice(
+  p: InvoicePlan,
+  rows: readonly ParsedRow[],
+  ctx: PreflightContext
+): PreflightNotice | null {
+  const org = (ctx.orgTaxId ?? "").trim().toUpperCase();
+  if (org === "" || p.family === null || p.family === "数电") return null;
+  let buyer = p.record?.buyerTaxId ?? null;
+  for (const r of rows) buyer ??= textOf(r.values.buyerTaxId);
+  if ((buyer ?? "").trim().toUpperCase() !== org) return null;
+  const yields = entryYields({
+    blueIsTaxControl: true,
+    myRole: "购方",
+    sellerStillOnTaxControl: SELLER_STILL_ON_TAX_CONTROL_WHEN_UNKNOWN,
+  });
+  return yields === "红字信息表" ? { code: "taxControlEntry", message: TAX_CONTROL_ENTRY_NOTICE } : null;
+}
+
 /** The planner's invoice → what the pane shows and the run uses. */
-function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): PreflightEntry {
-  const rows = p.rowIndexes.map((i) => parsed.get(i)).filter((r): r is ParsedRow => r !== undefined);
+function entryOf(
+  planned: InvoicePlan,
+  parsed: ReadonlyMap<number, ParsedRow>,
+  ctx: PreflightContext = {}
+): PreflightEntry {
+  const rows = planned.rowIndexes.map((i) => parsed.get(i)).filter((r): r is ParsedRow => r !== undefined);
+  const p = planned;
+  const notices: PreflightNotice[] = [];
+  if (p.refusals[0]?.refusal.code === "DUPLICATE_PENDING_SAME_AMOUNT") {
+    notices.push({ code: "deletePending", message: p.refusals[0].refusal.message });
+  }
+  const entryNotice = taxControlEntryNotice(p, rows, ctx);
+  if (entryNotice) notices.push(entryNotice);
   const first = (key: string): string | null => {
     for (const r of rows) {
       const t = textOf(r.values[key]);
@@ -268,6 +330,8 @@ function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): Prefli
     route: p.route,
     family: p.family,
     requestAmount: formatAmount(p.requestAmount),
+    requestValue: magnitude(p.requestAmount),
+    notices,
     available: formatAmount(p.available),
     resume: p.resume,
     mergedRowLabel: rowNumbers([...p.combinedRows, ...p.mergedRepeats].sort((a, b) => a - b)),
@@ -280,18 +344,21 @@ function entryOf(p: InvoicePlan, parsed: ReadonlyMap<number, ParsedRow>): Prefli
 export function buildPreflight(
   read: Pick<SelectionRead, "layout" | "hiddenRowsSkipped" | "rows">,
   refresh: RemoteRefresh,
-  options: RedFlushOptions = {}
+  options: RedFlushOptions = {},
+  ctx: PreflightContext = {}
 ): RedFlushPreflight {
   const plan = planRedFlush(read.rows.map(plannerRowOf), refresh.records, options);
   const parsed = new Map(read.rows.map((r) => [r.rowIndex, r]));
+  const entries = plan.invoices.map((p) => entryOf(p, parsed, ctx));
   return {
     layout: read.layout,
-    entries: plan.invoices.map((p) => entryOf(p, parsed)),
+    entries,
     eligibleCount: plan.counts.eligible,
     refusedCount: plan.counts.refused,
     doneCount: plan.counts.done,
     sendCount: plan.counts.send,
     groupCount: plan.counts.groups,
+    context: ctx,
     remainingSource: refresh.source,
     remainingNote: refresh.note,
     hiddenRowsSkipped: read.hiddenRowsSkipped,
@@ -306,7 +373,8 @@ export function replanRedFlush(pre: RedFlushPreflight, options: RedFlushOptions)
   return buildPreflight(
     { layout: pre.layout, hiddenRowsSkipped: pre.hiddenRowsSkipped, rows: pre.source.rows },
     pre.source.refresh,
-    options
+    options,
+    pre.context
   );
 }
 
@@ -315,13 +383,14 @@ export async function prepareRedFlush(
   port: WorkbookPort,
   client: WorkflowClient | null,
   ctl: RunControl = {},
-  options: RedFlushOptions = {}
+  options: RedFlushOptions = {},
+  ctx: PreflightContext = {}
 ): Promise<Result<RedFlushPreflight>> {
   const read = await port.readSelection("blueInvoices", { signal: ctl.signal });
   if (!read.ok) return read;
   ctl.onProgress?.({ done: 0, total: read.value.rows.length, label: "刷新剩余可红冲金额" });
   const refresh = await refreshRemaining(client, read.value.rows);
-  return { ok: true, value: buildPreflight(read.value, refresh, options) };
+  return { ok: true, value: buildPreflight(read.value, refresh, options, ctx) };
 }
 
 // ── Sending ──────────────────────────────────────────────────────────────────
@@ -543,6 +612,59 @@ function failureOf(
   return outcomeOf(p, serialNo, "failure", placed.message, { cellErrors: placed.cellErrors });
 }
 
+/**
+ * The planner's red lines of a partial 税控普票 (000: |当前待红冲金额| < what remains may be
+ * submitted), or null for a full reversal (then 2.2.02, which carries no amount). Read through a
+ * guard so the pane works with a planner that has no lines for this family yet.
+ */
+export function ordinaryRedLines(plan: SendPlan): ReadonlyArray<Readonly<Record<string, unknown>>> | null {
+  if (plan.family !== "税控普票") return null;
+  const lines = (plan as { readonly lines?: ReadonlyArray<Readonly<Record<string, unknown>>> }).lines;
+  return lines && lines.length > 0 ? lines : null;
+}
+
+/** The element of a 2.2.01 / 2.2.02 answer array for `serialNo` (or the only one). */
+function answerFor(data: unknown, serialNo: string): TaxControlRedElementResult | null {
+  const list = Array.isArray(data) ? (data as TaxControlRedElementResult[]) : [];
+  return list.find((a) => a?.serialNo === serialNo) ?? (list.length === 1 ? list[0] : null);
+}
+
+/** A partial 税控普票: the engine's lines, issued red by 2.2.01 税控发票开具 (invoiceProperty 1). */
+async function sendOrdinaryPartial(
+  client: WorkflowClient,
+  p: PreflightEntry,
+  serialNo: string,
+  orgTaxId: string,
+  lines: ReadonlyArray<Readonly<Record<string, unknown>>>
+): Promise<RedFlushOutcome> {
+  const plan = p.plan!;
+  const item: TaxControlIssueItem = {
+    serialNo,
+    sellerTaxpayerId: orgTaxId,
+    invoiceType: plan.invoiceType,
+    invoiceProperty: "1",
+    originalInvoiceNumber: plan.blue.invoiceNo,
+    ...(plan.blue.invoiceCode ? { originalInvoiceCode: plan.blue.invoiceCode } : {}),
+    invoiceDetail: lines,
+  };
+  const r = await client.issueTaxControlRed([item]);
+  if (!r.ok) {
+    if (r.refusal.code === "GW_DUPLICATE_SERIAL") return afterDuplicate(client, p, serialNo, orgTaxId);
+    return failureOf(p, serialNo, r.refusal, "2.2.01");
+  }
+  const a = answerFor(r.data, serialNo);
+  if (a && a.success === false) {
+    return outcomeOf(p, serialNo, "failure", a.message || a.errorCode || "开票失败");
+  }
+  if (a?.invoiceNum) {
+    return outcomeOf(p, serialNo, "success", "已开具红字发票", { redInvoiceNumber: a.invoiceNum });
+  }
+  const q = await queryRedInvoice(client, serialNo, orgTaxId);
+  return q.found
+    ? fromInvoiceQuery(p, serialNo, q.result)
+    : outcomeOf(p, serialNo, "pending", refusal("PANE_RESULT_PENDING", { serialNo }).message);
+}
+
 /** Send one invoice with its (already persisted) serial. */
 export async function sendOne(
   client: WorkflowClient,
@@ -552,6 +674,8 @@ export async function sendOne(
 ): Promise<RedFlushOutcome> {
   const plan = p.plan!;
   const { invoiceNo, invoiceCode } = plan.blue;
+  const partialLines = ordinaryRedLines(plan);
+  if (partialLines) return sendOrdinaryPartial(client, p, serialNo, orgTaxId, partialLines);
   if (plan.family === "税控普票") {
     const r = await client.quickRedFlushTaxControl([
       {
@@ -622,9 +746,17 @@ export async function sendOne(
 }
 
 /**
+ * reading (issue 10 item 9): the 失败原因 of an invoice the clerk stopped before its chunk was sent.
+ * A pane status, not a refusal of a rule (asked for as a code in src/domain/refusals.ts).
+ */
+export const STOPPED_UNSENT_MESSAGE = refusal("PANE_RUN_STOPPED_UNSENT").message;
+
+/**
  * Run the 红冲 of a pre-flight: unknown rows are queried first; then groups of ≤ 10, each group's
  * serials written to the sheet before the group is sent; results written after each group;
- * refused rows get 已跳过 + their reason and red cells. Cancel stops between invoices.
+ * refused rows get 已跳过 + their reason and red cells. 停止 (the signal) acts between groups: a
+ * group already started is sent to its end (its serials are on the sheet), every later invoice is
+ * reported 已跳过 with STOPPED_UNSENT_MESSAGE and nothing of it is sent.
  */
 export async function runRedFlush(
   port: WorkbookPort,
@@ -642,7 +774,9 @@ export async function runRedFlush(
   const layout = pre.layout;
   const write = async (rows: ReturnType<typeof writeBacks>): Promise<Refusal | null> => {
     if (rows.length === 0) return null;
-    const w = await port.writeResults("blueInvoices", rows, { layout, signal: opts.signal });
+    // No abort signal: 停止 must never drop the results of what was sent (nor the 已跳过 of what was
+    // not) — the adapter would cancel a write whose signal is aborted.
+    const w = await port.writeResults("blueInvoices", rows, { layout });
     if (!w.ok) return w.refusal;
     writes.push(w.value);
     return null;
@@ -682,9 +816,18 @@ export async function runRedFlush(
 
   // 2. Groups of ≤ 10: persist serials, then send.
   let cancelled = aborted(opts);
-  for (const group of chunk(queue, RED_FLUSH_BATCH_LIMIT)) {
+  const groups = chunk(queue, RED_FLUSH_BATCH_LIMIT);
+  for (const [gi, group] of groups.entries()) {
     if (cancelled || aborted(opts)) {
       cancelled = true;
+      // Not sent: no new serial is written (an old one, from an earlier run, stays).
+      const unsent = groups
+        .slice(gi)
+        .flat()
+        .map(({ p }) => outcomeOf(p, p.entry.serialNo, "skipped", STOPPED_UNSENT_MESSAGE));
+      outcomes.push(...unsent);
+      const w = await write(unsent.flatMap(writeBacks));
+      if (w) return { outcomes, cancelled, writes, refusal: w };
       break;
     }
     const size = checkBatchSize(group.length);
@@ -702,11 +845,8 @@ export async function runRedFlush(
     const w = await write(before);
     if (w) return { outcomes, cancelled, writes, refusal: w };
     const groupOutcomes: RedFlushOutcome[] = [];
+    // A started group is sent whole: its serials are already on the sheet as 处理中.
     for (const { p, serialNo } of group) {
-      if (aborted(opts)) {
-        cancelled = true;
-        break;
-      }
       progress(`红冲 ${p.entry.invoiceNo ?? ""}`);
       groupOutcomes.push(await sendOne(client, p, serialNo, orgTaxId));
       done++;
@@ -717,6 +857,9 @@ export async function runRedFlush(
     if (after) return { outcomes, cancelled, writes, refusal: after };
     await yieldNow();
   }
+
+  // 停止 pressed while the last group was being sent: nothing was left unsent, but say it was stopped.
+  cancelled ||= aborted(opts);
 
   // 3. Refused rows: 已跳过, reason, bad cells red.
   const skipped = pre.entries.filter((e) => !e.eligible).map(skippedOf);
@@ -772,5 +915,136 @@ export function restrictToFamily(
     doneCount: counts.done,
     sendCount: counts.send,
     groupCount: counts.groups,
+  };
+}
+
+// ── 待开 (000 ②: a red that was not issued stays in 开票管理→待开发票 until deleted) ─────────────
+
+/** One 待开 record as HC.PENDINGRED.LIST answers it. */
+export interface PendingRedRecord {
+  readonly id: string;
+  readonly blueInvoiceCode: string | null;
+  readonly blueInvoiceNo: string;
+  readonly serialNo: string | null;
+  readonly source: string | null;
+  readonly amount: string;
+  readonly taxAmount: string | null;
+  /** PENDING_RED_STATUS: 待开, 未开票 (a failed issue) or 已开票. */
+  readonly status: string;
+  readonly createdAt: string | null;
+  /** pendingRedHolds(status): it still counts against the blue invoice's 可红冲金额. */
+  readonly holds: boolean;
+}
+
+export interface PendingRedList {
+  readonly records: readonly PendingRedRecord[];
+  /** Σ of what the holding records keep from 可红冲金额 (magnitudes), ¥ text. */
+  readonly heldTotal: string;
+}
+
+/** The blue invoices of a pre-flight, as HC.PENDINGRED.LIST filters. */
+export function blueInvoicesOf(
+  pre: RedFlushPreflight
+): Array<{ blueInvoiceCode?: string; blueInvoiceNo: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ blueInvoiceCode?: string; blueInvoiceNo: string }> = [];
+  for (const e of pre.entries) {
+    if (!e.entry.invoiceNo || seen.has(e.entry.key)) continue;
+    seen.add(e.entry.key);
+    out.push({
+      blueInvoiceNo: e.entry.invoiceNo,
+      ...(e.entry.invoiceCode ? { blueInvoiceCode: e.entry.invoiceCode } : {}),
+    });
+  }
+  return out;
+}
+
+function pendingRecordOf(raw: Record<string, unknown>): PendingRedRecord {
+  const str = (v: unknown): string | null => (v === null || v === undefined || v === "" ? null : String(v));
+  const status = str(raw.status) ?? PENDING_RED_STATUS.waiting;
+  return {
+    id: String(raw.id ?? ""),
+    blueInvoiceCode: str(raw.blueInvoiceCode),
+    blueInvoiceNo: String(raw.blueInvoiceNo ?? ""),
+    serialNo: str(raw.serialNo),
+    source: str(raw.source),
+    amount: str(raw.amount) ?? "0",
+    taxAmount: str(raw.taxAmount),
+    status,
+    createdAt: str(raw.createdAt),
+    holds: pendingRedHolds(status),
+  };
+}
+
+/**
+ * The 待开 records of the given blue invoices (one call each), or of all (no filter). Records are
+ * listed once even when two filters find them.
+ */
+export async function listPendingReds(
+  client: WorkflowClient,
+  blues: ReadonlyArray<{ blueInvoiceCode?: string; blueInvoiceNo: string }> | null
+): Promise<Result<PendingRedList>> {
+  const filters: Array<Record<string, string> | undefined> =
+    blues === null || blues.length === 0 ? [undefined] : blues.map((b) => ({ ...b }));
+  const byId = new Map<string, PendingRedRecord>();
+  for (const f of filters) {
+    const r = await callExtension<{ dataList?: Array<Record<string, unknown>> }>(
+      client,
+      EXTENSIONS.pendingRedList,
+      f ?? {}
+    );
+    if (!r.ok) return r;
+    for (const raw of r.value?.dataList ?? []) {
+      const rec = pendingRecordOf(raw);
+      if (!byId.has(rec.id)) byId.set(rec.id, rec);
+    }
+  }
+  const records = [...byId.values()];
+  const held = records.filter((x) => x.holds).reduce((acc, x) => acc.plus(magnitude(x.amount)), ZERO);
+  return { ok: true, value: { records, heldTotal: formatAmount(held) } };
+}
+
+/** Delete 待开 records by id (after the clerk's confirmation): how many the gateway deleted. */
+export async function deletePendingReds(
+  client: WorkflowClient,
+  ids: readonly string[]
+): Promise<Result<{ deleted: number }>> {
+  if (ids.length === 0) return { ok: true, value: { deleted: 0 } };
+  const r = await callExtension<{ deleted?: number | string }>(client, EXTENSIONS.pendingRedDelete, {
+    ids: [...ids],
+  });
+  return r.ok ? { ok: true, value: { deleted: Number(r.value?.deleted ?? 0) } } : r;
+}
+
+// ── The confirmation before sending (issue 10 item 9) ─────────────────────────
+
+/** `¥1,234,567.80`: 2 decimals (Dec, half-up as formatAmount) and thousands separators. */
+export function formatYuan(v: Dec): string {
+  const text = formatAmount(v);
+  const negative = text.startsWith("-");
+  const [int, frac] = (negative ? text.slice(1) : text).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}¥${grouped}${frac === undefined ? "" : `.${frac}`}`;
+}
+
+export interface RunConfirmation {
+  /** Invoices that will be red-flushed now (sent, not only looked up): the red invoices to issue. */
+  readonly invoices: number;
+  /** Σ 本次红冲金额 of those (magnitudes), formatYuan. */
+  readonly total: string;
+  readonly groups: number;
+  /** Above RED_FLUSH_BATCH_LIMIT invoices the run needs a second, explicit confirmation. */
+  readonly needsSecondConfirmation: boolean;
+}
+
+/** What the confirmation states: only rows read from the selection (hidden rows were never read). */
+export function runConfirmationOf(pre: RedFlushPreflight): RunConfirmation {
+  const sending = pre.entries.filter((e) => e.willSend && e.plan !== null);
+  const total = sending.reduce((acc, e) => acc.plus(e.requestValue), ZERO);
+  return {
+    invoices: sending.length,
+    total: formatYuan(total),
+    groups: pre.groupCount,
+    needsSecondConfirmation: sending.length > RED_FLUSH_BATCH_LIMIT,
   };
 }

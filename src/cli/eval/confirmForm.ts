@@ -137,6 +137,8 @@ export const confirmFormHandlers: EvalHandlers = {
       taxMode: label(inputs, "taxMode", TaxMode),
       taxCode: optStr(inputs, "taxCode"),
       taxRate: dec(inputs, "taxRate"),
+      // Only when the input states it: without the key the code-only reading stands (EX-06/07).
+      ...("privilegeType" in inputs ? { privilegeType: optStr(inputs, "privilegeType") } : {}),
       hasDiscountLine: bool(inputs, "hasDiscountLine", false),
       remaining: {
         amount: dec(remaining, "amount"),

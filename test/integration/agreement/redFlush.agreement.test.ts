@@ -61,6 +61,76 @@ const row = (
   expected: Expected
 ): BlueRow => ({ label, cells: { 发票状态: "正常", ...BUYER, ...cells }, expected });
 
+/** A 税控 纸质普票 of the 税控 seller with one line of 1,000.00 + 130.00 at 13% (besides the seed's). */
+async function insertOrdinaryBlue(server: TestServer, code: string, no: string): Promise<void> {
+  const db = server.db.db;
+  const org = await db
+    .selectFrom("orgs")
+    .selectAll()
+    .where("tax_id", "=", ORG_TAX_ID)
+    .executeTakeFirstOrThrow();
+  const money = {
+    amount: "1000.00",
+    tax_amount: "130.00",
+    remaining_amount: "1000.00",
+    remaining_tax: "130.00",
+  };
+  const blue = await db
+    .insertInto("blue_invoices")
+    .values({
+      org_id: org.id,
+      kind: "增值税普通发票",
+      invoice_type: "007",
+      invoice_code: code,
+      invoice_no: no,
+      invoice_date: "2025-09-01 10:00:00",
+      serial_no: null,
+      seller_name: org.name,
+      seller_tax_id: org.tax_id,
+      buyer_name: BUYER.购方名称,
+      buyer_tax_id: BUYER.购方税号,
+      ...money,
+      total_amount: "1130.00",
+      status: "正常",
+      issue_status: "已开票",
+      tax_mode: "普通征税",
+      deduction: null,
+      buyer_usage_confirmed: 0,
+      special_type: "",
+      drawer: "王五",
+      remark: "",
+      application_id: null,
+      created_at: 0,
+      updated_at: 0,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("blue_invoice_lines")
+    .values({
+      org_id: org.id,
+      invoice_id: Number(blue.id),
+      line_no: 1,
+      line_property: "0",
+      goods_name: "劳保用品",
+      revenue_code: "1060599000000000000",
+      specification: "",
+      units: "",
+      quantity: null,
+      price: null,
+      amount: "1000.00",
+      tax_rate: "0.13",
+      tax_amount: "130.00",
+      remaining_amount: "1000.00",
+      remaining_tax: "130.00",
+      remaining_quantity: null,
+      reversible_unit_price: null,
+      has_discount_line: 0,
+      privilege_type: "",
+    })
+    .execute();
+}
+
 /** The sandbox's seeded blues of the 税控 seller (src/server/sandbox/seed.ts), as the clerk's list shows them. */
 const ROWS: readonly BlueRow[] = [
   row(
@@ -98,15 +168,17 @@ const ROWS: readonly BlueRow[] = [
     { kind: "valid" }
   ),
   row(
-    "税控普票 partial (2.2.02 is full only)",
+    // Seed 000: a part of a 税控普票 may be red-flushed — issued through 2.2.01 with the engine's line
+    // (the blue is inserted by beforeAll, one line of 1,000.00 at 13%).
+    "税控普票 partial 400 of 1,000 → 2.2.01",
     {
       发票代码: "3200231320",
       发票号码: "40000091",
       发票种类: "增值税普通发票",
       可红冲金额: "1000.00",
-      本次红冲金额: "500.00",
+      本次红冲金额: "400.00",
     },
-    { kind: "rule", code: "TAX_CONTROL_ORDINARY_FULL_ONLY" }
+    { kind: "valid" }
   ),
   row(
     "作废 invoice",
@@ -150,7 +222,7 @@ const ROWS: readonly BlueRow[] = [
       可红冲金额: "300.00",
       待开红冲金额: "300.00",
     },
-    { kind: "rule", code: "INSUFFICIENT_REMAINING" }
+    { kind: "rule", code: "DUPLICATE_PENDING_SAME_AMOUNT" }
   ),
   row(
     "unknown 发票种类",
@@ -210,6 +282,7 @@ describe("one verdict for 发票红冲 rows: pane, CLI, =HC.CANREDFLUSH and sand
 
   beforeAll(async () => {
     server = await startTestServer();
+    await insertOrdinaryBlue(server, "3200231320", "40000091");
   });
   afterAll(async () => server?.close());
 

@@ -186,7 +186,7 @@ describe("one wire schema per interface", () => {
   it("every sandbox handler validates with WIRE_SCHEMAS[interfaceCode] itself, and every schema has a handler", () => {
     const registry = createSandboxRegistry();
     const codes = registry.codes();
-    expect(codes).toHaveLength(23);
+    expect(codes).toHaveLength(26);
     for (const code of codes) {
       expect({ code, same: registry.get(code)?.dataSchema === WIRE_SCHEMAS[code] }).toEqual({
         code,

@@ -264,6 +264,7 @@ export function fakeClient(handlers: Record<string, Handler>) {
       return ordinal ? ordinal.padStart(iface === "2.1.04" ? 2 : 1, "0") : undefined;
     },
     quickRedFlushTaxControl: (d: unknown) => run("quickRedFlushTaxControl", d),
+    issueTaxControlRed: (d: unknown) => run("issueTaxControlRed", d),
     applyRedInfoForm: (d: unknown) => run("applyRedInfoForm", d),
     downloadRedInfoForms: (d: unknown) => run("downloadRedInfoForms", d),
     redFlushDigital: (d: unknown) => run("redFlushDigital", d),

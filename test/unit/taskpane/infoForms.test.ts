@@ -130,19 +130,22 @@ describe("红字信息表 workflow", () => {
       infoForms: { grid: [HEADER, form("12345678", "审核成功", "4403000000000001")] },
     });
     const { client, calls } = fakeClient({
-      quickRedFlushTaxControl: () => okResult("ok"),
-      queryInvoice: (d) =>
-        okResult({
-          serialNo: (d as { serialNo: string }).serialNo,
-          invoiceNum: "87654321",
-          invoiceStatus: "0",
-        }),
+      issueTaxControlRed: (d) =>
+        okResult([
+          {
+            serialNo: (d as Array<{ serialNo: string }>)[0].serialNo,
+            success: true,
+            invoiceCode: "033002300111",
+            invoiceNum: "87654321",
+          },
+        ]),
     });
     const sel = await readInfoForms(port, null);
     if (!sel.ok) throw new Error(sel.refusal.message);
     await runInfoFormButton("redFlush", port, client, sel.value, { orgTaxId: ORG, yieldNow: noYield });
+    expect(calls("quickRedFlushTaxControl")).toEqual([]);
     const item = (
-      calls("quickRedFlushTaxControl")[0].data as Array<{ serialNo: string; redInfoBillNo: string }>
+      calls("issueTaxControlRed")[0].data as Array<{ serialNo: string; redInfoBillNo: string }>
     )[0];
     expect(item.redInfoBillNo).toBe("4403000000000001");
     expect(item.serialNo).toBe("HC-IFR-4403000000000001");

@@ -4,6 +4,7 @@ import {
   resumeStateOf,
   runRedFlush,
 } from "../../../taskpane/workflows/redFlush";
+import type { Dec } from "../../../src/domain/money";
 import { FakePort, fakeClient, failResult, noYield, okResult } from "./fakes";
 
 const ORG = "91110000600037341L";
@@ -115,8 +116,9 @@ describe("发票红冲 workflow: pre-flight", () => {
     const pre = await prepareRedFlush(port, client);
     if (!pre.ok) throw new Error(pre.refusal.message);
     expect(pre.value.remainingSource).toBe("gateway");
-    // The sheet said 100.00 reversible; the gateway says 30.00 with 30.00 pending → nothing left.
-    expect(pre.value.entries[0].reason?.code).toBe("INSUFFICIENT_REMAINING");
+    // The sheet said 100.00 reversible; the gateway says 30.00 with 30.00 pending → nothing left,
+    // and the 待开 is of the very same amount (singleRedFlushClick: its own message).
+    expect(pre.value.entries[0].reason?.code).toBe("DUPLICATE_PENDING_SAME_AMOUNT");
     expect(pre.value.entries[0].available).toBe("0.00");
   });
 
@@ -130,7 +132,7 @@ describe("发票红冲 workflow: pre-flight", () => {
     expect(pre.value.entries[0].eligible).toBe(true);
   });
 
-  it("refuses a partial 税控普票 (2.2.02 is full only) and a 数电 row without 红冲原因", async () => {
+  it("plans a partial 税控普票 with the engine's line (issued through 2.2.01) and refuses a 数电 row without 红冲原因", async () => {
     const port = new FakePort({
       blueInvoices: {
         grid: [
@@ -155,8 +157,10 @@ describe("发票红冲 workflow: pre-flight", () => {
     });
     const pre = await prepareRedFlush(port, null);
     if (!pre.ok) throw new Error(pre.refusal.message);
-    expect(pre.value.entries[0].reason?.code).toBe("TAX_CONTROL_ORDINARY_FULL_ONLY");
-    expect(pre.value.entries[0].reason?.message).toContain("100.00");
+    expect(pre.value.entries[0].reason).toBeFalsy();
+    const lines = (pre.value.entries[0].plan as { lines?: readonly { amount: Dec; taxAmount: Dec }[] } | null)
+      ?.lines;
+    expect(lines?.map((l) => [l.amount.toFixed(2), l.taxAmount.toFixed(2)])).toEqual([["-40.00", "-5.20"]]);
     expect(pre.value.entries[1].reason?.message).toBe("红冲原因不能为空");
     expect(pre.value.entries[1].cellErrors[0].columnKey).toBe("redReason");
   });
@@ -374,7 +378,7 @@ describe("发票红冲 workflow: sending", () => {
     expect(resumeStateOf({ serialNo: "S", processStatus: "处理中", redInvoiceNumber: null })).toBe("unknown");
   });
 
-  it("stops between invoices when cancelled; the unsent rows keep their serial for the next run", async () => {
+  it("停止 during a chunk lets that chunk finish (its serials are on the sheet) and records the results", async () => {
     const port = new FakePort({
       blueInvoices: { grid: [HEADER, digital("24330000000012345601"), digital("24330000000012345602")] },
     });
@@ -396,9 +400,9 @@ describe("发票红冲 workflow: sending", () => {
       signal: ac.signal,
     });
     expect(run.cancelled).toBe(true);
-    expect(calls("redFlushDigital")).toHaveLength(1);
+    expect(calls("redFlushDigital")).toHaveLength(2);
     expect(port.cell("blueInvoices", 2, "流水号")).toBe("HC-RED-20250101-00000002");
-    expect(port.cell("blueInvoices", 2, "处理状态")).toBe("处理中");
+    expect(port.cell("blueInvoices", 2, "红票号码")).toBe("R");
   });
 
   it("marks refused rows 已跳过 with their reason and red cells, and needs the org tax ID", async () => {
