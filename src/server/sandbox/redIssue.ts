@@ -70,9 +70,8 @@ export async function recordFailedRed(
 
 // ── issuing ─────────────────────────────────────────────────────────────────────────────────
 
-/** One red line, signed (negative) decimal strings, against blue line `blueLineId` when known. */
-export interface RedLineInput {
-  readonly blueLineId: number | null;
+/** The fields of a red line as the bureau stores them, signed (negative) decimal strings. */
+export interface RedLineFields {
   readonly lineProperty: "0" | "1" | "2";
   readonly goodsName: string;
   readonly revenueCode: string;
@@ -83,6 +82,35 @@ export interface RedLineInput {
   readonly amount: string;
   readonly taxRate: string;
   readonly taxAmount: string;
+}
+
+/** The `red_invoice_lines` row of the `index`-th (0-based) line of a red invoice. */
+export function redInvoiceLineRow(
+  redInvoiceId: number,
+  index: number,
+  blueLineId: number | null,
+  l: RedLineFields
+) {
+  return {
+    red_invoice_id: redInvoiceId,
+    line_no: index + 1,
+    blue_line_id: blueLineId,
+    line_property: l.lineProperty,
+    goods_name: l.goodsName,
+    revenue_code: l.revenueCode,
+    specification: l.specification,
+    units: l.units,
+    quantity: l.quantity,
+    price: l.price,
+    amount: l.amount,
+    tax_rate: l.taxRate,
+    tax_amount: l.taxAmount,
+  };
+}
+
+/** One red line against blue line `blueLineId` when known. */
+export interface RedLineInput extends RedLineFields {
+  readonly blueLineId: number | null;
 }
 
 export interface IssueRedInput {
@@ -147,21 +175,7 @@ export async function issueRedInvoice(ctx: HandlerContext, input: IssueRedInput)
     await ctx.repo
       .insertInto(
         "red_invoice_lines",
-        lines.map((l, i) => ({
-          red_invoice_id: redInvoiceId,
-          line_no: i + 1,
-          blue_line_id: l.blueLineId,
-          line_property: l.lineProperty,
-          goods_name: l.goodsName,
-          revenue_code: l.revenueCode,
-          specification: l.specification,
-          units: l.units,
-          quantity: l.quantity,
-          price: l.price,
-          amount: l.amount,
-          tax_rate: l.taxRate,
-          tax_amount: l.taxAmount,
-        }))
+        lines.map((l, i) => redInvoiceLineRow(redInvoiceId, i, l.blueLineId, l))
       )
       .execute();
   }

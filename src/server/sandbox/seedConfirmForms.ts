@@ -10,6 +10,7 @@
  * Red lines come from the engine (calcRedLine / fullRedLine), so the seed obeys the same rules.
  */
 import { blueStatusAfterRed } from "../../domain/redFlush";
+import { redInvoiceLineRow } from "./redIssue";
 import { type ConfirmStatusCode, type RedLineEdit, calcRedLine, fullRedLine } from "../../domain/confirmForm";
 import type { DataSource, FormInvoiceStatus, InputInvoiceStatus, RedReason, Role } from "../../domain/labels";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
@@ -516,21 +517,7 @@ export async function seedConfirmForms(tx: Tx, dialect: SqlDialectName): Promise
       await scopes.销方
         .insertInto(
           "red_invoice_lines",
-          lines.map((l, i) => ({
-            red_invoice_id: redId,
-            line_no: i + 1,
-            blue_line_id: blueLineIds[l.originalSeq],
-            line_property: l.lineProperty,
-            goods_name: l.goodsName,
-            revenue_code: l.revenueCode,
-            specification: l.specification,
-            units: l.units,
-            quantity: l.quantity,
-            price: l.price,
-            amount: l.amount,
-            tax_rate: l.taxRate,
-            tax_amount: l.taxAmount,
-          }))
+          lines.map((l, i) => redInvoiceLineRow(redId, i, blueLineIds[l.originalSeq], l))
         )
         .execute();
     }

@@ -56,7 +56,7 @@ import { BureauView, type OrgScope, findOrgByTaxId } from "../../db/repo";
 import type { RedConfirmApprovalSetting, Row } from "../../db/schema";
 import { lockForUpdate } from "../../db/tx";
 import { type Outcome, refuse, refused } from "../../registry";
-import { holdingPendingReds } from "../redIssue";
+import { type RedLineFields, holdingPendingReds } from "../redIssue";
 import {
   type Available,
   availableByLine,
@@ -73,19 +73,9 @@ export type BlueRow = Row<"blue_invoices">;
 export type BlueLineRow = Row<"blue_invoice_lines">;
 
 /** A bill line as the bureau stores it (line fields of 2.1.03), red-signed decimal strings. */
-export interface BillLine {
+export interface BillLine extends RedLineFields {
   /** Blue line index, 0-based (originalSeq); the blue line is line_no = originalSeq + 1. */
   readonly originalSeq: number;
-  readonly lineProperty: "0" | "1" | "2";
-  readonly goodsName: string;
-  readonly revenueCode: string;
-  readonly specification: string;
-  readonly units: string;
-  readonly quantity: string | null;
-  readonly price: string | null;
-  readonly amount: string;
-  readonly taxRate: string;
-  readonly taxAmount: string;
 }
 
 // ── bureau constants ─────────────────────────────────────────────────────────────────────────

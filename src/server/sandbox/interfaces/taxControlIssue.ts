@@ -18,17 +18,15 @@ import { TAX_CONTROL_PARTIAL_LINE_REASON } from "../../../domain/plan/redFlush";
 import {
   INVOICE_FAMILY,
   canRedFlushInvoice,
-  checkBatchSize,
   checkRemainingReversible,
   taxControlOrdinaryFullOnly,
 } from "../../../domain/redFlush";
-import { type Refusal, refusal } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
 import { sameInvoiceType } from "../../../gateway/codes";
 import { type TaxControlIssueItemWire, TaxControlIssueData, type WireIn } from "../../../gateway/schemas";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
-import { type InterfaceHandler, ok, refused } from "../../registry";
+import type { InterfaceHandler } from "../../registry";
 import { type RedLineInput, holdingPendingReds, issueRedInvoice, redCallbackData } from "../redIssue";
 import { afterTaxControlRed, engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
 import {
@@ -36,8 +34,8 @@ import {
   ElementRefused,
   TAX_CONTROL_STATUS_NORMAL,
   TAX_CONTROL_STATUS_REVERSED,
+  handleTaxControlBatch,
   infoFormByNo,
-  runElement,
   stop,
 } from "./taxControlQuickRed";
 
@@ -56,27 +54,7 @@ export const taxControlIssueHandler: InterfaceHandler<readonly IssueItem[]> = {
   description: "2.2.01 税控发票开具（沙箱：红字）",
   dataSchema: TaxControlIssueData,
 
-  async handle(ctx, items) {
-    const size = checkBatchSize(items.length);
-    if (!size.ok) return refused(size.refusal);
-    if (ctx.caller.org.issue_system !== "税控") {
-      return refused(
-        refusal("GW_VALIDATION", {
-          detail: "数电企业请通过数电票红冲接口（2.1.04）红冲，税控发票开具仅适用于税控发票",
-        })
-      );
-    }
-    const answers: ElementAnswer[] = [];
-    let firstRefusal: Refusal | undefined;
-    for (const item of items) {
-      const a = await runElement(ctx, item, issueElement);
-      answers.push(a.answer);
-      if (!a.ok) firstRefusal ??= a.refusal;
-    }
-    const succeeded = answers.filter((a) => a.success).length;
-    if (succeeded === 0 && firstRefusal) return refused(firstRefusal, { data: answers });
-    return ok(answers, `成功${succeeded}张，失败${answers.length - succeeded}张`);
-  },
+  handle: (ctx, items) => handleTaxControlBatch(ctx, items, issueElement, "税控发票开具"),
 };
 
 const txt = (v: unknown): string | undefined =>

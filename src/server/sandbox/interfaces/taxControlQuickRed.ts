@@ -34,7 +34,7 @@ import { sameInvoiceType } from "../../../gateway/codes";
 import { parseJsonExact, stringifyJson } from "../../../gateway/json";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
-import { type InterfaceHandler, ok, refused } from "../../registry";
+import { type InterfaceHandler, type Outcome, ok, refused } from "../../registry";
 import { requestHash } from "../../protocol/payload";
 import { vendorErrorCode } from "../../reply";
 import {
@@ -77,28 +77,39 @@ export const taxControlQuickRedHandler: InterfaceHandler<readonly QuickRedItem[]
   dataSchema: TaxControlQuickRedData,
   // No call-level key: every element is idempotent by its own serialNo (see the header).
 
-  async handle(ctx, items) {
-    const size = checkBatchSize(items.length);
-    if (!size.ok) return refused(size.refusal);
-    if (ctx.caller.org.issue_system !== "税控") {
-      return refused(
-        refusal("GW_VALIDATION", {
-          detail: "数电企业请通过数电票红冲接口（2.1.04）红冲，税控快速红冲仅适用于税控发票",
-        })
-      );
-    }
-    const answers: ElementAnswer[] = [];
-    let firstRefusal: Refusal | undefined;
-    for (const item of items) {
-      const a = await runElement(ctx, item, issueRed);
-      answers.push(a.answer);
-      if (!a.ok) firstRefusal ??= a.refusal;
-    }
-    const succeeded = answers.filter((a) => a.success).length;
-    if (succeeded === 0 && firstRefusal) return refused(firstRefusal, { data: answers });
-    return ok(answers, `成功${succeeded}张，失败${answers.length - succeeded}张`);
-  },
+  handle: (ctx, items) => handleTaxControlBatch(ctx, items, issueRed, "税控快速红冲"),
 };
+
+/**
+ * A 税控 batch (2.2.02, 2.2.01): ≤ 10 elements, a 税控 organisation only, each element by runElement;
+ * some succeed → the success envelope (成功n张，失败m张), none → the first refusal with every answer.
+ */
+export async function handleTaxControlBatch<I extends { serialNo: string }>(
+  ctx: HandlerContext,
+  items: readonly I[],
+  issue: (ctx: HandlerContext, item: I, serialNo: string) => Promise<ElementAnswer>,
+  what: string
+): Promise<Outcome> {
+  const size = checkBatchSize(items.length);
+  if (!size.ok) return refused(size.refusal);
+  if (ctx.caller.org.issue_system !== "税控") {
+    return refused(
+      refusal("GW_VALIDATION", {
+        detail: `数电企业请通过数电票红冲接口（2.1.04）红冲，${what}仅适用于税控发票`,
+      })
+    );
+  }
+  const answers: ElementAnswer[] = [];
+  let firstRefusal: Refusal | undefined;
+  for (const item of items) {
+    const a = await runElement(ctx, item, issue);
+    answers.push(a.answer);
+    if (!a.ok) firstRefusal ??= a.refusal;
+  }
+  const succeeded = answers.filter((a) => a.success).length;
+  if (succeeded === 0 && firstRefusal) return refused(firstRefusal, { data: answers });
+  return ok(answers, `成功${succeeded}张，失败${answers.length - succeeded}张`);
+}
 
 /** A refused element in the reply's style: the vendor's errorCode, our refusalCode only when asked for. */
 function refusedAnswer(ctx: HandlerContext, serialNo: string, r: Refusal): ElementAnswer {
