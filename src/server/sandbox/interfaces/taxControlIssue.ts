@@ -12,17 +12,15 @@
  */
 import { calcRedLine, RED_LINE_FIELD_LABEL } from "../../../domain/confirmForm";
 import { infoFormActionRefusal } from "../../../domain/infoForm";
-import { InvoiceKind, type TaxMode } from "../../../domain/labels";
+import type { TaxMode } from "../../../domain/labels";
 import { Dec, ZERO, formatAmount, formatQty, magnitude } from "../../../domain/money";
 import { TAX_CONTROL_PARTIAL_LINE_REASON } from "../../../domain/plan/redFlush";
 import {
-  INVOICE_FAMILY,
   canRedFlushInvoice,
   checkRemainingReversible,
   taxControlOrdinaryFullOnly,
 } from "../../../domain/redFlush";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
-import { sameInvoiceType } from "../../../gateway/codes";
 import { type TaxControlIssueItemWire, TaxControlIssueData, type WireIn } from "../../../gateway/schemas";
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
@@ -35,8 +33,8 @@ import {
   TAX_CONTROL_STATUS_NORMAL,
   TAX_CONTROL_STATUS_REVERSED,
   handleTaxControlBatch,
-  infoFormByNo,
   stop,
+  taxControlRedTarget,
 } from "./taxControlQuickRed";
 
 type IssueItem = WireIn<TaxControlIssueItemWire>;
@@ -216,36 +214,7 @@ function ordinaryLines(
 async function issueElement(ctx: HandlerContext, item: IssueItem, serialNo: string): Promise<ElementAnswer> {
   const org = ctx.caller.org;
   if (item.invoiceProperty !== "1") return stop("TAX_CONTROL_BLUE_ISSUE_NOT_SIMULATED");
-  const formNo = txt(item.redInfoBillNo);
-  const form = formNo ? await infoFormByNo(ctx, formNo) : undefined;
-  if (formNo && !form) stop("GW_NOT_FOUND", { message: `红字信息表编号“${formNo}”不存在` });
-  if (form && !form.blue_invoice_no) stop("INFO_FORM_NO_BLUE", { formNo: form.bill_no ?? "" });
-  const code = txt(item.originalInvoiceCode) ?? form?.blue_invoice_code ?? "";
-  const no = txt(item.originalInvoiceNumber) ?? form?.blue_invoice_no ?? "";
-  if (form && (form.blue_invoice_code !== code || form.blue_invoice_no !== no)) {
-    stop("INFO_FORM_BLUE_MISMATCH", {
-      formNo: form.bill_no ?? "",
-      code: form.blue_invoice_code,
-      no: form.blue_invoice_no,
-    });
-  }
-  const blue = await ctx.repo
-    .selectForUpdate("blue_invoices")
-    .selectAll()
-    .where("invoice_code", "=", code)
-    .where("invoice_no", "=", no)
-    .executeTakeFirst();
-  if (!blue) return stop("GW_NOT_FOUND", { message: `蓝票（发票代码 ${code}，发票号码 ${no}）不存在` });
-  if (item.invoiceType && !sameInvoiceType(item.invoiceType, blue.invoice_type)) {
-    stop("GW_VALIDATION", {
-      detail: `invoiceType ${item.invoiceType} 与蓝票的发票种类 ${blue.invoice_type} 不一致`,
-    });
-  }
-  const kind = InvoiceKind.normalize(blue.kind);
-  const family = kind ? INVOICE_FAMILY[kind] : undefined;
-  if (family !== "税控普票" && family !== "税控专票") {
-    stop("GW_VALIDATION", { detail: `发票“${no}”不是税控发票（${blue.kind}），请通过数电票红冲接口红冲` });
-  }
+  const { form, blue, family } = await taxControlRedTarget(ctx, item);
   const pre = canRedFlushInvoice(blue.status, blue.remaining_amount);
   if (!pre.ok) throw new ElementRefused(pre.refusal);
 

@@ -203,16 +203,31 @@ export async function infoFormByNo(
   return b ? (await mergeBureauForm(ctx, b)).row : undefined;
 }
 
-async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: string): Promise<ElementAnswer> {
-  const org = ctx.caller.org;
-  const formNo = item.redInfoBillNo?.trim() || undefined;
+/**
+ * The blue a 税控 red element names (2.2.02, 2.2.01): by its 红字信息表编号 and/or 原发票代码+号码, which
+ * must agree; a 税控 invoice of the caller, locked for the issue. Refuses the element (stop) otherwise.
+ */
+export async function taxControlRedTarget(
+  ctx: HandlerContext,
+  item: {
+    readonly redInfoBillNo?: string;
+    readonly originalInvoiceCode?: string;
+    readonly originalInvoiceNumber?: string;
+    readonly invoiceType?: string;
+  }
+): Promise<{
+  form: Row<"info_forms"> | undefined;
+  blue: Row<"blue_invoices">;
+  family: "税控普票" | "税控专票";
+}> {
+  const text = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+  const formNo = text(item.redInfoBillNo);
   const form = formNo ? await infoFormByNo(ctx, formNo) : undefined;
   if (formNo && !form) stop("GW_NOT_FOUND", { message: `红字信息表编号“${formNo}”不存在` });
-
-  // 购方申请-已抵扣 forms name no blue invoice: nothing to reverse in full here.
+  // 购方申请-已抵扣 forms name no blue invoice: nothing to reverse here.
   if (form && !form.blue_invoice_no) stop("INFO_FORM_NO_BLUE", { formNo: form.bill_no ?? "" });
-  const code = item.originalInvoiceCode?.trim() ?? form?.blue_invoice_code ?? "";
-  const no = item.originalInvoiceNumber?.trim() ?? form?.blue_invoice_no ?? "";
+  const code = text(item.originalInvoiceCode) ?? form?.blue_invoice_code ?? "";
+  const no = text(item.originalInvoiceNumber) ?? form?.blue_invoice_no ?? "";
   if (form && (form.blue_invoice_code !== code || form.blue_invoice_no !== no)) {
     stop("INFO_FORM_BLUE_MISMATCH", {
       formNo: form.bill_no ?? "",
@@ -235,11 +250,17 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
   const kind = InvoiceKind.normalize(blue.kind);
   const family = kind ? INVOICE_FAMILY[kind] : undefined;
   if (family !== "税控普票" && family !== "税控专票") {
-    stop("GW_VALIDATION", { detail: `发票“${no}”不是税控发票（${blue.kind}），请通过数电票红冲接口红冲` });
+    return stop("GW_VALIDATION", {
+      detail: `发票“${no}”不是税控发票（${blue.kind}），请通过数电票红冲接口红冲`,
+    });
   }
+  return { form, blue, family };
+}
 
-  // §2: the 红冲 button precondition, then the remaining check against 待开 reds in every
-  // status that holds an amount (待开, 未开票 — 000 ②), full reversal.
+async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: string): Promise<ElementAnswer> {
+  const org = ctx.caller.org;
+  const { form, blue, family } = await taxControlRedTarget(ctx, item);
+
   const pre = canRedFlushInvoice(blue.status, blue.remaining_amount);
   if (!pre.ok) throw new ElementRefused(pre.refusal);
   const pending = await holdingPendingReds(ctx.repo, [blue.id]);
