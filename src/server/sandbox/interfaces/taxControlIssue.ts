@@ -25,13 +25,12 @@ import { type TaxControlIssueItemWire, TaxControlIssueData, type WireIn } from "
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import type { InterfaceHandler } from "../../registry";
-import { type RedLineInput, holdingPendingReds, issueRedInvoice, redCallbackData } from "../redIssue";
-import { afterTaxControlRed, engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
+import { type RedLineInput, holdingPendingReds, issueRedInvoice } from "../redIssue";
+import { engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
 import {
   type ElementAnswer,
   ElementRefused,
-  TAX_CONTROL_STATUS_NORMAL,
-  TAX_CONTROL_STATUS_REVERSED,
+  finishTaxControlRed,
   handleTaxControlBatch,
   stop,
   taxControlRedTarget,
@@ -291,32 +290,15 @@ async function issueElement(ctx: HandlerContext, item: IssueItem, serialNo: stri
     auditRedInvoice: true,
   });
 
-  await afterTaxControlRed(ctx, { blue, form: useForm, applicationNo, redCode, redNo });
-
-  const answer: ElementAnswer = {
+  return finishTaxControlRed(ctx, {
     serialNo,
-    success: true,
-    errorCode: "0",
-    message: "",
-    invoiceType: blue.invoice_type,
-    invoiceProperty: "1",
-    invoiceCode: redCode,
-    invoiceNum: redNo,
-    invoiceDate: ctx.nowText,
-    invoiceStatus: TAX_CONTROL_STATUS_NORMAL,
-    originalInvoiceCode: blue.invoice_code,
-    originalInvoiceNumber: blue.invoice_no,
-    originalIssueTime: blue.invoice_date,
-    // 5.1.03 税控 3 = reversed: the blue after a red (部分红冲 or 全额红冲 in 发票状态).
-    originalInvoiceStatus: TAX_CONTROL_STATUS_REVERSED,
-    redInfoBillNo: useForm?.bill_no ?? "",
-    totalAmount: issued.amount,
-    totalTaxAmount: issued.tax,
-    includeTaxAmount: issued.amount.add(issued.tax),
-  };
-  await ctx.enqueueCallback({
-    interfaceCode: "INVOICE.RED",
-    data: redCallbackData({ blue, drawer: item.drawer ?? blue.drawer, lines, fields: answer }),
+    blue,
+    form: useForm,
+    applicationNo,
+    redCode,
+    redNo,
+    issued,
+    lines,
+    drawer: item.drawer ?? blue.drawer,
   });
-  return answer;
 }

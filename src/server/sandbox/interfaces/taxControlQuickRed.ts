@@ -333,35 +333,69 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
     auditAction: "red_flush",
     auditRedInvoice: true,
   });
-  const redAmount = issued.amount;
-  const redTax = issued.tax;
-
-  // The form → 已开票 (engine), with the red invoice; the bureau's copy follows.
-  await afterTaxControlRed(ctx, { blue, form: useForm, applicationNo, redCode, redNo });
-
-  const answer: ElementAnswer = {
+  return finishTaxControlRed(ctx, {
     serialNo,
+    blue,
+    form: useForm,
+    applicationNo,
+    redCode,
+    redNo,
+    issued,
+    lines: redLines,
+    drawer: item.drawer ?? blue.drawer,
+  });
+}
+
+/**
+ * After a 税控 red was written (2.2.02, 2.2.01): the form → 已开票 and the 开票申请单 write-back
+ * (afterTaxControlRed), the element's answer, and the INVOICE.RED callback with the same fields.
+ */
+export async function finishTaxControlRed(
+  ctx: HandlerContext,
+  r: {
+    serialNo: string;
+    blue: Row<"blue_invoices">;
+    form: Row<"info_forms"> | undefined;
+    applicationNo: string | null;
+    redCode: string;
+    redNo: string;
+    issued: { amount: Dec; tax: Dec };
+    lines: readonly RedLineInput[];
+    drawer: string;
+  }
+): Promise<ElementAnswer> {
+  const { blue, form, issued } = r;
+  await afterTaxControlRed(ctx, {
+    blue,
+    form,
+    applicationNo: r.applicationNo,
+    redCode: r.redCode,
+    redNo: r.redNo,
+  });
+  const answer: ElementAnswer = {
+    serialNo: r.serialNo,
     success: true,
     errorCode: "0",
     message: "",
     invoiceType: blue.invoice_type,
     invoiceProperty: "1",
-    invoiceCode: redCode,
-    invoiceNum: redNo,
+    invoiceCode: r.redCode,
+    invoiceNum: r.redNo,
     invoiceDate: ctx.nowText,
     invoiceStatus: TAX_CONTROL_STATUS_NORMAL,
     originalInvoiceCode: blue.invoice_code,
     originalInvoiceNumber: blue.invoice_no,
     originalIssueTime: blue.invoice_date,
+    // 5.1.03 税控 3 = reversed: the blue after a red (部分红冲 or 全额红冲 in 发票状态).
     originalInvoiceStatus: TAX_CONTROL_STATUS_REVERSED,
-    redInfoBillNo: useForm?.bill_no ?? "",
-    totalAmount: redAmount,
-    totalTaxAmount: redTax,
-    includeTaxAmount: redAmount.add(redTax),
+    redInfoBillNo: form?.bill_no ?? "",
+    totalAmount: issued.amount,
+    totalTaxAmount: issued.tax,
+    includeTaxAmount: issued.amount.add(issued.tax),
   };
   await ctx.enqueueCallback({
     interfaceCode: "INVOICE.RED",
-    data: redCallbackData({ blue, drawer: item.drawer ?? blue.drawer, lines: redLines, fields: answer }),
+    data: redCallbackData({ blue, drawer: r.drawer, lines: r.lines, fields: answer }),
   });
   return answer;
 }
