@@ -4,6 +4,7 @@
  * clerk does it: the pane's HC.BLUEINVOICE.QUERY refresh is refused by the relay (GW_SANDBOX_ONLY), so
  * the preflight uses the sheet's amounts and says why; 2.1.04 and the 4.1.04 read-back go upstream.
  */
+import { FLIGHT_TOTAL_POOL_NOTE } from "../../src/domain/inferred";
 import { digitalInvoiceNo } from "../../src/server/sandbox/seed";
 import {
   clickAndWait,
@@ -164,6 +165,13 @@ test("进项同步 through the relay: 4.02 starts the collection upstream, 4.03 
   );
   const written = await viewSheet(page, "进项发票池");
   expect(written.dump.rows).toHaveLength(1 + downloaded);
+  // Issue 10 item 6: the flight ticket of 2025-08-15 is flagged in 提示 (the formula is the bureau's);
+  // the one of 2025-07-20 and every other invoice are not.
+  const rowOf = (no: string) =>
+    written.dump.rows.slice(1).findIndex((r) => r[written.col("发票号码")] === no) + 2;
+  const flagged = written.dump.rows.slice(1).filter((r) => String(r[written.col("提示")] ?? "") !== "");
+  expect(flagged.map((r) => r[written.col("发票号码")])).toEqual([digitalInvoiceNo("25", "31", 880001)]);
+  expect(written.text(rowOf(digitalInvoiceNo("25", "31", 880001)), "提示")).toContain(FLIGHT_TOTAL_POOL_NOTE);
   await screenshot(page, "relay-input-sync");
 
   // Everything the sync needed went upstream; nothing was refused as sandbox-only.
