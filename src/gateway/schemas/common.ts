@@ -196,15 +196,14 @@ export const W = {
       anyOf: [{ type: "number" }, { type: "string", pattern: DECIMAL_PATTERN }],
     });
   },
-  /** An amount (14,2): number or string, at most 2 decimals; `range` adds the ±999999999999.99 bounds. */
-  amount(opts: { range?: boolean } = {}): TUnsafe<WireNumber | string> {
+  /**
+   * An amount (14,2): number or string, at most 2 decimals and 12 integer digits either way — a JSON
+   * number has the same ±999999999999.99 bounds as the string rule (`"amount": 1e21` is no amount).
+   */
+  amount(): TUnsafe<WireNumber | string> {
     return scalar<WireNumber | string>({
       anyOf: [
-        {
-          type: "number",
-          multipleOf: 0.01,
-          ...(opts.range ? { minimum: -999999999999.99, maximum: 999999999999.99 } : {}),
-        },
+        { type: "number", multipleOf: 0.01, minimum: -999999999999.99, maximum: 999999999999.99 },
         { type: "string", pattern: AMOUNT_PATTERN },
       ],
     });

@@ -53,9 +53,9 @@ export const TaxControlRedLineData = Type.Object({
   units: Optional(W.string(22)),
   quantity: Optional(W.decimal()),
   price: Optional(W.decimal()),
-  amount: W.amount({ range: true }),
+  amount: W.amount(),
   taxRate: Optional(W.taxRate()),
-  taxAmount: Optional(W.amount({ range: true })),
+  taxAmount: Optional(W.amount()),
 });
 export type TaxControlRedLineWire = Static<typeof TaxControlRedLineData>;
 
@@ -89,9 +89,9 @@ export const RedInfoFormLineData = Type.Object({
   goodsName: W.text(100),
   /** 税收分类编码, 19 digits. */
   revenueCode: W.string(19, { pattern: REVENUE_CODE_PATTERN }),
-  amount: W.amount({ range: true }),
+  amount: W.amount(),
   taxRate: W.taxRate(),
-  taxAmount: W.amount({ range: true }),
+  taxAmount: W.amount(),
   quantity: Optional(W.decimal()),
   price: Optional(W.decimal()),
   units: Optional(W.string(22)),
