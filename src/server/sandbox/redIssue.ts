@@ -7,7 +7,7 @@
  * values line by line (header = Σ lines), the blue's 发票状态 (blueStatusAfterRed), audits.
  */
 import type { BlueInvoiceStatus } from "../../domain/labels";
-import { Dec, ZERO, formatAmount, formatQty } from "../../domain/money";
+import { Dec, ZERO, formatAmount, formatQty, magnitude } from "../../domain/money";
 import { PENDING_RED_RELEASED, PENDING_RED_STATUS, blueStatusAfterRed } from "../../domain/redFlush";
 import type { HandlerContext } from "../context";
 import type { OrgScope } from "../db/repo";
@@ -111,6 +111,30 @@ export function redInvoiceLineRow(
 /** One red line against blue line `blueLineId` when known. */
 export interface RedLineInput extends RedLineFields {
   readonly blueLineId: number | null;
+}
+
+/** The red lines of a full reversal: every blue line with something left, its whole remaining negated. */
+export function wholeRedLines(lines: readonly Row<"blue_invoice_lines">[]): RedLineInput[] {
+  return lines
+    .filter((l) => !new Dec(l.remaining_amount).isZero() || !new Dec(l.remaining_tax).isZero())
+    .map(wholeRedLine);
+}
+
+/** A blue line's whole remaining (金额, 税额, 数量), negated: the red line of a full reversal. */
+export function wholeRedLine(b: Row<"blue_invoice_lines">): RedLineInput {
+  return {
+    blueLineId: b.id,
+    lineProperty: b.line_property,
+    goodsName: b.goods_name,
+    revenueCode: b.revenue_code,
+    specification: b.specification,
+    units: b.units,
+    quantity: b.remaining_quantity !== null ? formatQty(magnitude(b.remaining_quantity).neg()) : null,
+    price: b.price,
+    amount: formatAmount(new Dec(b.remaining_amount).neg()),
+    taxRate: b.tax_rate,
+    taxAmount: formatAmount(new Dec(b.remaining_tax).neg()),
+  };
 }
 
 export interface IssueRedInput {

@@ -25,12 +25,12 @@ import { type TaxControlIssueItemWire, TaxControlIssueData, type WireIn } from "
 import type { HandlerContext } from "../../context";
 import type { Row } from "../../db/schema";
 import type { InterfaceHandler } from "../../registry";
-import { type RedLineInput, holdingPendingReds, issueRedInvoice } from "../redIssue";
-import { engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
+import { type RedLineInput, holdingPendingReds, wholeRedLine, wholeRedLines } from "../redIssue";
+import { engineForm } from "./taxControlShared";
 import {
   type ElementAnswer,
   ElementRefused,
-  finishTaxControlRed,
+  issueTaxControlRedInvoice,
   handleTaxControlBatch,
   stop,
   taxControlRedTarget,
@@ -119,23 +119,6 @@ async function formLines(
   });
 }
 
-/** A whole remaining blue line, negated. */
-function wholeLine(b: BlueLine): RedLineInput {
-  return {
-    blueLineId: b.id,
-    lineProperty: b.line_property,
-    goodsName: b.goods_name,
-    revenueCode: b.revenue_code,
-    specification: b.specification,
-    units: b.units,
-    quantity: b.remaining_quantity !== null ? formatQty(magnitude(b.remaining_quantity).neg()) : null,
-    price: b.price,
-    amount: formatAmount(new Dec(b.remaining_amount).neg()),
-    taxRate: b.tax_rate,
-    taxAmount: formatAmount(new Dec(b.remaining_tax).neg()),
-  };
-}
-
 /** 普票 lines as requested: each the whole remaining line or exactly the engine's partial figures. */
 function ordinaryLines(
   blue: Row<"blue_invoices">,
@@ -165,7 +148,7 @@ function ordinaryLines(
       unitPrice: b.reversible_unit_price,
     };
     if (amount.abs().eq(remaining.amount.abs()) && (tax === null || tax.abs().eq(remaining.tax.abs())))
-      return wholeLine(b);
+      return wholeRedLine(b);
     const r = calcRedLine({
       reason: TAX_CONTROL_PARTIAL_LINE_REASON,
       taxMode: blue.tax_mode as TaxMode,
@@ -247,9 +230,7 @@ async function issueElement(ctx: HandlerContext, item: IssueItem, serialNo: stri
   } else if (item.invoiceDetail && item.invoiceDetail.length > 0) {
     lines = ordinaryLines(blue, blueLines, item.invoiceDetail);
   } else {
-    lines = blueLines
-      .filter((l) => !new Dec(l.remaining_amount).isZero() || !new Dec(l.remaining_tax).isZero())
-      .map(wholeLine);
+    lines = wholeRedLines(blueLines);
   }
   const request = lines.reduce((s, l) => s.add(magnitude(l.amount)), ZERO);
   if (family === "税控普票") {
@@ -275,29 +256,11 @@ async function issueElement(ctx: HandlerContext, item: IssueItem, serialNo: stri
   }
 
   // ── issue ─────────────────────────────────────────────────────────────────────
-  const redNo = await newTaxControlInvoiceNo(ctx);
-  const redCode = blue.invoice_code;
-  const issued = await issueRedInvoice(ctx, {
-    blue,
-    serialNo,
-    invoiceCode: redCode,
-    invoiceNo: redNo,
-    redReason: "",
-    confirmFormId: null,
-    infoFormId: useForm?.id ?? null,
-    lines,
-    auditAction: "red_flush",
-    auditRedInvoice: true,
-  });
-
-  return finishTaxControlRed(ctx, {
+  return issueTaxControlRedInvoice(ctx, {
     serialNo,
     blue,
     form: useForm,
     applicationNo,
-    redCode,
-    redNo,
-    issued,
     lines,
     drawer: item.drawer ?? blue.drawer,
   });

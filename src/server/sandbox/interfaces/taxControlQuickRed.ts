@@ -27,7 +27,7 @@ import {
   checkBatchSize,
   checkRemainingReversible,
 } from "../../../domain/redFlush";
-import { Dec, formatAmount, formatQty, magnitude } from "../../../domain/money";
+import { formatAmount, magnitude } from "../../../domain/money";
 import { type Refusal, refusal } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
 import { sameInvoiceType } from "../../../gateway/codes";
@@ -42,7 +42,13 @@ import {
   TaxControlQuickRedData,
   type WireIn,
 } from "../../../gateway/schemas";
-import { type RedLineInput, holdingPendingReds, issueRedInvoice, redCallbackData } from "../redIssue";
+import {
+  type RedLineInput,
+  holdingPendingReds,
+  issueRedInvoice,
+  redCallbackData,
+  wholeRedLines,
+} from "../redIssue";
 import { mergeBureauForm } from "./redInfoFormDownload";
 import { afterTaxControlRed, engineForm, newTaxControlInvoiceNo } from "./taxControlShared";
 
@@ -303,74 +309,55 @@ async function issueRed(ctx: HandlerContext, item: QuickRedItem, serialNo: strin
     .where("invoice_id", "=", blue.id)
     .orderBy("line_no")
     .execute();
-  const redNo = await newTaxControlInvoiceNo(ctx);
-  const redCode = blue.invoice_code;
   const useForm = family === "税控专票" ? form : undefined;
-  const redLines: RedLineInput[] = lines
-    .filter((l) => !new Dec(l.remaining_amount).isZero() || !new Dec(l.remaining_tax).isZero())
-    .map((l) => ({
-      blueLineId: l.id,
-      lineProperty: l.line_property,
-      goodsName: l.goods_name,
-      revenueCode: l.revenue_code,
-      specification: l.specification,
-      units: l.units,
-      quantity: l.remaining_quantity !== null ? formatQty(magnitude(l.remaining_quantity).neg()) : null,
-      price: l.price,
-      amount: formatAmount(new Dec(l.remaining_amount).neg()),
-      taxRate: l.tax_rate,
-      taxAmount: formatAmount(new Dec(l.remaining_tax).neg()),
-    }));
-  const issued = await issueRedInvoice(ctx, {
-    blue,
-    serialNo,
-    invoiceCode: redCode,
-    invoiceNo: redNo,
-    redReason: "",
-    confirmFormId: null,
-    infoFormId: useForm?.id ?? null,
-    lines: redLines,
-    auditAction: "red_flush",
-    auditRedInvoice: true,
-  });
-  return finishTaxControlRed(ctx, {
+  return issueTaxControlRedInvoice(ctx, {
     serialNo,
     blue,
     form: useForm,
     applicationNo,
-    redCode,
-    redNo,
-    issued,
-    lines: redLines,
+    lines: wholeRedLines(lines),
     drawer: item.drawer ?? blue.drawer,
   });
 }
 
 /**
- * After a 税控 red was written (2.2.02, 2.2.01): the form → 已开票 and the 开票申请单 write-back
+ * Issue a 税控 red (2.2.02, 2.2.01) once every check passed: the red invoice (the blue's code, a new
+ * number; issueRedInvoice moves the remaining amounts), the form → 已开票 and the 开票申请单 write-back
  * (afterTaxControlRed), the element's answer, and the INVOICE.RED callback with the same fields.
  */
-export async function finishTaxControlRed(
+export async function issueTaxControlRedInvoice(
   ctx: HandlerContext,
   r: {
     serialNo: string;
     blue: Row<"blue_invoices">;
     form: Row<"info_forms"> | undefined;
     applicationNo: string | null;
-    redCode: string;
-    redNo: string;
-    issued: { amount: Dec; tax: Dec };
     lines: readonly RedLineInput[];
     drawer: string;
   }
 ): Promise<ElementAnswer> {
-  const { blue, form, issued } = r;
+  const { blue, form } = r;
+  const redNo = await newTaxControlInvoiceNo(ctx);
+  const redCode = blue.invoice_code;
+  const issued = await issueRedInvoice(ctx, {
+    blue,
+    serialNo: r.serialNo,
+    invoiceCode: redCode,
+    invoiceNo: redNo,
+    redReason: "",
+    confirmFormId: null,
+    infoFormId: form?.id ?? null,
+    lines: r.lines,
+    auditAction: "red_flush",
+    auditRedInvoice: true,
+  });
+
   await afterTaxControlRed(ctx, {
     blue,
     form,
     applicationNo: r.applicationNo,
-    redCode: r.redCode,
-    redNo: r.redNo,
+    redCode,
+    redNo,
   });
   const answer: ElementAnswer = {
     serialNo: r.serialNo,
@@ -379,8 +366,8 @@ export async function finishTaxControlRed(
     message: "",
     invoiceType: blue.invoice_type,
     invoiceProperty: "1",
-    invoiceCode: r.redCode,
-    invoiceNum: r.redNo,
+    invoiceCode: redCode,
+    invoiceNum: redNo,
     invoiceDate: ctx.nowText,
     invoiceStatus: TAX_CONTROL_STATUS_NORMAL,
     originalInvoiceCode: blue.invoice_code,
