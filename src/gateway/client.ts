@@ -822,7 +822,7 @@ export function createGatewayClient(config: GatewayConfig): GatewayClient {
     req: TaxControlQuickRedRequest | TaxControlIssueRequest,
     r: GatewayResult<unknown>
   ): Promise<GatewayResult<unknown>> {
-    const answers = r.ok ? r.data : r.data;
+    const answers = r.data;
     if (!Array.isArray(answers)) return r;
     const dup = (a: unknown) =>
       isJsonObject(a) &&

@@ -19,7 +19,6 @@ import { extensionMessage } from "../workflows/infoForms";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FocusHeading } from "./FocusHeading";
 import { PendingRedsView } from "./PendingRedsView";
-import { SecondConfirmDialog } from "./SecondConfirmDialog";
 import { Notice } from "./Notice";
 import { PreflightTable } from "./PreflightTable";
 import { ProgressPanel } from "./ProgressPanel";
@@ -158,7 +157,7 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
             onConfirm={() => setConfirmStep(2)}
             onCancel={() => setConfirmStep(0)}
           />
-          <SecondConfirmDialog
+          <ConfirmDialog
             testId={`${testId}-confirm2`}
             open={confirmStep === 2}
             title={t("red.confirm2.title")}

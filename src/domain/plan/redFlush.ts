@@ -47,6 +47,18 @@ import { refusal, type Refusal } from "../refusals";
 
 // ── Input ────────────────────────────────────────────────────────────────────
 
+/** Result columns of the 蓝票清单 (written by the add-in; never compared between rows). */
+const BLUE_INVOICE_RESULT_FIELDS = [
+  "serialNo",
+  "route",
+  "redFormNumber",
+  "redInvoiceCode",
+  "redInvoiceNumber",
+  "processStatus",
+  "failureReason",
+  "confirmStatus",
+] as const;
+
 /** The column keys of the 蓝票清单 (src/sheet/schemas/blueInvoices.ts; a test keeps them equal). */
 export const BLUE_INVOICE_FIELDS = [
   "invoiceCode",
@@ -72,28 +84,11 @@ export const BLUE_INVOICE_FIELDS = [
   "quantity",
   "unitPrice",
   "taxRate",
-  // result columns (written by the add-in; never compared between rows)
-  "serialNo",
-  "route",
-  "redFormNumber",
-  "redInvoiceCode",
-  "redInvoiceNumber",
-  "processStatus",
-  "failureReason",
-  "confirmStatus",
+  ...BLUE_INVOICE_RESULT_FIELDS,
 ] as const;
 export type BlueInvoiceField = (typeof BLUE_INVOICE_FIELDS)[number];
 
-const RESULT_FIELDS: ReadonlySet<BlueInvoiceField> = new Set<BlueInvoiceField>([
-  "serialNo",
-  "route",
-  "redFormNumber",
-  "redInvoiceCode",
-  "redInvoiceNumber",
-  "processStatus",
-  "failureReason",
-  "confirmStatus",
-]);
+const RESULT_FIELDS: ReadonlySet<BlueInvoiceField> = new Set<BlueInvoiceField>(BLUE_INVOICE_RESULT_FIELDS);
 
 /** A parsed cell: Dec for amounts and rates, strings for text, labels and dates, numbers for 行号. */
 export type BlueFieldValue = Dec | string | number | null;
