@@ -153,6 +153,7 @@ export const REFUSALS = {
   DOCUMENT_FIELD_CONFLICT:
     "同一张单据（{group}）的{field}须一致：本行“{value}”，第{rows}行“{other}”，请改为一致后再引入",
   TEXT_TOO_LONG: "{field}超过最大长度{max}：“{value}”",
+  TEXT_UNSAFE_CHARACTER: "{field}含有不可见的控制字符或方向控制符（{char}），请删除后重新输入",
   CELL_ERROR_VALUE: "{field}的单元格是错误值“{value}”，请先修正该单元格的公式或内容",
   LEADING_ZEROS_LOST:
     "{field}“{value}”开头的0已丢失（单元格是数字格式，{expected}），请把该列设为文本格式后重新输入",
@@ -193,6 +194,17 @@ export const REFUSALS = {
   FILE_GROUP_HAS_ERRORS: "同一张单据（{group}）的第{rows}行有错误，整张单据未引入，请一并修改后重新引入",
   FILE_SUBMIT_PENDING:
     "已提交发票云但未收到结果（流水号 {serialNo}），重新引入时会按原流水号再次提交，不会重复生成",
+  // src/sheet/xlsx/preflight.ts: checked before exceljs opens the file (limits.ts gives each limit)
+  FILE_ZIP_TOO_MANY_ENTRIES:
+    "文件“{file}”包含{count}个部件，超过上限{limit}个，不是正常的Excel工作簿，未引入；请在Excel中打开后另存为新的工作簿再引入",
+  FILE_UNCOMPRESSED_TOO_LARGE:
+    "文件“{file}”解压后超过{limit}上限（至少{size}），未引入；请拆分成多个文件后分批引入",
+  FILE_COMPRESSION_SUSPICIOUS:
+    "文件“{file}”中的“{part}”压缩比超过{limit}:1上限（{compressed}解压后至少{size}），不像Excel保存的工作簿（可能是恶意构造的压缩文件），未引入；请在Excel中打开检查后另存为新的工作簿再引入",
+  FILE_TOO_MANY_STRINGS:
+    "文件“{file}”的共享字符串（不同的文本）超过上限{limit}个（至少{count}个），未引入；请拆分成多个文件后分批引入",
+  FILE_CELL_TOO_LONG:
+    "{cell}有{length}个字符，超过Excel单元格上限{limit}个字符，未引入；请删减该单元格的内容后再引入",
   DATE_RANGE_REVERSED: "{from}不能晚于{to}",
 
   // ── Custom functions (functions/): range arguments ──────────────────────────
@@ -211,6 +223,12 @@ export const REFUSALS = {
   PANE_ORG_TAX_ID_MISSING: "请先在“设置”中填写组织税号",
   PANE_FORM_NUMBER_MISSING: "没有{form}编号，请先录入/上传或下载后再操作",
   PANE_NOT_SIGNED_IN: "尚未连接发票云，请先在“设置”中填写登录信息并点击“测试连接”",
+
+  // ── Lists read from the cloud (src/sheet/paging.ts: export, pane lists) ────
+  LIST_INCOMPLETE: "{list}不完整：发票云报告共 {total} 条，只取到 {got} 条，请稍后重试",
+  LIST_TOO_LONG: "{list}共 {total} 条，超过一次读取的上限 {cap} 条，未读取：请缩小日期范围后分批处理",
+  EXPORT_TOO_MANY_ROWS:
+    "{list}共 {total} 条，超过一次导出的上限 {cap} 条，未导出：请用 --from/--to 缩小日期范围后分批导出",
 
   // ── Gateway / protocol (src/gateway, src/server) ────────────────────────────
   GW_NETWORK: "网络连接失败，无法访问发票云（{detail}），请检查网络或代理设置后重试",
@@ -243,8 +261,18 @@ export const REFUSALS = {
   GW_NOT_IMPLEMENTED: "接口“{interfaceCode}”在当前网关模式下尚未提供",
   GW_ROUTE_NOT_FOUND: "请求地址不存在：{method} {url}",
   GW_SANDBOX_ONLY: "该功能仅在沙箱模式下可用",
+  GW_ADMIN_UNAUTHORIZED:
+    "沙箱管理接口需要授权：请在请求头 Authorization: Bearer 中携带沙箱管理密钥（hongchong sandbox accounts 显示），或携带本组织的 access_token",
+  GW_ADMIN_ONLY:
+    "{what}影响沙箱中的所有组织，只能使用沙箱管理密钥（hongchong sandbox accounts 显示），组织的 access_token 不能操作",
+  GW_ADMIN_NEEDS_ORG: "{what}属于某个组织，请携带该组织的 access_token（沙箱管理密钥不对应任何组织）",
+  GW_CLOCK_OUT_OF_RANGE: "沙箱时钟不能设为 {at}：{reason}（可设范围：{from} 至 {to}，北京时间）",
+  GW_UNSUPPORTED_CHARSET: "请求报文须为 UTF-8 编码，收到 charset={charset}",
+  GW_BAD_UTF8: "请求报文不是合法的 UTF-8 文本（第 {position} 个字节处）",
+  GW_OWN_NAME_MISMATCH: "名称“{name}”与税号 {taxNo} 登记的名称“{orgName}”不一致，请按登记名称填写",
   GW_RELAY_FAILED: "转发到发票云失败：{detail}",
   GW_INTERNAL_ERROR: "网关内部错误，请稍后重试（请求号 {requestId}）",
+  GW_CALLBACK_URL_FORBIDDEN: "回调地址不可用：{reason}",
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

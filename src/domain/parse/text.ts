@@ -4,6 +4,36 @@ import { decided, readFilled, type FilledCell, type RequiredOption } from "./com
 
 // ── Free text ──────────────────────────────────────────────────────────────────
 
+/**
+ * Characters no invoice text may carry (D10), as a regular-expression class for the `u` flag: C0 and C1
+ * control characters except tab, line feed and carriage return; zero-width and direction marks, line
+ * and paragraph separators, bidirectional embeddings, overrides and isolates (U+202E turns "fapiao.xlsx"
+ * into what reads as another name); the byte-order mark; unpaired surrogates (not text at all). The
+ * wire schemas refuse them in every free-text field (src/gateway/schemas/common.ts), the sheet refuses
+ * them in a cell (parseText), so both say so before anything is stored.
+ */
+export const UNSAFE_TEXT_CLASS =
+  "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2069\\uFEFF\\uD800-\\uDFFF";
+/** A whole string free of UNSAFE_TEXT_CLASS (JSON Schema `pattern`, read with the `u` flag). */
+export const SAFE_TEXT_PATTERN = `^[^${UNSAFE_TEXT_CLASS}]*$`;
+const UNSAFE_CHAR = new RegExp(`[${UNSAFE_TEXT_CLASS}]`, "u");
+
+/** The first unsafe character of `s` as "U+202E", or undefined when there is none. */
+export function unsafeCharIn(s: string): string | undefined {
+  const m = UNSAFE_CHAR.exec(s);
+  if (!m) return undefined;
+  return `U+${(m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * Two spellings of one registered company name: Unicode compatibility forms folded (（） = (),
+ * full-width letters and digits), blanks ignored, Latin letters without case.
+ */
+export function sameCompanyName(a: string, b: string): boolean {
+  const fold = (s: string) => s.normalize("NFKC").replace(/\s+/gu, "").toUpperCase();
+  return fold(a) === fold(b);
+}
+
 export interface TextOptions extends RequiredOption {
   /** Maximum length in characters (code points). */
   readonly max?: number;
@@ -52,6 +82,8 @@ export function parseText(input: unknown, field: string, opts: TextOptions = {})
       ? fail("DIGITS_LOST_IN_NUMBER_CELL", { field, value: cell.shown })
       : fail("CELL_ERROR_VALUE", { field, value: cell.shown }); // an object we cannot read as text
   }
+  const unsafe = unsafeCharIn(text);
+  if (unsafe !== undefined) return fail("TEXT_UNSAFE_CHARACTER", { field, char: unsafe });
   if (opts.max !== undefined && Array.from(text).length > opts.max) {
     return fail("TEXT_TOO_LONG", { field, max: `${opts.max}个字符`, value: cell.shown });
   }

@@ -78,7 +78,9 @@ function scalarError(e: ValueError): SchemaError {
               ? { limit: s.minimum }
               : keyword === "maximum"
                 ? { limit: s.maximum }
-                : {};
+                : keyword === "pattern"
+                  ? { pattern: s.pattern }
+                  : {};
   return { keyword, instancePath: e.path, params };
 }
 

@@ -29,6 +29,7 @@ import {
 } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Dec } from "../../domain/money";
+import { SAFE_TEXT_PATTERN } from "../../domain/parse/text";
 import type { JsonDecimal } from "../json";
 
 declare const decimalBrand: unique symbol;
@@ -166,13 +167,17 @@ const DATE_PART = "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])";
 const TIME_PART = "([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d";
 
 export const W = {
-  /** A string; lengths count code points, as ajv does (TypeBox's own String counts UTF-16 units). */
+  /**
+   * A string; lengths count code points, as ajv does (TypeBox's own String counts UTF-16 units).
+   * Free text (no pattern of its own) must be free of control characters, direction overrides and
+   * unpaired surrogates (SAFE_TEXT_PATTERN, D10); a field with its own pattern is already narrower.
+   */
   string(maxLength?: number, opts: { minLength?: number; pattern?: string } = {}): TUnsafe<string> {
     return scalar<string>({
       type: "string",
       ...(maxLength === undefined ? {} : { maxLength }),
       ...(opts.minLength === undefined ? {} : { minLength: opts.minLength }),
-      ...(opts.pattern === undefined ? {} : { pattern: opts.pattern }),
+      pattern: opts.pattern ?? SAFE_TEXT_PATTERN,
     });
   },
   /** A non-empty string. */

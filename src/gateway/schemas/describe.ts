@@ -4,6 +4,7 @@
  * The errors are ajv's shape (keyword, instancePath, params); the client's pre-send check
  * (./check.ts) translates TypeBox's errors into the same shape, so both sides say the same words.
  */
+import { SAFE_TEXT_PATTERN } from "../../domain/parse/text";
 
 export interface SchemaError {
   readonly keyword: string;
@@ -57,6 +58,9 @@ export function describeSchemaError(e: SchemaError, prefix: string): string {
     case "enum":
       return `字段 ${fieldName(prefix, e.instancePath)} 的值无效，可选：${(p.allowedValues as unknown[]).map(String).join("、")}`;
     case "pattern":
+      if (p.pattern === SAFE_TEXT_PATTERN)
+        return `字段 ${fieldName(prefix, e.instancePath)} 含有不可见的控制字符、方向控制符或不成对的代理字符`;
+      return `字段 ${fieldName(prefix, e.instancePath)} 格式不正确`;
     case "format":
       return `字段 ${fieldName(prefix, e.instancePath)} 格式不正确`;
     case "minimum":

@@ -4,6 +4,8 @@
  * Validation runs with type coercion off; the few documented strings that may arrive as numbers are read as their text before (app.ts bodyView, schemas/coerce.ts).
  */
 
+import { SAFE_TEXT_PATTERN } from "../../domain/parse/text";
+
 /** A JSON schema object (draft-07 subset as ajv 8 reads it). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
@@ -12,9 +14,9 @@ export const ENVELOPE_BODY_SCHEMA: JsonSchema = {
   type: "object",
   required: ["requestId", "businessSystemCode", "interfaceCode", "data"],
   properties: {
-    requestId: { type: "string", minLength: 1, maxLength: 64 },
-    businessSystemCode: { type: "string", minLength: 1, maxLength: 50 },
-    interfaceCode: { type: "string", minLength: 1, maxLength: 100 },
+    requestId: { type: "string", minLength: 1, maxLength: 64, pattern: SAFE_TEXT_PATTERN },
+    businessSystemCode: { type: "string", minLength: 1, maxLength: 50, pattern: SAFE_TEXT_PATTERN },
+    interfaceCode: { type: "string", minLength: 1, maxLength: 100, pattern: SAFE_TEXT_PATTERN },
     // Encoded string, or (lenient, §1.4) the plain object/array.
     data: { type: ["string", "object", "array"] },
   },
@@ -59,7 +61,7 @@ export const CALLBACK_ENDPOINT_BODY_SCHEMA: JsonSchema = {
   required: ["businessSystemCode", "url"],
   additionalProperties: false,
   properties: {
-    businessSystemCode: { type: "string", minLength: 1, maxLength: 30 },
+    businessSystemCode: { type: "string", minLength: 1, maxLength: 30, pattern: SAFE_TEXT_PATTERN },
     url: { type: "string", minLength: 8, maxLength: 500, pattern: "^https?://" },
   },
 };

@@ -423,6 +423,36 @@ describe("the client and the sandbox's ajv give the same verdict", () => {
     ["4.03", "page 0", JSON.stringify({ taxNo: "T", taskNo: "K", pageNo: 0 }), "pageNo"],
     ["4.03", "page 1.5", JSON.stringify({ taxNo: "T", taskNo: "K", pageNo: 1.5 }), "pageNo"],
     ["4.1.04", "neither key", JSON.stringify({ sellerTaxpayerId: "T" }), "-"],
+    // Issue 11 D10: free text without control characters, direction overrides or unpaired surrogates.
+    ...(["\u0000", "\u202E", "\uD800", "\u001B", "\u200F"] as const).map(
+      (ch) =>
+        [
+          "2.1.04",
+          `sellerName with U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+          JSON.stringify({
+            serialNo: "S",
+            invoiceNum: "1",
+            redReason: "1",
+            invoiceType: "01",
+            sellerTaxpayerId: "T",
+            sellerName: `浙江${ch}红冲`,
+          }),
+          "sellerName",
+        ] as [string, string, string, string]
+    ),
+    [
+      "2.1.04",
+      "sellerName with a line break and an emoji (text)",
+      JSON.stringify({
+        serialNo: "S",
+        invoiceNum: "1",
+        redReason: "1",
+        invoiceType: "01",
+        sellerTaxpayerId: "T",
+        sellerName: "浙江\n📦",
+      }),
+      "",
+    ],
   ];
 
   it.each(cases)("%s %s", (id, _label, text, field) => {

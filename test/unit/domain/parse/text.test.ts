@@ -1,8 +1,26 @@
 import { InvoiceKind, RedReason, Role } from "../../../../src/domain/labels";
 import { gbkByteLength, parseBoolean, parseLabel, parseText } from "../../../../src/domain/parse";
+import { sameCompanyName, unsafeCharIn } from "../../../../src/domain/parse/text";
 import { refusalOf, valueOf } from "./helpers";
 
 describe("parseText", () => {
+  it.each([
+    ["NUL", "办公\u0000用品", "U+0000"],
+    ["a right-to-left override", "办公\u202E品用", "U+202E"],
+    ["an unpaired surrogate", "办公\uD800用品", "U+D800"],
+    ["ESC", "\u001B[31m红\u001B[0m", "U+001B"],
+    ["a right-to-left mark", "办公\u200F用品", "U+200F"],
+  ])("refuses %s on the cell, naming the character (issue 11 D10)", (_label, text, char) => {
+    const r = refusalOf(parseText(text, "货物或应税劳务名称"));
+    expect(r.code).toBe("TEXT_UNSAFE_CHARACTER");
+    expect(r.message).toBe(`货物或应税劳务名称含有不可见的控制字符或方向控制符（${char}），请删除后重新输入`);
+  });
+
+  it("line breaks, tabs and characters outside the BMP are text", () => {
+    expect(valueOf(parseText("第一行\n第二行\t📦", "备注"))).toBe("第一行\n第二行\t📦");
+    expect(unsafeCharIn("𠀀𪚥")).toBeUndefined();
+  });
+
   it("trims and strips zero-width characters but keeps full-width characters", () => {
     expect(valueOf(parseText("  北京某某科技（集团）有限公司\u200B\u3000", "购方名称"))).toBe(
       "北京某某科技（集团）有限公司"
@@ -115,5 +133,16 @@ describe("parseBoolean", () => {
     const r = refusalOf(parseBoolean(input, "是否含税"));
     expect(r.code).toBe("BAD_BOOLEAN");
     expect(r.message).toBe(`是否含税须为“是”或“否”：“${String(input)}”`);
+  });
+});
+
+describe("sameCompanyName (issue 11 D13)", () => {
+  it.each([
+    ["北京某某科技（集团）有限公司", "北京某某科技(集团)有限公司"],
+    [" 北京某某 科技有限公司 ", "北京某某科技有限公司"],
+    ["ＡＢＣ贸易有限公司", "abc贸易有限公司"],
+  ])("%s = %s", (a, b) => expect(sameCompanyName(a, b)).toBe(true));
+  it("another company is another name", () => {
+    expect(sameCompanyName("北京某某科技有限公司", "北京某某科技股份有限公司")).toBe(false);
   });
 });
