@@ -33,6 +33,10 @@ import {
   sandboxAccounts,
   seedIfEmpty,
 } from "../../src/server/sandbox/seed";
+import { derivedSandboxSecrets } from "../../src/server/sandbox/secrets";
+
+/** The bench's throwaway databases get secrets derived from a phrase (a real install: random ones). */
+const BENCH_SECRETS = derivedSandboxSecrets("bench");
 
 /** 2025-10-10 10:00:00 China time; the clock stands still unless the bench moves it. */
 const BENCH_NOW = Date.UTC(2025, 9, 10, 2, 0, 0);
@@ -66,7 +70,7 @@ async function startEnv(label: "sqlite" | "postgres"): Promise<Env> {
       fs.rmSync(dir, { recursive: true, force: true });
     };
   }
-  await seedIfEmpty(db.db, db.dialect);
+  await seedIfEmpty(db.db, db.dialect, BENCH_SECRETS);
   const clock = new SettableClock({ start: BENCH_NOW, frozen: true });
   const registry = createSandboxRegistry();
   const app = buildServer({ db, clock, mode: "sandbox", registry, bodyLimit: 64 * 1024 * 1024 });
@@ -78,7 +82,7 @@ async function startEnv(label: "sqlite" | "postgres"): Promise<Env> {
     label,
     url: `http://127.0.0.1:${port}`,
     clock,
-    accounts: await sandboxAccounts(db.db),
+    accounts: await sandboxAccounts(db.db, BENCH_SECRETS),
     registryCodes: registry.codes(),
     close: async () => {
       await app.close();

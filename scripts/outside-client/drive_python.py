@@ -100,6 +100,10 @@ def money(x):
     return Decimal(x).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# The sandbox admin key (`adminKey` of `sandbox accounts --json`): POST /sandbox/clock needs it.
+ADMIN_KEY = ""
+
+
 def poll_issued(client, admin, serial, tax_id, want_property):
     """4.1.04 until the invoice leaves 开票中 (2); the story clock is moved a minute per try."""
     admin_session = trusting_session(True)
@@ -111,7 +115,10 @@ def poll_issued(client, admin, serial, tax_id, want_property):
         if status != "2":
             ok = status == "0" and str(r["data"].get("invoiceProperty")) == want_property
             return r, None if ok else f"invoiceStatus {status}, invoiceProperty {r['data'].get('invoiceProperty')}"
-        admin_session.post(f"{admin}/sandbox/clock", json={"advanceMs": 60_000}, timeout=10)
+        moved = admin_session.post(f"{admin}/sandbox/clock", json={"advanceMs": 60_000}, timeout=10,
+                                   headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+        if moved.status_code != 200:
+            return r, f"POST /sandbox/clock answered HTTP {moved.status_code}"
         time.sleep(0.2)
     return r, "still 开票中 after 10 polls"
 
@@ -369,7 +376,10 @@ def main():
     piaozone = load_sdk(os.path.abspath(args.sdk))
     if piaozone is not None:
         with open(args.accounts, encoding="utf-8") as f:
-            accounts = json.load(f)["accounts"]
+            listing = json.load(f)
+        accounts = listing["accounts"]
+        global ADMIN_KEY
+        ADMIN_KEY = listing.get("adminKey", "")
         digital = [a for a in accounts if a["channel"].startswith("数电")]
         b64 = next(a for a in digital if a["dataEncoding"] == "base64" and a["taxpayerType"] == "一般纳税人")
         aes = next((a for a in accounts if a["dataEncoding"] == "aes" and a.get("aesPassword")), None)

@@ -7,8 +7,11 @@ import { readFileSync } from "fs";
 const USAGE = `用法 / usage: hongchong <command> [options]
 
   eval FILE                    按规则批量求值（JSON: {"vectors":[{"id","kind","inputs"}]}），输出 {"results":[…]}
-  serve [--port N] [--data DIR] 启动网关（默认沙箱模式，内嵌数据库；DATABASE_URL 选择 PostgreSQL）
-  sandbox accounts [--json]    列出沙箱企业及登录凭据
+  serve [--port N] [--data DIR] [--allow-loopback-callbacks]
+                               启动网关（默认沙箱模式，内嵌数据库；DATABASE_URL 选择 PostgreSQL）；
+                               回调默认不发往本机和内网地址，本地开发可加 --allow-loopback-callbacks
+  sandbox accounts [--json] [--reset-secrets]
+                               列出沙箱企业、登录凭据和沙箱管理密钥（本机随机生成）；--reset-secrets 重新生成
   template <kind> -o FILE      生成导入模板 (.xlsx)；kind: info-form-import | confirm-form-drafts | blue-red-flush | input-download
   import FILE [--kind K] [--out FILE] [--submit --gateway URL]
                                校验导入文件，错误单元格标红并加批注；--submit 只提交校验通过的行
@@ -80,5 +83,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`未知命令: ${cmd}\n\n${USAGE}`);
     return 2;
   }
-  return (await command())(rest);
+  try {
+    return await (
+      await command()
+    )(rest);
+  } catch (e) {
+    // A user sees the message, never a stack trace (HONGCHONG_DEBUG=1 shows it for a bug report).
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${message}\n`);
+    if (process.env.HONGCHONG_DEBUG === "1" && e instanceof Error && e.stack)
+      process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
 }

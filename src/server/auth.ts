@@ -36,6 +36,13 @@ export function hashSecret(secret: string): string {
   return sha256Hex(`hongchong-app-secret:${secret}`);
 }
 
+/** meta key of the sandbox admin key's hash (src/server/sandbox/secrets.ts). */
+export const ADMIN_KEY_HASH_META = "sandbox_admin_key_hash";
+
+export function adminKeyHash(key: string): string {
+  return sha256Hex(`hongchong-sandbox-admin:${key}`);
+}
+
 function secretMatches(secret: string, hash: string): boolean {
   const a = Buffer.from(hashSecret(secret), "hex");
   const b = Buffer.from(hash, "hex");

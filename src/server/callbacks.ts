@@ -4,9 +4,16 @@
  * the dispatcher POSTs it afterwards and retries until the receiver acknowledges
  * (`{"errorCode":"0","success":true}`, piaozone-api §2.1.02). Delivery is at-least-once: receivers
  * key on serialNo. The retry policy is not documented (§5.11); ours is CALLBACK_RETRY_DELAYS_MS.
+ *
+ * Delivery runs in lanes, one per destination (the URL's origin, issue 11 D3): a lane POSTs its
+ * destination's callbacks one at a time in id order and stops at the first failure, so a receiver
+ * that hangs or fails holds up only its own callbacks, never another receiver's. Where a callback may
+ * go at all is callbackPolicy.ts; how one is POSTed, callbackPost.ts.
  */
 import { readFlag } from "../gateway/protocol";
 import { stringifyJson } from "../gateway/json";
+import { type CallbackPolicy, DEFAULT_CALLBACK_POLICY, callbackDestination } from "./callbackPolicy";
+import { CALLBACK_MAX_ANSWER_BYTES, type CallbackResolver, postCallback } from "./callbackPost";
 import type { Clock } from "./clock";
 import { type OrgScope, callbackUrlFor } from "./db/repo";
 import type { Row } from "./db/schema";
@@ -46,6 +53,7 @@ export async function enqueueCallback(
   });
   const id = await scope.insertReturningId("callbacks", {
     url,
+    destination: callbackDestination(url),
     business_system_code: cb.businessSystemCode,
     interface_code: cb.interfaceCode,
     body,
@@ -64,12 +72,9 @@ export async function enqueueCallback(
 export const CALLBACK_RETRY_DELAYS_MS = [
   10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000, 7_200_000,
 ] as const;
-export const CALLBACK_TIMEOUT_MS = 10_000;
-
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }
-) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export { CALLBACK_MAX_ANSWER_BYTES, CALLBACK_TIMEOUT_MS } from "./callbackPost";
+/** Destinations delivered to at the same time by one process. */
+export const MAX_PARALLEL_DESTINATIONS = 8;
 
 /** The receiver's answer counts as an ack when errorCode is "0" or success is true. */
 export function isAck(status: number, text: string): boolean {
@@ -85,80 +90,159 @@ export function isAck(status: number, text: string): boolean {
 export interface DispatcherOptions {
   readonly db: Db;
   readonly clock: Clock;
-  readonly fetch?: FetchLike;
+  /** Where callbacks may go (checked again at every delivery). Default: no loopback, no private ranges. */
+  readonly policy?: CallbackPolicy;
+  /** DNS for callback hosts (tests point a name at an address); its answers pass the policy too. */
+  readonly lookup?: CallbackResolver;
+  /** Callbacks one lane delivers before it gives its slot back (default 20). */
   readonly batchSize?: number;
   readonly timeoutMs?: number;
+  /** Destinations delivered to at the same time (default MAX_PARALLEL_DESTINATIONS). */
+  readonly maxParallelDestinations?: number;
   readonly log?: (msg: string) => void;
 }
 
 export class CallbackDispatcher {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  /** Destinations with a running lane: never two deliveries to one destination (so of one callback). */
+  private readonly busy = new Set<string>();
+  private readonly lanes = new Set<Promise<number>>();
+  /** Lane starts are serialised, so two ticks cannot both pick a destination before either marks it busy. */
+  private starting: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly opts: DispatcherOptions) {}
 
-  /** Deliver every due callback once; resolves to the number acknowledged. */
-  runOnce(): Promise<number> {
-    // One pass at a time per process: a slow receiver must not get the same callback twice from us.
-    if (!this.running) {
-      this.running = this.deliverDue().finally(() => {
-        this.running = undefined;
-      });
-    }
-    return this.running;
+  /** Start lanes for every due destination; resolves when those lanes are done, to the number acked. */
+  async runOnce(): Promise<number> {
+    const acked = await Promise.all(await this.startDueLanes());
+    return acked.reduce((a, b) => a + b, 0);
   }
 
+  /** Poll every intervalMs; a tick starts lanes for due destinations that have none running. */
   start(intervalMs = 1000): void {
     if (this.timer) return;
+    this.stopping = false;
+    let ticking = false;
     this.timer = setInterval(() => {
-      this.runOnce().catch((e) => this.opts.log?.(`callback dispatch failed: ${String(e)}`));
+      if (ticking) return;
+      ticking = true;
+      this.startDueLanes()
+        .catch((e) => this.opts.log?.(`callback dispatch failed: ${String(e)}`))
+        .finally(() => (ticking = false));
     }, intervalMs);
     this.timer.unref();
   }
 
+  /** Stop polling and wait for running lanes: each finishes the delivery in flight (≤ the timeout). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.running) await this.running.catch(() => undefined);
+    this.stopping = true;
+    await this.starting;
+    await Promise.all([...this.lanes]);
+    this.stopping = false;
   }
 
-  private async deliverDue(): Promise<number> {
+  private startDueLanes(): Promise<Promise<number>[]> {
+    const started = this.starting.then(() => this.startLanes());
+    this.starting = started.catch(() => undefined);
+    return started;
+  }
+
+  private async startLanes(): Promise<Promise<number>[]> {
+    const free = (this.opts.maxParallelDestinations ?? MAX_PARALLEL_DESTINATIONS) - this.busy.size;
+    if (this.stopping || free <= 0) return [];
+    const started: Promise<number>[] = [];
+    for (const destination of await this.dueDestinations(free)) {
+      if (this.busy.has(destination)) continue;
+      this.busy.add(destination);
+      const lane: Promise<number> = this.runLane(destination).finally(() => {
+        this.busy.delete(destination);
+        this.lanes.delete(lane);
+      });
+      this.lanes.add(lane);
+      started.push(lane);
+    }
+    return started;
+  }
+
+  /**
+   * Idle destinations whose oldest pending callback is due. A destination whose oldest callback waits
+   * for its retry waits as a whole: its callbacks go in order, and a receiver that has just failed is
+   * not sent the next one. Never-failed heads first, then oldest first: receivers being retried
+   * (likely down) do not take the slots ahead of receivers that answer.
+   */
+  private async dueDestinations(limit: number): Promise<string[]> {
     const { db, clock } = this.opts;
-    const due = await db
-      .selectFrom("callbacks")
-      .selectAll()
-      .where("status", "=", "pending")
-      .where("next_attempt_at", "<=", clock.now())
-      .orderBy("id")
-      .limit(this.opts.batchSize ?? 20)
+    const rows = await db
+      .selectFrom("callbacks as c")
+      .select("c.destination")
+      .where("c.status", "=", "pending")
+      .where("c.next_attempt_at", "<=", clock.now())
+      .where("c.id", "=", (eb) =>
+        eb
+          .selectFrom("callbacks as h")
+          .select((h) => h.fn.min("h.id").as("head"))
+          .where("h.status", "=", "pending")
+          .whereRef("h.destination", "=", "c.destination")
+      )
+      .$if(this.busy.size > 0, (q) => q.where("c.destination", "not in", [...this.busy]))
+      .orderBy("c.attempts")
+      .orderBy("c.id")
+      .limit(limit)
       .execute();
+    return rows.map((r) => r.destination);
+  }
+
+  /** Deliver one destination's pending callbacks in id order until one fails; the number acked. */
+  private async runLane(destination: string): Promise<number> {
+    const { db, clock } = this.opts;
     let acked = 0;
-    for (const cb of due) if (await this.deliver(cb)) acked++;
+    try {
+      const queue = await db
+        .selectFrom("callbacks")
+        .selectAll()
+        .where("status", "=", "pending")
+        .where("destination", "=", destination)
+        .orderBy("id")
+        .limit(this.opts.batchSize ?? 20)
+        .execute();
+      for (const cb of queue) {
+        if (this.stopping || cb.next_attempt_at > clock.now()) break;
+        if (!(await this.deliver(cb))) break;
+        acked++;
+      }
+    } catch (e) {
+      this.opts.log?.(`callback lane ${destination} failed: ${String(e)}`);
+    }
     return acked;
   }
 
   private async deliver(cb: Row<"callbacks">): Promise<boolean> {
     const { db, clock } = this.opts;
-    const send: FetchLike = this.opts.fetch ?? (globalThis.fetch as unknown as FetchLike);
-    let error = "";
+    let error: string;
     try {
-      const res = await send(cb.url, {
-        method: "POST",
-        headers: { "content-type": "application/json;charset=UTF-8" },
-        body: cb.body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? CALLBACK_TIMEOUT_MS),
+      const res = await postCallback(cb.url, cb.body, {
+        policy: this.opts.policy ?? DEFAULT_CALLBACK_POLICY,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+        ...(this.opts.lookup ? { resolver: this.opts.lookup } : {}),
       });
-      const text = await res.text();
-      if (isAck(res.status, text)) {
-        const at = clock.now();
+      if (res.status >= 300 && res.status < 400) {
+        const where = res.location ? `（Location: ${res.location.slice(0, 200)}，未访问）` : "";
+        error = `HTTP ${res.status}：回调不跟随重定向${where}`;
+      } else if (res.truncated) {
+        error = `HTTP ${res.status}：应答超过 ${CALLBACK_MAX_ANSWER_BYTES} 字节，不是回调应答`;
+      } else if (isAck(res.status, res.text)) {
         await db
           .updateTable("callbacks")
-          .set({ status: "acked", acked_at: at, attempts: cb.attempts + 1, last_error: "" })
+          .set({ status: "acked", acked_at: clock.now(), attempts: cb.attempts + 1, last_error: "" })
           .where("id", "=", cb.id)
           .execute();
         return true;
+      } else {
+        error = `HTTP ${res.status}: ${res.text.slice(0, 200)}`;
       }
-      error = `HTTP ${res.status}: ${text.slice(0, 200)}`;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
@@ -174,7 +258,8 @@ export class CallbackDispatcher {
       })
       .where("id", "=", cb.id)
       .execute();
-    this.opts.log?.(`callback ${cb.id} to ${cb.url} failed (attempt ${attempts}): ${error}`);
+    // The destination, not the URL: a path or query may carry the receiver's secrets.
+    this.opts.log?.(`callback ${cb.id} to ${cb.destination} failed (attempt ${attempts}): ${error}`);
     return false;
   }
 }

@@ -4,10 +4,16 @@
  */
 import type { FastifyInstance } from "fastify";
 import { type BuildServerOptions, type ServerMode, buildServer } from "./app";
+import {
+  type CallbackPolicy,
+  DEFAULT_CALLBACK_POLICY,
+  checkCallbackUrl,
+  listeningOrigins,
+} from "./callbackPolicy";
 import { CallbackDispatcher } from "./callbacks";
 import { type Clock, SettableClock } from "./clock";
-import { type DbHandle, openDatabase } from "./db/connect";
-import { createSandboxRegistry, seedIfEmpty } from "./sandbox";
+import { type DbHandle, openDatabase, resolveDataDir } from "./db/connect";
+import { type SandboxSecrets, createSandboxRegistry, prepareSandboxSecrets, seedIfEmpty } from "./sandbox";
 
 export { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_CORS_ORIGINS, SERVER_VERSION } from "./app";
 export type { BuildServerOptions, ServerMode } from "./app";
@@ -16,6 +22,7 @@ export type { InterfaceHandler, Outcome, TaskSettler } from "./registry";
 export type { HandlerContext } from "./context";
 export { SettableClock, systemClock, chinaDateTime, chinaDate } from "./clock";
 export type { Clock } from "./clock";
+export type { CallbackPolicy } from "./callbackPolicy";
 export { openDatabase, resolveDataDir } from "./db/connect";
 export type { DbHandle } from "./db/connect";
 
@@ -38,8 +45,19 @@ export interface StartGatewayOptions {
   readonly logger?: BuildServerOptions["logger"];
   /** Seed an empty database in sandbox mode (default true). */
   readonly seed?: boolean;
+  /**
+   * The sandbox's secrets. Default: the data directory's sandbox-secrets.json, created with random
+   * secrets on the first seed (src/server/sandbox/secrets.ts).
+   */
+  readonly secrets?: SandboxSecrets;
   /** Callback dispatcher poll interval (ms); 0 disables the dispatcher. Default 1000. */
   readonly callbackIntervalMs?: number;
+  /**
+   * Where callbacks may go, at registration (PUT /sandbox/callbacks) and at every delivery. Default
+   * DEFAULT_CALLBACK_POLICY (no loopback, no private ranges); the gateway's own listening origins are
+   * always added to forbiddenOrigins.
+   */
+  readonly callbackPolicy?: CallbackPolicy;
 }
 
 export interface RunningGateway {
@@ -50,6 +68,12 @@ export interface RunningGateway {
   readonly clock: Clock;
   readonly dispatcher: CallbackDispatcher;
   readonly seeded: boolean;
+  /** Sandbox mode: the install's secrets (admin key, appSecrets, AES passwords). */
+  readonly secrets?: SandboxSecrets;
+  /** Sandbox mode: the secrets file does not hold the database's secrets (`sandbox accounts --reset-secrets`). */
+  readonly secretsLost?: boolean;
+  /** Sandbox mode: an earlier version's constant secrets were replaced by random ones at this start. */
+  readonly secretsRotated?: boolean;
   close(): Promise<void>;
 }
 
@@ -62,8 +86,19 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   let app: FastifyInstance | undefined;
   try {
-    const seeded = mode === "sandbox" && (opts.seed ?? true) ? await seedIfEmpty(db.db, db.dialect) : false;
+    const prepared =
+      mode === "sandbox"
+        ? opts.secrets
+          ? { secrets: opts.secrets, lost: false, rotated: false }
+          : await prepareSandboxSecrets(db.db, resolveDataDir(opts.dataDir))
+        : undefined;
+    const seeded =
+      prepared && (opts.seed ?? true) ? await seedIfEmpty(db.db, db.dialect, prepared.secrets) : false;
     const clock = opts.clock ?? (opts.clockFactory ? await opts.clockFactory(db.db) : new SettableClock());
+    const base = opts.callbackPolicy ?? DEFAULT_CALLBACK_POLICY;
+    // Completed with the listening origins once listening (a port 0 is known only then).
+    const forbiddenOrigins = [...(base.forbiddenOrigins ?? [])];
+    const callbackPolicy: CallbackPolicy = { ...base, forbiddenOrigins };
     app = buildServer({
       db,
       clock,
@@ -74,12 +109,19 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
       ...(opts.relay ? { relay: opts.relay } : {}),
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+      checkCallbackUrl: (url) => checkCallbackUrl(url, callbackPolicy)?.refusal,
     });
     const host = opts.host ?? "127.0.0.1";
     await app.listen({ port: opts.port ?? 8787, host });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : (opts.port ?? 8787);
-    const dispatcher = new CallbackDispatcher({ db: db.db, clock, log: (m) => app?.log.warn(m) });
+    forbiddenOrigins.push(...listeningOrigins(app.addresses()));
+    const dispatcher = new CallbackDispatcher({
+      db: db.db,
+      clock,
+      policy: callbackPolicy,
+      log: (m) => app?.log.warn(m),
+    });
     if ((opts.callbackIntervalMs ?? 1000) > 0 && mode === "sandbox")
       dispatcher.start(opts.callbackIntervalMs ?? 1000);
     const shownHost = host.includes(":") ? `[${host}]` : host;
@@ -92,6 +134,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       clock,
       dispatcher,
       seeded,
+      ...(prepared
+        ? { secrets: prepared.secrets, secretsLost: prepared.lost, secretsRotated: prepared.rotated }
+        : {}),
       close: () =>
         (closed ??= (async () => {
           await dispatcher.stop();

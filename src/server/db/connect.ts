@@ -111,13 +111,32 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Db
   };
 }
 
+/**
+ * Owner-only access (D7): the database holds AES passwords and every tenant's invoices. A directory we
+ * create is 0700; the database and its WAL/SHM files are 0600 whatever the umask (an existing
+ * directory is the user's choice and is left as it is).
+ */
+function restrictSqliteFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch {
+      // not created yet (WAL/SHM appear on first write) or not ours to change
+    }
+  }
+}
+
 function openSqlite(file: string): DbHandle {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ":memory:") {
+    const dir = path.dirname(file);
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
   const database = new BetterSqlite3(file);
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = FULL");
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma("foreign_keys = ON");
+  if (file !== ":memory:") restrictSqliteFiles(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
 }

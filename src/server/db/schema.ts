@@ -117,7 +117,7 @@ export interface AppsTable {
   app_id: string;
   /** sha256 hex of the secret; checked in constant time. */
   app_secret_hash: string;
-  /** Sandbox only: the secret itself, so `hongchong sandbox accounts` can print it. Null in real use. */
+  /** Legacy (before issue 11): always null now; a database that still has a value is rotated on open. */
   app_secret_plain: string | null;
   /** 数据中心id */
   account_id: string;
@@ -509,6 +509,8 @@ export interface CallbacksTable {
   id: Id;
   org_id: number;
   url: string;
+  /** The delivery lane: the URL's origin, scheme://host[:port] (callbackDestination; migration 0004). */
+  destination: string;
   business_system_code: string;
   /** INVOICE.OPEN / INVOICE.RED … */
   interface_code: string;

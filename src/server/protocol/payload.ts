@@ -81,6 +81,9 @@ export function exactView(v: unknown): unknown {
 }
 
 function canonical(v: unknown): unknown {
+  // Surrounding blanks are no part of a value: handlers read serialNo, tax numbers and names trimmed,
+  // so `"serialNo": "X "` is a retry of `"X"`, not a different request under the same key (D12).
+  if (typeof v === "string") return v.trim();
   if (Array.isArray(v)) return v.map(canonical);
   if (isJsonObject(v)) {
     const out: Record<string, unknown> = {};
@@ -92,7 +95,7 @@ function canonical(v: unknown): unknown {
 
 /**
  * Fingerprint of a request for the idempotency registry: interfaceCode + the decoded data with keys
- * sorted and numbers as their text. A retry of the same request (any encoding, any key order)
+ * sorted, numbers as their text and strings trimmed. A retry of the same request (any encoding, any key order)
  * matches; a different request under the same serialNo does not.
  */
 export function requestHash(interfaceCode: string, exactData: unknown): string {

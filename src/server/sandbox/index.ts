@@ -75,3 +75,11 @@ export function createSandboxRegistry(): InterfaceRegistry {
 
 export { SEED_ORGS, SEED_VERSION, sandboxAccounts, seedIfEmpty, seedTaxId, seedCredentials } from "./seed";
 export type { SandboxAccount } from "./seed";
+export {
+  type SandboxSecrets,
+  derivedSandboxSecrets,
+  generateSandboxSecrets,
+  prepareSandboxSecrets,
+  resetSandboxSecrets,
+  secretsFile,
+} from "./secrets";

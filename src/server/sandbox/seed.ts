@@ -1,20 +1,21 @@
 /**
  * Sandbox seed: enterprises, users, app credentials, blue invoices of every kind, 待开 records and the
- * buyer's input-invoice pool. Deterministic (fixed instants, fixed numbers, credentials derived from
- * names), written in one transaction, only into an empty database.
+ * buyer's input-invoice pool. Deterministic business data (fixed instants, fixed numbers); the
+ * credentials are the install's own (./secrets.ts: random for `serve`, derived from a phrase in
+ * tests) and only their hashes are stored. Written in one transaction, only into an empty database.
  *
  * Tax IDs are valid 统一社会信用代码 (GB 32100 check character from src/domain/parse/taxId).
  * Amounts are computed here with Dec from their inputs, so they are consistent by construction:
  * 税额 = R2(金额 × 税率) on normal lines, 含税 = 不含税 + 税额 everywhere, header = Σ lines; 减按计征
  * and 差额征税 lines use the manuals' formulas (domain-rules §4.7, §6) from the tax-inclusive amount.
  */
-import { createHash } from "crypto";
 import { reducedLevyTaxFromIncl } from "../../domain/confirmForm/calcRedLine";
 import { Dec, formatAmount, formatQty, round13HalfUp, round2HalfUp } from "../../domain/money";
 import { uscCheckChar } from "../../domain/parse/taxId";
 import type { InvoiceKind } from "../../domain/labels";
 import { type InvoiceTypeCode, invoiceKindOf, invoiceTypeCode } from "../../gateway/codes";
-import { hashSecret } from "../auth";
+import { ADMIN_KEY_HASH_META, adminKeyHash, hashSecret } from "../auth";
+import type { SandboxSecrets } from "./secrets";
 import type { DigitalChannel, IssueSystem, RedNotCallbackSetting } from "../db/schema";
 import type {
   EnterpriseNature,
@@ -150,15 +151,16 @@ export interface SeedCredentials {
   readonly aesPassword: string | null;
 }
 
-/** Deterministic credentials: same names → same secrets on every machine (sandbox only). */
-export function seedCredentials(org: SeedOrg, index: number): SeedCredentials {
-  const digest = (label: string) =>
-    createHash("sha256").update(`hongchong-sandbox:${label}:${org.key}`).digest("hex");
+/**
+ * One enterprise's credentials: appId and accountId are fixed identifiers (not secrets: the vendor
+ * prints them in its console), appSecret and AES password come from the install's secrets.
+ */
+export function seedCredentials(org: SeedOrg, index: number, secrets: SandboxSecrets): SeedCredentials {
   return {
     appId: `hcsbx_${org.key}`,
-    appSecret: digest("app-secret").slice(0, 32),
+    appSecret: secrets.appSecrets[org.key] ?? "",
     accountId: `19000000000000${String(index + 1).padStart(5, "0")}`,
-    aesPassword: org.dataEncoding === "aes" ? digest("aes").slice(0, 24) : null,
+    aesPassword: org.dataEncoding === "aes" ? (secrets.aesPasswords[org.key] ?? null) : null,
   };
 }
 
@@ -674,10 +676,14 @@ export async function isSeeded(db: Db): Promise<boolean> {
  * Seed an empty database; a seeded one is left alone. Returns true when it seeded.
  * Concurrent first starts (two processes) are safe: the tenant's UNIQUE code lets one win.
  */
-export async function seedIfEmpty(db: Db, dialect: SqlDialectName): Promise<boolean> {
+export async function seedIfEmpty(
+  db: Db,
+  dialect: SqlDialectName,
+  secrets: SandboxSecrets
+): Promise<boolean> {
   if (await isSeeded(db)) return false;
   try {
-    await withTx(db, (tx) => seed(tx, dialect));
+    await withTx(db, (tx) => seed(tx, dialect, secrets));
     return true;
   } catch (e) {
     if (await isSeeded(db)) return false;
@@ -685,7 +691,7 @@ export async function seedIfEmpty(db: Db, dialect: SqlDialectName): Promise<bool
   }
 }
 
-async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
+async function seed(tx: Tx, dialect: SqlDialectName, secrets: SandboxSecrets): Promise<void> {
   const at = SEED_EPOCH_MS;
   const tenant = await tx
     .insertInto("tenants")
@@ -698,7 +704,7 @@ async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
   const names: Record<string, string> = {};
   for (const [i, o] of SEED_ORGS.entries()) {
     const taxId = seedTaxId(o.taxIdBody);
-    const cred = seedCredentials(o, i);
+    const cred = seedCredentials(o, i, secrets);
     const org = await tx
       .insertInto("orgs")
       .values({
@@ -741,7 +747,7 @@ async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
         org_id: org.id,
         app_id: cred.appId,
         app_secret_hash: hashSecret(cred.appSecret),
-        app_secret_plain: cred.appSecret,
+        app_secret_plain: null,
         account_id: cred.accountId,
         created_at: at,
       })
@@ -809,6 +815,7 @@ async function seed(tx: Tx, dialect: SqlDialectName): Promise<void> {
   await setMeta(tx, "seq:invoice_no:digital", "1000");
   await setMeta(tx, "seq:invoice_no:taxctl", "1000");
   await setMeta(tx, "seed_version", SEED_VERSION);
+  await setMeta(tx, ADMIN_KEY_HASH_META, adminKeyHash(secrets.adminKey));
 }
 
 async function insertBlue(scope: OrgScope, spec: BlueSpec, names: Record<string, string>): Promise<void> {
@@ -953,8 +960,12 @@ export interface SandboxAccount {
   readonly aesPassword: string | null;
 }
 
-/** The seeded enterprises with their login credentials, read from the database. */
-export async function sandboxAccounts(db: Db): Promise<SandboxAccount[]> {
+/**
+ * The seeded enterprises with their login credentials: identifiers and AES passwords from the
+ * database, appSecrets from the install's secrets (the database keeps only their hashes; without the
+ * secrets the appSecret is shown as "").
+ */
+export async function sandboxAccounts(db: Db, secrets?: SandboxSecrets): Promise<SandboxAccount[]> {
   const rows = await db
     .selectFrom("orgs")
     .innerJoin("apps", "apps.org_id", "orgs.id")
@@ -969,7 +980,6 @@ export async function sandboxAccounts(db: Db): Promise<SandboxAccount[]> {
       "orgs.data_encoding",
       "orgs.aes_password",
       "apps.app_id",
-      "apps.app_secret_plain",
       "apps.account_id",
       "users.username",
       "users.mobile",
@@ -984,7 +994,7 @@ export async function sandboxAccounts(db: Db): Promise<SandboxAccount[]> {
     channel: r.issue_system === "数电" ? `数电（${r.digital_channel ?? ""}）` : r.issue_system,
     dataEncoding: r.data_encoding,
     appId: r.app_id,
-    appSecret: r.app_secret_plain ?? "",
+    appSecret: secrets?.appSecrets[r.app_id.replace(/^hcsbx_/, "")] ?? "",
     accountId: r.account_id,
     user: r.username,
     mobile: r.mobile,

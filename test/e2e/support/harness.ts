@@ -209,7 +209,14 @@ export async function startE2E(executablePath: string, opts: E2EOptions = {}): P
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hc-e2e-db-"));
   const relayDir = opts.relay ? fs.mkdtempSync(path.join(os.tmpdir(), "hc-e2e-relay-db-")) : null;
   const clock = new SettableClock({ start: E2E_START });
-  const gateway = await startGateway({ port: 0, dataDir, clock, logger: false, callbackIntervalMs: 0 });
+  const gateway = await startGateway({
+    port: 0,
+    dataDir,
+    clock,
+    logger: false,
+    callbackIntervalMs: 0,
+    callbackPolicy: { allowLoopback: true }, // the e2e receivers listen on 127.0.0.1
+  });
   let relay: RunningGateway | undefined;
   try {
     if (relayDir)
@@ -235,7 +242,7 @@ export async function startE2E(executablePath: string, opts: E2EOptions = {}): P
     await gateway.close();
     throw e;
   }
-  const accounts = await sandboxAccounts(gateway.db.db);
+  const accounts = await sandboxAccounts(gateway.db.db, gateway.secrets);
   return {
     gateway,
     ...(relay ? { relay } : {}),

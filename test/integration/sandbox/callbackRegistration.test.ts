@@ -70,7 +70,11 @@ test("an organisation registers its callback URL and receives INVOICE.RED there"
       sellerTaxpayerId: sellerTax,
     })
   );
-  await new CallbackDispatcher({ db: server.db.db, clock: server.clock }).runOnce();
+  await new CallbackDispatcher({
+    db: server.db.db,
+    clock: server.clock,
+    policy: server.callbackPolicy,
+  }).runOnce();
   expect(received.map((r) => r.interfaceCode).sort()).toEqual(["INVOICE.OPEN", "INVOICE.RED"]);
   expect(received.every((r) => r.returnCode === "0")).toBe(true);
 });
@@ -90,7 +94,7 @@ test("another organisation neither sees nor overwrites it", async () => {
 
 test("refuses a missing token and a URL that is not http(s), storing nothing", async () => {
   const noToken = await put("/sandbox/callbacks", "", { businessSystemCode: "X", url: "http://127.0.0.1/x" });
-  expect(noToken).toMatchObject({ success: false, refusalCode: "GW_TOKEN_MISSING" });
+  expect(noToken).toMatchObject({ success: false, refusalCode: "GW_ADMIN_UNAUTHORIZED" });
   const token = await accessToken(server, account(server, "taxctl"));
   const bad = await put("/sandbox/callbacks", token, { businessSystemCode: "X", url: "ftp://example/x" });
   expect(bad.success).toBe(false);

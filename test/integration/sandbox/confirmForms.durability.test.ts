@@ -16,6 +16,10 @@ import { JsonDecimal } from "../../../src/gateway/json";
 import { Pool } from "pg";
 import { type DbHandle, openDatabase } from "../../../src/server/db/connect";
 import { SEED_ORGS, seedCredentials, seedTaxId } from "../../../src/server/sandbox/seed";
+import { derivedSandboxSecrets, writeSecretsFile } from "../../../src/server/sandbox/secrets";
+
+/** The child seeds with the secrets file it finds in its data directory (written before it starts). */
+const SECRETS = derivedSandboxSecrets("rcf-durability");
 
 jest.setTimeout(180_000);
 
@@ -41,6 +45,7 @@ async function freshStore(): Promise<Store> {
   const pgUrl = process.env.DATABASE_URL || undefined;
   if (!pgUrl) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hc-rcf-durability-"));
+    writeSecretsFile(dataDir, SECRETS);
     delete env.DATABASE_URL;
     return {
       label: "SQLite",
@@ -56,14 +61,18 @@ async function freshStore(): Promise<Store> {
   const url = new URL(pgUrl);
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
+  // With PostgreSQL the data directory holds only the secrets file.
+  const secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), "hc-rcf-durability-pg-"));
+  writeSecretsFile(secretsDir, SECRETS);
   return {
     label: "PostgreSQL",
-    args: [],
+    args: ["--data", secretsDir],
     env,
     open: (migrate) => openDatabase({ databaseUrl: url.toString(), migrate }),
     cleanup: async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
+      fs.rmSync(secretsDir, { recursive: true, force: true });
     },
   };
 }
@@ -75,7 +84,7 @@ function startServe(store: Store): Promise<Child> {
 const seller = SEED_ORGS.find((o) => o.key === "seller")!;
 const buyer = SEED_ORGS.find((o) => o.key === "buyer")!;
 const sellerTaxId = seedTaxId(seller.taxIdBody);
-const cred = seedCredentials(seller, SEED_ORGS.indexOf(seller));
+const cred = seedCredentials(seller, SEED_ORGS.indexOf(seller), SECRETS);
 
 function client(url: string): GatewayClient {
   return createGatewayClient({

@@ -228,7 +228,11 @@ describe("INVOICE.RED callback (2.1.02)", () => {
     const cbSeller = clientFor(server, "seller", "CB_TEST");
     const blueNo = await issueBlue(cbSeller, server, "CB-BLUE-0001");
     value(await cbSeller.redFlushDigital(redRequest("CB-RED-0001", blueNo)));
-    const dispatcher = new CallbackDispatcher({ db: server.db.db, clock: server.clock });
+    const dispatcher = new CallbackDispatcher({
+      db: server.db.db,
+      clock: server.clock,
+      policy: server.callbackPolicy,
+    });
     received.length = 0;
     expect(await dispatcher.runOnce()).toBe(2); // INVOICE.OPEN of the blue, INVOICE.RED of the red
     const red = received.find((r) => r.body.interfaceCode === "INVOICE.RED");
@@ -259,25 +263,43 @@ describe("INVOICE.RED callback (2.1.02)", () => {
     reply = { errorCode: "500", success: false, message: "busy" };
     const blueNo = await issueBlue(cbSeller, server, "CB-BLUE-0002");
     value(await cbSeller.redFlushDigital(redRequest("CB-RED-0002", blueNo)));
-    const dispatcher = new CallbackDispatcher({ db: server.db.db, clock: server.clock });
+    const dispatcher = new CallbackDispatcher({
+      db: server.db.db,
+      clock: server.clock,
+      policy: server.callbackPolicy,
+    });
     expect(await dispatcher.runOnce()).toBe(0);
+    // The blue's INVOICE.OPEN went first and was not acked; the receiver's INVOICE.RED waits behind it
+    // (one destination's callbacks go in order, and a receiver that just failed is not sent the next).
     const pending = await server.db.db
       .selectFrom("callbacks")
-      .selectAll()
-      .where("interface_code", "=", "INVOICE.RED")
+      .select(["id", "interface_code", "attempts"])
+      .where("business_system_code", "=", "CB_TEST")
       .where("status", "=", "pending")
+      .orderBy("id")
       .execute();
-    expect(pending).toHaveLength(1);
-    expect(pending[0].attempts).toBe(1);
+    expect(pending).toMatchObject([
+      { interface_code: "INVOICE.OPEN", attempts: 1 },
+      { interface_code: "INVOICE.RED", attempts: 0 },
+    ]);
     reply = { message: "回调成功", errorCode: "0", success: true };
+    expect(await dispatcher.runOnce()).toBe(0); // the OPEN's retry is not due yet
     server.clock.advance(10_000);
-    expect(await dispatcher.runOnce()).toBe(2); // the blue's INVOICE.OPEN failed the same way
-    const red = await server.db.db
+    expect(await dispatcher.runOnce()).toBe(2); // the OPEN's retry, then the RED
+    const rows = await server.db.db
       .selectFrom("callbacks")
-      .selectAll()
-      .where("id", "=", pending[0].id)
-      .executeTakeFirstOrThrow();
-    expect(red).toMatchObject({ status: "acked", attempts: 2 });
+      .select(["id", "status", "attempts"])
+      .where(
+        "id",
+        "in",
+        pending.map((p) => p.id)
+      )
+      .orderBy("id")
+      .execute();
+    expect(rows).toMatchObject([
+      { status: "acked", attempts: 2 },
+      { status: "acked", attempts: 1 },
+    ]);
   });
 
   test("red_not_callback=1: a form not linked to a 负数开票申请单 is not called back", async () => {

@@ -217,7 +217,9 @@ describe("红字确认单 between two enterprises, every call through the relay"
     expect(await redInvoicesOfBill(billNo)).toBe(1);
 
     // B's callback for the red made through A reaches the seller's registered system.
-    expect(await new CallbackDispatcher({ db: B.db.db, clock: B.clock }).runOnce()).toBe(1);
+    expect(
+      await new CallbackDispatcher({ db: B.db.db, clock: B.clock, policy: B.callbackPolicy }).runOnce()
+    ).toBe(1);
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({
       interfaceCode: "INVOICE.RED",

@@ -12,6 +12,7 @@ import { Dec } from "../../../src/domain/money";
 import { JsonDecimal } from "../../../src/gateway/json";
 import { openDatabase } from "../../../src/server/db/connect";
 import { SEED_ORGS, seedCredentials, seedTaxId } from "../../../src/server/sandbox/seed";
+import { derivedSandboxSecrets, writeSecretsFile } from "../../../src/server/sandbox/secrets";
 import { encodeData } from "../../../src/gateway/codec";
 
 jest.setTimeout(120_000);
@@ -37,7 +38,9 @@ async function post(url: string, body: unknown): Promise<any> {
 }
 
 const seller = SEED_ORGS[0];
-const cred = seedCredentials(seller, 0);
+// The child seeds with the secrets file it finds in its data directory (written before it starts).
+const SECRETS = derivedSandboxSecrets("durability");
+const cred = seedCredentials(seller, 0, SECRETS);
 const sellerTaxId = seedTaxId(seller.taxIdBody);
 
 async function login(url: string): Promise<string> {
@@ -88,6 +91,7 @@ async function issue(url: string, token: string, i: number): Promise<any> {
 
 test("SIGKILL mid-batch loses no acknowledged invoice, leaves no half-written one, and a resend duplicates nothing", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hc-durability-"));
+  writeSecretsFile(dataDir, SECRETS);
   let child: Child | undefined;
   try {
     child = await startServe(dataDir);

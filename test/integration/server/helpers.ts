@@ -9,11 +9,21 @@ import path from "path";
 import { encodeData, decodeData } from "../../../src/gateway/codec";
 import { DETAIL_HEADER } from "../../../src/gateway/assumptions";
 import { buildServer, type BuildServerOptions, type ReplyMode } from "../../../src/server/app";
+import { type CallbackPolicy, checkCallbackUrl } from "../../../src/server/callbackPolicy";
 import { SettableClock } from "../../../src/server/clock";
 import { type DbHandle, dropPgSchema, openDatabase } from "../../../src/server/db/connect";
 import type { InterfaceRegistry } from "../../../src/server/registry";
 import { createSandboxRegistry } from "../../../src/server/sandbox";
 import { type SandboxAccount, sandboxAccounts, seedIfEmpty } from "../../../src/server/sandbox/seed";
+import { type SandboxSecrets, derivedSandboxSecrets } from "../../../src/server/sandbox/secrets";
+
+/** The test databases' secrets: derived from a phrase (a real install draws random ones). */
+export const TEST_SECRETS: SandboxSecrets = derivedSandboxSecrets("integration-tests");
+
+/** Headers that present the sandbox admin key (POST /sandbox/clock). */
+export function adminHeaders(secrets: SandboxSecrets = TEST_SECRETS): Record<string, string> {
+  return { authorization: `Bearer ${secrets.adminKey}` };
+}
 
 export const PG_URL = process.env.DATABASE_URL || undefined;
 
@@ -61,6 +71,8 @@ export interface TestServer {
   readonly wallClock: SettableClock;
   readonly replyMode: ReplyMode;
   readonly accounts: SandboxAccount[];
+  /** Receivers in tests listen on 127.0.0.1: loopback allowed, the server itself not. */
+  readonly callbackPolicy: CallbackPolicy;
   close(): Promise<void>;
 }
 
@@ -76,10 +88,12 @@ export async function startTestServer(
   } = {}
 ): Promise<TestServer> {
   const tdb = await openTestDb();
-  await seedIfEmpty(tdb.handle.db, tdb.handle.dialect);
+  await seedIfEmpty(tdb.handle.db, tdb.handle.dialect, TEST_SECRETS);
   const clock = opts.clock ?? new SettableClock({ start: TEST_NOW, frozen: true });
   const wallClock = opts.wallClock ?? new SettableClock({ start: Date.now(), frozen: false });
   const replyMode = opts.replyMode ?? "vendor";
+  const forbiddenOrigins: string[] = []; // the server's origin, once listening
+  const callbackPolicy: CallbackPolicy = { allowLoopback: true, forbiddenOrigins };
   const serverOpts: BuildServerOptions = {
     db: tdb.handle,
     clock,
@@ -89,18 +103,21 @@ export async function startTestServer(
     registry: opts.registry ?? createSandboxRegistry(),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+    checkCallbackUrl: (url) => checkCallbackUrl(url, callbackPolicy)?.refusal,
   };
   const app = buildServer(serverOpts);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  forbiddenOrigins.push(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     db: tdb.handle,
     clock,
     wallClock,
     replyMode,
-    accounts: await sandboxAccounts(tdb.handle.db),
+    accounts: await sandboxAccounts(tdb.handle.db, TEST_SECRETS),
+    callbackPolicy,
     close: async () => {
       await app.close();
       await tdb.cleanup();

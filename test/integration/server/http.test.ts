@@ -7,7 +7,16 @@ import { JsonDecimal } from "../../../src/gateway/json";
 import { REFUSALS } from "../../../src/domain/refusals";
 import { TOKEN_LIFETIME_MS } from "../../../src/server/auth";
 import { InterfaceRegistry } from "../../../src/server/registry";
-import { type TestServer, TEST_NOW, accessToken, account, call, postJson, startTestServer } from "./helpers";
+import {
+  type TestServer,
+  TEST_NOW,
+  accessToken,
+  account,
+  adminHeaders,
+  call,
+  postJson,
+  startTestServer,
+} from "./helpers";
 
 jest.setTimeout(30_000);
 
@@ -429,13 +438,13 @@ describe("CORS, health, sandbox clock", () => {
     expect(["sqlite", "postgres"]).toContain(h.dialect);
   });
 
-  test("/sandbox/clock advances and sets the clock used for token expiry", async () => {
+  test("/sandbox/clock (with the admin key) advances and sets the story clock", async () => {
     const before = server.clock.now();
-    const adv = await postJson(`${server.url}/sandbox/clock`, { advanceMs: 60_000 });
+    const adv = await postJson(`${server.url}/sandbox/clock`, { advanceMs: 60_000 }, adminHeaders());
     expect(adv.data.now).toBe(before + 60_000);
-    const set = await postJson(`${server.url}/sandbox/clock`, { set: "2025-10-10 10:00:00" });
+    const set = await postJson(`${server.url}/sandbox/clock`, { set: "2025-10-10 10:00:00" }, adminHeaders());
     expect(set.data).toMatchObject({ now: TEST_NOW, china: "2025-10-10 10:00:00" });
-    const bad = await postJson(`${server.url}/sandbox/clock`, { set: "yesterday-ish" });
+    const bad = await postJson(`${server.url}/sandbox/clock`, { set: "yesterday-ish" }, adminHeaders());
     expect(bad.refusalCode).toBe("GW_VALIDATION");
     server.clock.set(before);
   });

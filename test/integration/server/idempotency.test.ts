@@ -246,7 +246,11 @@ describe("ALLE.INVOICE.OPEN and the callback outbox", () => {
         { businessSystemCode: "CB_TEST" }
       );
       expect(r.success).toBe(true);
-      const dispatcher = new CallbackDispatcher({ db: server.db.db, clock: server.clock });
+      const dispatcher = new CallbackDispatcher({
+        db: server.db.db,
+        clock: server.clock,
+        policy: server.callbackPolicy,
+      });
       expect(await dispatcher.runOnce()).toBe(0);
       expect(received).toHaveLength(1);
       expect(await dispatcher.runOnce()).toBe(0); // not due yet: the clock has not moved

@@ -5,14 +5,14 @@
 import { Dec, round2HalfUp } from "../../../src/domain/money";
 import { isValidUscc } from "../../../src/domain/parse/taxId";
 import { sandboxAccounts, seedIfEmpty } from "../../../src/server/sandbox/seed";
-import { type TestDb, openTestDb } from "./helpers";
+import { TEST_SECRETS, type TestDb, openTestDb } from "./helpers";
 
 jest.setTimeout(30_000);
 
 let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
-  expect(await seedIfEmpty(t.handle.db, t.handle.dialect)).toBe(true);
+  expect(await seedIfEmpty(t.handle.db, t.handle.dialect, TEST_SECRETS)).toBe(true);
 });
 afterAll(async () => {
   await t.cleanup();
@@ -21,7 +21,7 @@ afterAll(async () => {
 const R2 = (v: Dec) => round2HalfUp(v).toFixed(2);
 
 test("seeding happens once: a seeded database is left alone", async () => {
-  expect(await seedIfEmpty(t.handle.db, t.handle.dialect)).toBe(false);
+  expect(await seedIfEmpty(t.handle.db, t.handle.dialect, TEST_SECRETS)).toBe(false);
   const orgs = await t.handle.db.selectFrom("orgs").select("id").execute();
   expect(orgs).toHaveLength(5);
 });
@@ -38,10 +38,10 @@ test("enterprises: valid 统一社会信用代码, every profile the workflows n
     ["小规模纳税人", "数电", "RPA"],
     ["一般纳税人", "数电", "乐企"],
   ]);
-  const accounts = await sandboxAccounts(t.handle.db);
+  const accounts = await sandboxAccounts(t.handle.db, TEST_SECRETS);
   expect(accounts).toHaveLength(5);
   for (const a of accounts) {
-    expect(a.appSecret).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.appSecret).toBe(TEST_SECRETS.appSecrets[a.appId.replace("hcsbx_", "")]);
     expect(a.accountId).toMatch(/^\d{19}$/);
     expect(a.user).toMatch(/^hc_/);
   }
@@ -170,10 +170,10 @@ test("the buyer's input side: flight ticket after 2025-07-28 and a toll invoice 
   expect(new Set(bureau.map((b) => b.buyer_tax_id))).toEqual(new Set([buyer.tax_id]));
 });
 
-test("deterministic: a second database seeds to the same rows and credentials", async () => {
+test("deterministic: a second database with the same secrets seeds to the same rows and credentials", async () => {
   const other = await openTestDb();
   try {
-    await seedIfEmpty(other.handle.db, other.handle.dialect);
+    await seedIfEmpty(other.handle.db, other.handle.dialect, TEST_SECRETS);
     const dump = async (h: TestDb) => ({
       orgs: await h.handle.db.selectFrom("orgs").selectAll().orderBy("id").execute(),
       apps: await h.handle.db.selectFrom("apps").selectAll().orderBy("id").execute(),

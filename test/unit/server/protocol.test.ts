@@ -126,6 +126,7 @@ describe("CLI", () => {
       dataDir: undefined,
       relay: undefined,
       corsOrigins: undefined,
+      allowLoopbackCallbacks: false,
     });
     expect(
       parseServeArgs(
@@ -141,6 +142,7 @@ describe("CLI", () => {
           "real",
           "--reply",
           "hc",
+          "--allow-loopback-callbacks",
         ],
         {}
       )
@@ -152,7 +154,12 @@ describe("CLI", () => {
       dataDir: "/tmp/x",
       relay: undefined,
       corsOrigins: ["https://a", "https://b"],
+      allowLoopbackCallbacks: true,
     });
+    expect(parseServeArgs([], { HONGCHONG_ALLOW_LOOPBACK_CALLBACKS: "1" }).allowLoopbackCallbacks).toBe(true);
+    expect(() => parseServeArgs(["--allow-loopback-callbacks=yes"], {})).toThrow(
+      "--allow-loopback-callbacks 不带值"
+    );
     expect(() => parseServeArgs(["--port", "x"], {})).toThrow("端口无效：x");
     expect(() => parseServeArgs(["--nope"], {})).toThrow("未知参数：--nope");
     expect(() => parseServeArgs(["--clock", "fast"], {})).toThrow("--clock 只能是 story 或 real");

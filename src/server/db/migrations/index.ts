@@ -9,6 +9,7 @@ import type { SqlDialectName } from "../dialect";
 import { initialMigration } from "./0001_initial";
 import { confirmBillPurchaseMigration } from "./0002_confirm_bill_purchase";
 import { entrySerialOrderNoMigration } from "./0003_entry_serial_order_no";
+import { callbackDestinationMigration } from "./0004_callback_destination";
 
 type MigrationFactory = (dialect: SqlDialectName) => {
   up(db: Kysely<unknown>): Promise<void>;
@@ -19,6 +20,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: Migratio
   ["0001_initial", initialMigration],
   ["0002_confirm_bill_purchase", confirmBillPurchaseMigration],
   ["0003_entry_serial_order_no", entrySerialOrderNoMigration],
+  ["0004_callback_destination", callbackDestinationMigration],
 ];
 
 export class InCodeMigrationProvider implements MigrationProvider {
