@@ -1,8 +1,10 @@
 /**
  * `hongchong export <kind> --gateway URL [--org 税号] [--from yyyy-MM-dd --to yyyy-MM-dd]
  * [--task 任务号,…] -o file.xlsx`: a list from the cloud as a workbook (src/sheet/xlsx/export.ts).
+ * The whole list or nothing: an incomplete list, or one above the export's row cap, exits 1 with
+ * the figures and writes no file.
  */
-import { buildExportWorkbook, EXPORT_KINDS, isExportKind } from "../sheet/xlsx/export";
+import { EXPORT_KINDS, isExportKind, writeExportWorkbook } from "../sheet/xlsx/export";
 import { gatewayExportSource } from "../sheet/xlsx/exportGateway";
 import { flagText, gatewayClient, parseArgs } from "../sheet/xlsx/cliSupport";
 
@@ -31,17 +33,21 @@ export async function run(argv: string[]): Promise<number> {
     ?.split(",")
     .map((t) => t.trim())
     .filter(Boolean);
-  const r = await buildExportWorkbook(kind, gatewayExportSource(client.value), {
-    ...(org !== undefined ? { org } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-    ...(tasks !== undefined ? { tasks } : {}),
-  });
+  const r = await writeExportWorkbook(
+    kind,
+    gatewayExportSource(client.value),
+    {
+      ...(org !== undefined ? { org } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(tasks !== undefined ? { tasks } : {}),
+    },
+    out
+  );
   if (!r.ok) {
     process.stderr.write(`${r.refusal.message}\n`);
     return 1;
   }
-  await r.value.workbook.xlsx.writeFile(out);
   process.stdout.write(`已导出 ${r.value.rows} 行：${out}\n`);
   return 0;
 }

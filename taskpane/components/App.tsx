@@ -147,6 +147,7 @@ export const App: React.FC<AppProps> = (props) => {
               secrets={secrets}
               onSave={save}
               onTest={test}
+              canRememberSecrets={props.store.holdsSecrets}
             />
           ) : null}
         </main>

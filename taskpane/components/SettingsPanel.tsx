@@ -13,6 +13,8 @@ export interface SettingsPanelProps {
   readonly secrets: Secrets;
   readonly onSave: (settings: Settings, secrets: Secrets) => void;
   readonly onTest: (settings: Settings, secrets: Secrets) => Promise<ConnectionTest>;
+  /** False without an Office partition key: 记住密钥 is then unavailable (secrets stay in memory). */
+  readonly canRememberSecrets: boolean;
 }
 
 const useStyles = makeStyles({
@@ -23,7 +25,13 @@ const useStyles = makeStyles({
 type TextKey = "gatewayUrl" | "appId" | "accountId" | "user" | "businessSystemCode" | "orgName" | "orgTaxId";
 
 /** 设置: gateway, login, organisation, encoding, red-reason codes, language; 测试连接 = login + /health. */
-export const SettingsPanel: React.FC<SettingsPanelProps> = ({ settings, secrets, onSave, onTest }) => {
+export const SettingsPanel: React.FC<SettingsPanelProps> = ({
+  settings,
+  secrets,
+  onSave,
+  onTest,
+  canRememberSecrets,
+}) => {
   const { t } = usePane();
   const styles = useStyles();
   const [s, setS] = React.useState(settings);
@@ -153,12 +161,15 @@ export const SettingsPanel: React.FC<SettingsPanelProps> = ({ settings, secrets,
           ))}
         </Select>
       </Field>
-      <Checkbox
-        data-testid="set-rememberSecrets"
-        label={t("set.rememberSecrets")}
-        checked={s.rememberSecrets}
-        onChange={(_, d) => setS({ ...s, rememberSecrets: d.checked === true })}
-      />
+      <Field hint={canRememberSecrets ? undefined : t("set.rememberSecretsUnavailable")}>
+        <Checkbox
+          data-testid="set-rememberSecrets"
+          label={t("set.rememberSecrets")}
+          disabled={!canRememberSecrets}
+          checked={canRememberSecrets && s.rememberSecrets}
+          onChange={(_, d) => setS({ ...s, rememberSecrets: d.checked === true })}
+        />
+      </Field>
       <div className={styles.buttons}>
         <Button data-testid="set-save" appearance="primary" type="submit">
           {t("set.save")}

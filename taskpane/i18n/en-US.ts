@@ -215,6 +215,8 @@ export const enUS: Readonly<Record<MessageKey, string>> = {
   "set.reasonMapping.kingdeeStandard": "Kingdee standard (1 sales return…)",
   "set.language": "Language",
   "set.rememberSecrets": "Remember secrets on this device (per Office partition, never in the workbook)",
+  "set.rememberSecretsUnavailable":
+    "No Office storage partition (partitionKey): local storage is shared with other pages of this origin, so secrets stay in memory only and must be re-entered after the pane closes",
   "set.save": "Save",
   "set.saved": "Settings saved",
   "set.test": "Test connection",

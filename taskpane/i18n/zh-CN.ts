@@ -207,6 +207,8 @@ export const zhCN = {
   "set.reasonMapping.kingdeeStandard": "金蝶标准版（1 销货退回…）",
   "set.language": "语言",
   "set.rememberSecrets": "在本机记住密钥（按 Office 分区保存，不写入工作簿）",
+  "set.rememberSecretsUnavailable":
+    "此 Office 未提供存储分区（partitionKey），本机存储与同源的其他页面共用：密钥只保存在内存中，关闭任务窗格后须重新输入",
   "set.save": "保存",
   "set.saved": "设置已保存",
   "set.test": "测试连接",

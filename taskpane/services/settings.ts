@@ -1,7 +1,8 @@
 /**
  * Settings of the pane: gateway URL and login, organisation, data encoding, red-reason code mapping,
  * language. Public settings and secrets (appSecret, AES password) are stored under separate keys;
- * secrets only when the user asks to remember them, otherwise they live in memory for the session.
+ * secrets only when the user asks to remember them and the store may hold them (an Office partition),
+ * otherwise they live in memory for the session.
  */
 import { DEFAULT_CHANNEL } from "../../src/domain/confirmForm";
 import type { Channel, EnterpriseNature } from "../../src/domain/labels";
@@ -66,15 +67,24 @@ function parse<T extends object>(text: string | null, defaults: T): T {
   }
 }
 
+/** 记住密钥 as it can be honoured: never where the store may not hold secrets (no Office partition). */
+const remembering = (store: KeyValueStore, settings: Settings): boolean =>
+  settings.rememberSecrets && store.holdsSecrets;
+
 export function loadSettings(store: KeyValueStore): { settings: Settings; secrets: Secrets } {
-  const settings = parse(store.get(SETTINGS_KEY), DEFAULT_SETTINGS);
+  const stored = parse(store.get(SETTINGS_KEY), DEFAULT_SETTINGS);
+  const settings = { ...stored, rememberSecrets: remembering(store, stored) };
+  // Secrets an earlier version left in the origin's shared storage are removed, not read.
+  if (!store.holdsSecrets) store.remove(SECRETS_KEY);
   const secrets = settings.rememberSecrets ? parse(store.get(SECRETS_KEY), EMPTY_SECRETS) : EMPTY_SECRETS;
   return { settings, secrets };
 }
 
+/** Settings are stored; secrets only when remembered in a store that may hold them, else memory only. */
 export function saveSettings(store: KeyValueStore, settings: Settings, secrets: Secrets): void {
-  store.set(SETTINGS_KEY, JSON.stringify(settings));
-  if (settings.rememberSecrets) store.set(SECRETS_KEY, JSON.stringify(secrets));
+  const remember = remembering(store, settings);
+  store.set(SETTINGS_KEY, JSON.stringify({ ...settings, rememberSecrets: remember }));
+  if (remember) store.set(SECRETS_KEY, JSON.stringify(secrets));
   else store.remove(SECRETS_KEY);
 }
 

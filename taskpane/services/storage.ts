@@ -7,6 +7,12 @@ export interface KeyValueStore {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
+  /**
+   * Whether secrets (appSecret, AES password) may be written here: memory, or a storage partitioned
+   * by Office.context.partitionKey. False for an origin's shared localStorage (no partition key):
+   * every add-in and page served from that origin reads it.
+   */
+  readonly holdsSecrets: boolean;
 }
 
 export function memoryStore(): KeyValueStore {
@@ -15,12 +21,15 @@ export function memoryStore(): KeyValueStore {
     get: (k) => m.get(k) ?? null,
     set: (k, v) => void m.set(k, v),
     remove: (k) => void m.delete(k),
+    holdsSecrets: true,
   };
 }
 
 /**
- * Keys are prefixed with the partition key, so two add-in instances that share a storage origin (Windows
- * WebView, where storage is not partitioned and partitionKey is undefined) do not read each other's data.
+ * Keys are prefixed with the partition key, so two add-in instances that share a storage origin do
+ * not read each other's data. Without a partition key (Windows WebView, where storage is not
+ * partitioned and partitionKey is undefined) the storage is the origin's, shared: settings are kept
+ * there unprefixed, secrets never (`holdsSecrets` false).
  */
 export function partitionedStore(
   storage: Storage | null | undefined,
@@ -40,5 +49,6 @@ export function partitionedStore(
     get: (k) => storage.getItem(prefix + k),
     set: (k, v) => storage.setItem(prefix + k, v),
     remove: (k) => storage.removeItem(prefix + k),
+    holdsSecrets: prefix !== "",
   };
 }

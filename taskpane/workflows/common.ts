@@ -6,7 +6,17 @@
  */
 import { Dec, formatAmount, toDec } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
-import type { GatewayClient, GatewayResult, InterfaceSpec } from "../../src/gateway";
+import {
+  BlueInvoiceQueryData,
+  EXTENSIONS,
+  type BlueInvoiceInfo,
+  type GatewayClient,
+  type GatewayResult,
+  type InterfaceSpec,
+  type Page,
+  type RedInfoFormInfo,
+} from "../../src/gateway";
+import { fetchAllPages, MAX_LIST_ITEMS } from "../../src/sheet/paging";
 import type { ParsedValue } from "../../src/sheet/mapping";
 import type { RowWriteBack } from "../../src/sheet/port";
 import { PROCESS_STATUS, schemaOf, type SheetKind } from "../../src/sheet/schemas";
@@ -97,6 +107,58 @@ export async function callExtension<T>(
 ): Promise<Result<T>> {
   const r = await client.call(spec, data);
   return r.ok ? { ok: true, value: r.data.value as T } : { ok: false, refusal: r.refusal };
+}
+
+// ── Lists of the HC.* extensions, read whole (issue 11 D5) ───────────────────
+
+/** Page size the pane asks of an HC.* list (the sandbox's largest is 500 or 1000); the total decides the end. */
+const EXTENSION_PAGE_SIZE = 500;
+/** Most invoice numbers one HC.BLUEINVOICE.QUERY takes (its schema's invoiceNos.maxItems). */
+const BLUE_QUERY_MAX_NUMBERS =
+  (BlueInvoiceQueryData.properties.invoiceNos as { maxItems?: number }).maxItems ?? EXTENSION_PAGE_SIZE;
+
+/** Every page of an HC.* extension answering `Page<T>`, for `data` (pageNo/pageSize added). */
+async function allOfExtension<T>(
+  client: WorkflowClient,
+  spec: InterfaceSpec,
+  data: Readonly<Record<string, unknown>>,
+  list: string
+): Promise<Result<T[]>> {
+  return fetchAllPages(
+    async (pageNo, pageSize) => {
+      const r = await callExtension<Page<T>>(client, spec, { ...data, pageNo, pageSize });
+      return r.ok ? { ok: true, value: { ...r.value, items: r.value.items ?? [] } } : r;
+    },
+    { list, pageSize: EXTENSION_PAGE_SIZE, maxItems: MAX_LIST_ITEMS }
+  );
+}
+
+/**
+ * The gateway's records (HC.BLUEINVOICE.QUERY) of these blue invoice numbers: asked in groups the
+ * interface accepts, each group read to its total.
+ */
+export async function queryBlueInvoices(
+  client: WorkflowClient,
+  invoiceNos: readonly string[]
+): Promise<Result<BlueInvoiceInfo[]>> {
+  const out: BlueInvoiceInfo[] = [];
+  for (let i = 0; i < invoiceNos.length; i += BLUE_QUERY_MAX_NUMBERS) {
+    const invoiceNosOfGroup = invoiceNos.slice(i, i + BLUE_QUERY_MAX_NUMBERS);
+    const r = await allOfExtension<BlueInvoiceInfo>(
+      client,
+      EXTENSIONS.blueInvoiceQuery,
+      { invoiceNos: invoiceNosOfGroup },
+      "蓝字发票"
+    );
+    if (!r.ok) return r;
+    for (const b of r.value) out.push(b);
+  }
+  return { ok: true, value: out };
+}
+
+/** Every 红字信息表 of the organisation in the gateway's list (HC.REDINFOBILL.LIST). */
+export function listInfoForms(client: WorkflowClient): Promise<Result<RedInfoFormInfo[]>> {
+  return allOfExtension<RedInfoFormInfo>(client, EXTENSIONS.redInfoFormList, {}, "红字信息表");
 }
 
 // ── Parsed cells ─────────────────────────────────────────────────────────────

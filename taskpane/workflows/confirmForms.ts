@@ -44,7 +44,6 @@ import {
   TAX_CONTROL_NO_PATTERN,
   identityCode,
   newSerialNo,
-  type BlueInvoiceInfo,
   type FormActionResult,
   type RedConfirmBillSummary,
   type TaskInfo,
@@ -63,6 +62,7 @@ import {
 import type { ParsedRow } from "../../src/sheet/mapping";
 import { confirmFormWireCodes } from "../../src/sheet/xlsx/submit";
 import type { SheetLayout, WorkbookPort } from "../../src/sheet/port";
+import { allRedConfirmBills, MAX_LIST_ITEMS } from "../../src/sheet/paging";
 import { PROCESS_STATUS } from "../../src/sheet/schemas";
 import {
   aborted,
@@ -70,6 +70,7 @@ import {
   chinaDateTime,
   decOf,
   isUnknownOutcome,
+  queryBlueInvoices,
   refusalOnSheet,
   sleep,
   textOf,
@@ -477,12 +478,9 @@ export async function withPurchaseInvoiceFacts(
   const open = entries.filter((e) => e.isPurchaseInvoice === null && e.blueInvoiceNumber);
   if (open.length === 0) return [...entries];
   const numbers = Array.from(new Set(open.map((e) => e.blueInvoiceNumber!)));
-  const blues = await callExtension<Page<BlueInvoiceInfo>>(gateway.client, EXTENSIONS.blueInvoiceQuery, {
-    invoiceNos: numbers,
-    pageSize: Math.max(numbers.length, 1),
-  });
+  const blues = await queryBlueInvoices(gateway.client, numbers);
   const known = new Map<string, boolean>();
-  if (blues.ok) for (const b of blues.value.items ?? []) known.set(b.invoiceNo, b.isPurchaseInvoice === true);
+  if (blues.ok) for (const b of blues.value) known.set(b.invoiceNo, b.isPurchaseInvoice === true);
   const out: ConfirmFormEntry[] = [];
   for (const e of entries) {
     if (e.isPurchaseInvoice !== null || !e.blueInvoiceNumber) {
@@ -910,14 +908,22 @@ export async function downloadConfirmForms(
       }
       await sleep(opts.pollMs ?? 1000, opts.signal);
     }
-    const list = await client.queryRedConfirmBills({
-      taxpayerId: req.orgTaxId,
-      identity,
-      startDate: req.startDate,
-      endDate: req.endDate,
-    });
-    if (!list.ok) return { ok: false, refusal: list.refusal };
-    bills = list.data.dataList;
+    // Every page of the range (issue 11 D5: not the first 100 only).
+    const list = await allRedConfirmBills(
+      client,
+      { taxpayerId: req.orgTaxId, identity, startDate: req.startDate, endDate: req.endDate },
+      {
+        maxItems: MAX_LIST_ITEMS,
+        onPage: (read, total) =>
+          opts.onProgress?.({
+            done: read,
+            total: Math.max(total ?? read, read, 1),
+            label: `已取回 ${read} 张`,
+          }),
+      }
+    );
+    if (!list.ok) return list;
+    bills = list.value;
   }
   let updatedForms = 0;
   if (target) {

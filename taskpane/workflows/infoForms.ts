@@ -23,8 +23,6 @@ import {
   infoFormInvoiceTypeCode,
   newSerialNo,
   type FormActionResult,
-  type Page,
-  type RedInfoFormInfo,
   type RedInfoFormSummary,
   type TaxControlIssueItem,
   type TaxControlRedElementResult,
@@ -38,6 +36,7 @@ import {
 import type { ParsedRow } from "../../src/sheet/mapping";
 import { INFO_FORM_WIRE_CODES } from "../../src/sheet/xlsx/submit";
 import type { SheetLayout, WorkbookPort } from "../../src/sheet/port";
+import { MAX_LIST_ITEMS, wholeList } from "../../src/sheet/paging";
 import { PROCESS_STATUS } from "../../src/sheet/schemas";
 import {
   aborted,
@@ -46,6 +45,7 @@ import {
   decOf,
   isSandboxOnly,
   isUnknownOutcome,
+  listInfoForms,
   refusalOnSheet,
   textOf,
   writeBackFor,
@@ -185,16 +185,9 @@ export async function enrichFromGateway(
 ): Promise<{ entries: InfoFormEntry[]; note: Refusal | null }> {
   if (client === null || entries.every((e) => !e.form.formNo && !e.serialNo))
     return { entries: [...entries], note: null };
-  const found: RedInfoFormInfo[] = [];
-  for (let pageNo = 1; pageNo <= 20; pageNo++) {
-    const r = await callExtension<Page<RedInfoFormInfo>>(client, EXTENSIONS.redInfoFormList, {
-      pageNo,
-      pageSize: 100,
-    });
-    if (!r.ok) return { entries: [...entries], note: r.refusal };
-    found.push(...(r.value.items ?? []));
-    if (pageNo * 100 >= Number(r.value.total ?? 0)) break;
-  }
+  const list = await listInfoForms(client);
+  if (!list.ok) return { entries: [...entries], note: list.refusal };
+  const found = list.value;
   const out = entries.map((e) => {
     const hit = found.find(
       (f) => (e.form.formNo && f.formNo === e.form.formNo) || (e.serialNo && f.serialNo === e.serialNo)
@@ -633,7 +626,12 @@ export async function downloadInfoForms(
     ...(req.endDate ? { endDate: req.endDate } : {}),
   });
   if (!r.ok) return { ok: false, refusal: r.refusal };
-  const forms = r.data.dataList ?? [];
+  const whole = wholeList(r.data.dataList ?? [], r.data.total, {
+    list: "红字信息表",
+    maxItems: MAX_LIST_ITEMS,
+  });
+  if (!whole.ok) return whole;
+  const forms = whole.value;
   let updatedRows = 0;
   if (target) {
     const writes = target.sel.entries.flatMap((e) => {

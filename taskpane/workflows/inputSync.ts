@@ -25,6 +25,7 @@ import { Dec, formatAmount } from "../../src/domain/money";
 import { refusal, type Refusal, type Result } from "../../src/domain/refusals";
 import type { InputInvoiceHeader } from "../../src/gateway";
 import type { ParsedRow } from "../../src/sheet/mapping";
+import { afterPage, MAX_LIST_ITEMS } from "../../src/sheet/paging";
 import { aborted, chinaDateTime, decOf, sleep, textOf, type RunControl, type WorkflowClient } from "./common";
 import type { UpsertRow } from "../../src/sheet/port";
 
@@ -212,6 +213,9 @@ export interface InputSyncOptions extends RunControl {
   readonly now?: () => number;
 }
 
+/** The 4.03 list's limits: one 进项发票池 sheet. */
+const INPUT_LIST = { list: "进项发票", maxItems: MAX_LIST_ITEMS } as const;
+
 /** Run the sync: 4.02, then 4.03 pages until every invoice of the task has been read. */
 export async function runInputSync(
   client: WorkflowClient,
@@ -245,15 +249,23 @@ export async function runInputSync(
     if (status === "failed")
       return { ok: false, refusal: refusal("GW_BUSINESS_ERROR", { message: "进项发票下载任务失败" }) };
     const items = r.data.invoices ?? [];
-    headers.push(...items);
-    opts.onProgress?.({
-      done: headers.length,
-      total: Math.max(total, headers.length),
-      label: `已下载 ${headers.length} 张`,
-    });
-    const complete = status !== "running" && (items.length < pageSize || headers.length >= total);
-    if (complete) break;
-    if (items.length === pageSize) {
+    // A running task's page is final only when full; a partial one is asked again, never read twice.
+    const final = status !== "running" || items.length >= pageSize;
+    if (final) {
+      for (const h of items) headers.push(h);
+      opts.onProgress?.({
+        done: headers.length,
+        total: Math.max(total, headers.length),
+        label: `已下载 ${headers.length} 张`,
+      });
+    }
+    if (status !== "running") {
+      // Done when the task's total is read (issue 11 D5): a short page alone does not end it.
+      const next = afterPage(headers.length, { items, total: r.data.total }, pageSize, INPUT_LIST);
+      if (!next.ok) return next;
+      if (next.value === "done") break;
+    }
+    if (final) {
       pageNo++;
       continue;
     }

@@ -39,7 +39,6 @@ import {
   newSerialNo,
   type BlueInvoiceInfo,
   type InvoiceQueryResult,
-  type Page,
   type RedInfoFormInfo,
   type TaxControlIssueItem,
   type TaxControlRedElementResult,
@@ -53,6 +52,8 @@ import {
   chunk,
   isSandboxOnly,
   isUnknownOutcome,
+  listInfoForms,
+  queryBlueInvoices,
   refusalOnSheet,
   textOf,
   writeBackFor,
@@ -142,19 +143,9 @@ export async function refreshRemaining(
     ...new Set(rows.map((r) => textOf(r.values.invoiceNumber)).filter((n): n is string => n !== null)),
   ];
   if (client === null || numbers.length === 0) return { records: null, source: "sheet", note: null };
-  const records: BlueInvoiceInfo[] = [];
-  const pageSize = 100;
-  for (let pageNo = 1; ; pageNo++) {
-    const r = await callExtension<Page<BlueInvoiceInfo>>(client, EXTENSIONS.blueInvoiceQuery, {
-      invoiceNos: numbers,
-      pageNo,
-      pageSize,
-    });
-    if (!r.ok) return { records: null, source: "sheet", note: r.refusal };
-    records.push(...(r.value.items ?? []));
-    if (pageNo * pageSize >= Number(r.value.total ?? 0) || (r.value.items ?? []).length === 0) break;
-  }
-  return { records, source: records.length > 0 ? "gateway" : "sheet", note: null };
+  const r = await queryBlueInvoices(client, numbers);
+  if (!r.ok) return { records: null, source: "sheet", note: r.refusal };
+  return { records: r.value, source: r.value.length > 0 ? "gateway" : "sheet", note: null };
 }
 
 // ── Pre-flight ───────────────────────────────────────────────────────────────
@@ -518,17 +509,8 @@ async function findInfoFormBySerial(
   client: WorkflowClient,
   serialNo: string
 ): Promise<RedInfoFormInfo | null> {
-  for (let pageNo = 1; pageNo <= 20; pageNo++) {
-    const r = await callExtension<Page<RedInfoFormInfo>>(client, EXTENSIONS.redInfoFormList, {
-      pageNo,
-      pageSize: 100,
-    });
-    if (!r.ok) return null;
-    const hit = (r.value.items ?? []).find((f) => f.serialNo === serialNo);
-    if (hit) return hit;
-    if (pageNo * 100 >= Number(r.value.total ?? 0)) return null;
-  }
-  return null;
+  const r = await listInfoForms(client);
+  return r.ok ? (r.value.find((f) => f.serialNo === serialNo) ?? null) : null;
 }
 
 function fromInfoFormStatus(

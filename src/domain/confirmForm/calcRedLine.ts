@@ -157,6 +157,12 @@ function optMagnitude(v: DecimalLike | null | undefined): Dec | null {
   return magnitude(v);
 }
 
+/** A remaining quantity that is present and zero (the line had a quantity; none of it is left). */
+function isZeroQuantity(v: DecimalLike | null | undefined): boolean {
+  const q = optMagnitude(v);
+  return q !== null && q.isZero();
+}
+
 /**
  * 可红冲单价 (§4.4): the blue line's stored value when present; otherwise 剩余可红冲金额 ÷ 剩余可红冲数量
  * rounded half-up to 13 dp [EXT/INFERRED]. No quantity (or a zero price) → no unit price.
@@ -234,7 +240,8 @@ export function reducedLevyTaxFromIncl(t: Dec, rental: boolean): Dec {
 
 /**
  * One red line from one edit (§4.7). Check order (§8): discount line → 差额征税 → 开票有误 →
- * 减按计征+销售退回 → 个人出租住房 code without its policy → field editable → (quantity needs a unit price) → value > 0 → ≤ remaining →
+ * 减按计征+销售退回 → 个人出租住房 code without its policy → field editable → (quantity needs a unit price,
+ * unless its remaining quantity is 0: then it is over-quantity) → value > 0 → ≤ remaining →
  * snap-to-remaining → formulas.
  */
 /**
@@ -263,7 +270,10 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
   const rem = resolve(input.remaining);
   const P = rem.unitPrice;
   const Q = rem.quantity;
-  if (edit.field === "quantity" && (Q === null || P === null)) return fail("NO_UNIT_PRICE");
+  // A line that carries a quantity, all of it reversed (or held by another form): a typed 数量 is over
+  // what remains (0), not a line without a unit price (§4.6 limits).
+  if (edit.field === "quantity" && (Q === null || P === null) && !isZeroQuantity(input.remaining.quantity))
+    return fail("NO_UNIT_PRICE");
 
   // §1.5: typed amounts at 2 dp, typed quantities at 13 dp, before any comparison.
   const typed = magnitude(edit.value);
@@ -272,7 +282,7 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
 
   const limit =
     edit.field === "quantity"
-      ? (Q as Dec)
+      ? (Q ?? ZERO)
       : edit.field === "amountExclTax"
         ? rem.amount
         : rem.amount.plus(rem.tax);

@@ -1,13 +1,22 @@
 /**
  * ExportSource over src/gateway's client: 2.2.05 红字信息表下载, 2.1.12 红字确认单下载 (with lines;
  * 2.1.13 编号查询 when the download returns no list), 4.02/4.03 进项发票表头归集 for the pool and the
- * download tasks.
+ * download tasks. Every list is read whole (src/sheet/paging.ts): paged to its total, or refused
+ * with the figures when it is incomplete or above EXPORT_MAX_ROWS.
  */
 import type { GatewayClient, GatewayResult } from "../../gateway/client";
 import { INFO_FORM_DOWNLOAD_SCOPE_CODES } from "../../gateway/assumptions";
 import type { InputInvoiceHeader } from "../../gateway/payloads";
 import { fail, ok, type Result } from "../../domain/refusals";
-import type { DownloadTaskRecord, ExportQuery, ExportSource } from "./export";
+import { allRedConfirmBills, fetchAllPages, type ListLimits, wholeList } from "../paging";
+import {
+  EXPORT_MAX_ROWS,
+  EXPORT_SHEET_NAMES,
+  type DownloadTaskRecord,
+  type ExportKind,
+  type ExportQuery,
+  type ExportSource,
+} from "./export";
 
 export type ExportClient = Pick<
   GatewayClient,
@@ -47,6 +56,13 @@ function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** The export's limits on a list of `kind`: its sheet's name, EXPORT_MAX_ROWS. */
+const limitsOf = (kind: ExportKind): ListLimits => ({
+  list: EXPORT_SHEET_NAMES[kind],
+  maxItems: EXPORT_MAX_ROWS,
+  tooLong: "EXPORT_TOO_MANY_ROWS",
+});
+
 export function gatewayExportSource(client: ExportClient, opts: GatewayExportOptions = {}): ExportSource {
   const pageSize = opts.pageSize ?? 500;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -54,20 +70,26 @@ export function gatewayExportSource(client: ExportClient, opts: GatewayExportOpt
   const org = (q: ExportQuery): Result<string> =>
     q.org ? ok(q.org) : fail("GW_VALIDATION", { detail: "请用 --org 指定组织税号" });
 
-  /** Every page of one task's invoices (4.03), plus the task's last status. */
-  async function collect(
-    taxNo: string,
-    taskNo: string
-  ): Promise<Result<{ status: string; total?: string; invoices: InputInvoiceHeader[] }>> {
-    const invoices: InputInvoiceHeader[] = [];
-    for (let pageNo = 1; ; pageNo++) {
-      const r = await client.queryInputCollection({ taxNo, taskNo, pageNo, pageSize });
-      if (!r.ok) return { ok: false, refusal: r.refusal };
-      invoices.push(...r.data.invoices);
-      if (r.data.taskStatus !== "success" || r.data.invoices.length < pageSize) {
-        return ok({ status: r.data.taskStatus, ...(r.data.total ? { total: r.data.total } : {}), invoices });
-      }
-    }
+  /**
+   * Every invoice of one 4.03 task, paged to its total; null while the task is still running (its
+   * pages are not final yet: the caller polls again). A failed task is refused, not exported empty.
+   */
+  async function collect(taxNo: string, taskNo: string): Promise<Result<InputInvoiceHeader[] | null>> {
+    let running = false;
+    const r = await fetchAllPages<InputInvoiceHeader>(
+      async (pageNo, size) => {
+        const p = await client.queryInputCollection({ taxNo, taskNo, pageNo, pageSize: size });
+        if (!p.ok) return { ok: false, refusal: p.refusal };
+        if (p.data.taskStatus === "failed")
+          return fail("GW_BUSINESS_ERROR", { message: `进项发票归集任务“${taskNo}”失败` });
+        running = p.data.taskStatus === "running";
+        // A running task: an empty, whole page ends this read; the caller polls again.
+        return ok(running ? { items: [], total: 0 } : { items: p.data.invoices, total: p.data.total });
+      },
+      { ...limitsOf("input-pool"), pageSize }
+    );
+    if (!r.ok) return r;
+    return ok(running ? null : r.value);
   }
 
   return {
@@ -79,16 +101,19 @@ export function gatewayExportSource(client: ExportClient, opts: GatewayExportOpt
         ...range(q, today()),
         scope: INFO_FORM_DOWNLOAD_SCOPE_CODES.both,
       });
-      return r.ok ? ok(r.data.dataList) : asResult(r);
+      return r.ok ? wholeList(r.data.dataList, r.data.total, limitsOf("info-forms")) : asResult(r);
     },
     async confirmForms(q) {
       const taxNo = org(q);
       if (!taxNo.ok) return taxNo;
       const dl = await client.downloadRedConfirmBills({ taxpayerId: taxNo.value, ...range(q, today()) });
       if (!dl.ok) return asResult(dl);
-      if (dl.data.dataList) return ok(dl.data.dataList);
-      const qr = await client.queryRedConfirmBills({ taxpayerId: taxNo.value, ...range(q, today()) });
-      return qr.ok ? ok(qr.data.dataList) : asResult(qr);
+      if (dl.data.dataList) return wholeList(dl.data.dataList, undefined, limitsOf("confirm-forms"));
+      return allRedConfirmBills(
+        client,
+        { taxpayerId: taxNo.value, ...range(q, today()) },
+        limitsOf("confirm-forms")
+      );
     },
     async inputPool(q) {
       const taxNo = org(q);
@@ -104,8 +129,8 @@ export function gatewayExportSource(client: ExportClient, opts: GatewayExportOpt
         for (let poll = 0; ; poll++) {
           const r = await collect(taxNo.value, taskNo);
           if (!r.ok) return r;
-          if (r.value.status !== "running") {
-            all.push(...r.value.invoices);
+          if (r.value !== null) {
+            for (const invoice of r.value) all.push(invoice);
             break;
           }
           if (poll + 1 >= (opts.maxPolls ?? 60)) {

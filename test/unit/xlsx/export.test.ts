@@ -3,11 +3,17 @@
  * looks like a formula stays text; and export → import reads back every value exactly.
  */
 import ExcelJS from "exceljs";
+import { existsSync } from "fs";
 import { join } from "path";
 import { Dec } from "../../../src/domain/money";
 import { fail, ok } from "../../../src/domain/refusals";
 import type { RedConfirmBillDetail } from "../../../src/gateway/payloads";
-import { buildExportWorkbook, exportCell, type ExportSource } from "../../../src/sheet/xlsx/export";
+import {
+  EXPORT_MAX_ROWS,
+  exportCell,
+  writeExportWorkbook,
+  type ExportSource,
+} from "../../../src/sheet/xlsx/export";
 import { KIND_SPECS } from "../../../src/sheet/xlsx/kinds";
 import { validateGrid } from "../../../src/sheet/xlsx/grid";
 import { sheetFacts, sheetValues } from "../../../src/sheet/xlsx/workbook";
@@ -63,10 +69,9 @@ describe("export confirm-forms", () => {
   const file = join(dir, "confirm.xlsx");
   let ws: ExcelJS.Worksheet;
   beforeAll(async () => {
-    const r = await buildExportWorkbook("confirm-forms", source, {});
+    const r = await writeExportWorkbook("confirm-forms", source, {}, file);
     if (!r.ok) throw new Error(r.refusal.message);
     expect(r.value.rows).toBe(3);
-    await r.value.workbook.xlsx.writeFile(file);
     ws = (await readBack(file)).worksheets[0];
   });
 
@@ -141,8 +146,10 @@ describe("export confirm-forms", () => {
 
 describe("export details", () => {
   it("passes the source's refusal through", async () => {
-    const r = await buildExportWorkbook("input-pool", source, {});
+    const file = join(dir, "refused.xlsx");
+    const r = await writeExportWorkbook("input-pool", source, {}, file);
     expect(r.ok ? "ok" : r.refusal.code).toBe("GW_NOT_FOUND");
+    expect(existsSync(file)).toBe(false);
   });
 
   it("rounds amounts half-up from the exact decimal and keeps non-decimals as text", () => {
@@ -154,9 +161,27 @@ describe("export details", () => {
   });
 
   it("exports download tasks", async () => {
-    const r = await buildExportWorkbook("download-tasks", source, { tasks: ["T1"] });
+    const file = join(dir, "tasks.xlsx");
+    const r = await writeExportWorkbook("download-tasks", source, { tasks: ["T1"] }, file);
     if (!r.ok) throw new Error(r.refusal.message);
-    const ws = r.value.workbook.worksheets[0];
+    const ws = (await readBack(file)).worksheets[0];
+    expect(ws.name).toBe("下载任务");
     expect((ws.getRow(2).values as unknown[]).slice(1, 2)).toEqual(["T1"]);
+  });
+
+  it("refuses a list above the export's cap with the cap and the total, and writes no file (D5)", async () => {
+    const many = Array.from({ length: EXPORT_MAX_ROWS + 1 }, (_, i) => ({ taskNo: `T${i}` }));
+    const file = join(dir, "too-many.xlsx");
+    const r = await writeExportWorkbook(
+      "download-tasks",
+      { ...source, downloadTasks: async () => ok(many) },
+      {},
+      file
+    );
+    expect(r.ok ? "ok" : [r.refusal.code, r.refusal.message]).toEqual([
+      "EXPORT_TOO_MANY_ROWS",
+      `下载任务共 ${EXPORT_MAX_ROWS + 1} 条，超过一次导出的上限 ${EXPORT_MAX_ROWS} 条，未导出：请用 --from/--to 缩小日期范围后分批导出`,
+    ]);
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -360,8 +360,47 @@ describe("calcRedLine — 可红冲单价 fallback (§4.4)", () => {
     expect(
       refusedCode({ remaining: { quantity: null, unitPrice: null }, edit: { field: "quantity", value: "1" } })
     ).toBe("NO_UNIT_PRICE");
+  });
+});
+
+describe("calcRedLine — over-quantity is EXCEEDS_REMAINING on 数量, never NO_UNIT_PRICE (issue 11 D15)", () => {
+  const refused = (over: Partial2) => {
+    const r = calcRedLine(input(over));
+    return r.ok ? null : { code: r.refusal.code, message: r.refusal.message };
+  };
+
+  test("a line whose 剩余可红冲数量 is used up (0, amount still left): 数量 1 is over 0", () => {
     expect(
-      refusedCode({ remaining: { quantity: "0", unitPrice: "5" }, edit: { field: "quantity", value: "1" } })
+      refused({
+        remaining: { amount: "0.50", tax: "0.07", quantity: "0", unitPrice: "5" },
+        edit: { field: "quantity", value: "1" },
+      })
+    ).toEqual({ code: "EXCEEDS_REMAINING", message: "数量不能超过剩余可红冲值 0" });
+    // Red-signed and many-decimal zeros are the same zero; 服务终止 takes the same limit.
+    expect(
+      refused({
+        reason: "服务终止",
+        remaining: { amount: "0.00", tax: "0.00", quantity: "-0.0000000000000", unitPrice: null },
+        edit: { field: "quantity", value: "-0.0000000000001" },
+      })
+    ).toEqual({ code: "EXCEEDS_REMAINING", message: "数量不能超过剩余可红冲值 0" });
+  });
+
+  test("数量 10.0000000000001 on 10 × 100.00: over by one 13-dp step", () => {
+    expect(refused({ edit: { field: "quantity", value: "10.0000000000001" } })).toEqual({
+      code: "EXCEEDS_REMAINING",
+      message: "数量不能超过剩余可红冲值 10",
+    });
+    // Typed beyond 13 dp rounds half-up first (§1.5): 10.00000000000004 → 10, the whole line.
+    expect(calc({ edit: { field: "quantity", value: "10.00000000000004" } }).quantity).toBe("-10");
+  });
+
+  test("a typed 0 on a used-up line is still 须大于0; a line without any quantity still has no unit price", () => {
+    expect(
+      refused({ remaining: { quantity: "0", unitPrice: "5" }, edit: { field: "quantity", value: "0" } })?.code
+    ).toBe("NON_POSITIVE");
+    expect(
+      refused({ remaining: { quantity: "", unitPrice: null }, edit: { field: "quantity", value: "1" } })?.code
     ).toBe("NO_UNIT_PRICE");
   });
 });
