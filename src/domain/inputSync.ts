@@ -210,6 +210,11 @@ export function computeFlightTotalTaxIncl(
   ticket: FlightTicket,
   formula: FlightTotalFormula = UNKNOWN_FLIGHT_TOTAL_FORMULA
 ): FlightTotal {
+  if (!isFlightTicketType(ticket.invoiceType)) return { applies: false };
+  // A downloaded flight ticket without a readable 开票日期: whether the rule applies cannot be told,
+  // so nothing is computed and the note says why (never a thrown error in the middle of a sync).
+  if (chinaCalendarDay(ticket.issueDate) === undefined)
+    return { applies: true, computed: fail("NOT_A_DATE", { field: "开票日期", value: ticket.issueDate }) };
   if (!flightTotalRuleApplies(ticket.invoiceType, ticket.issueDate)) return { applies: false };
   const r = formula(ticket);
   return { applies: true, computed: r.ok ? ok(round2HalfUp(r.value)) : r };

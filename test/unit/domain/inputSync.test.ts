@@ -127,6 +127,19 @@ describe("flight-ticket totalTaxInclAmount rule", () => {
     });
   });
 
+  it("a downloaded flight ticket without a readable date: a note on it, never a thrown error mid-sync", () => {
+    for (const issueDate of ["", "2025-02-30", "昨天"]) {
+      const t = computeFlightTotalTaxIncl({ invoiceType: "61", issueDate, amounts: {} });
+      expect(t.applies && !t.computed.ok && t.computed.refusal.message).toBe(
+        `开票日期不是有效的日期：“${issueDate}”（例：2024-10-22 或 2024-10-22 10:44:24）`
+      );
+    }
+    // Any other invoice kind does not need the date at all.
+    expect(computeFlightTotalTaxIncl({ invoiceType: "01", issueDate: "", amounts: {} })).toEqual({
+      applies: false,
+    });
+  });
+
   it("uses an injected formula, rounded to 2 dp half-up", () => {
     const sumAll = (t: { amounts: Readonly<Record<string, Dec>> }) =>
       ok(Object.values(t.amounts).reduce((a, v) => a.plus(v), new Dec(0)));
