@@ -44,9 +44,16 @@ const EXCEL_ERROR_LITERALS: ReadonlySet<string> = new Set([
 /** Messages quote the value; a pasted paragraph would drown the message. */
 const SHOWN_MAX_CHARS = 40;
 
+/** The first SHOWN_MAX_CHARS characters (code points) and "…"; reads no further than that. */
 function clip(s: string): string {
-  const chars = Array.from(s);
-  return chars.length > SHOWN_MAX_CHARS ? chars.slice(0, SHOWN_MAX_CHARS).join("") + "…" : s;
+  if (s.length <= SHOWN_MAX_CHARS) return s;
+  let shown = "";
+  let n = 0;
+  for (const ch of s) {
+    if (n++ === SHOWN_MAX_CHARS) return shown + "…";
+    shown += ch;
+  }
+  return s;
 }
 
 // Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible in Excel, fatal to a regex.

@@ -9,6 +9,55 @@ export const DEFAULT_MAX_ROWS = 100_000;
 /** [decision] File size one import accepts. Beyond it: FILE_TOO_LARGE, before the file is opened. */
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
+/**
+ * [decision] Zip parts one workbook may have. A workbook is a few dozen parts; a thousand sheets
+ * with comments and drawings is a few thousand. More is a zip built to make the reader allocate.
+ */
+export const MAX_ZIP_ENTRIES = 10_000;
+
+/**
+ * [decision] Uncompressed bytes per data row the size cap allows: 2 KiB is the widest template
+ * (红字确认单, 45 columns) with every column filled, at ~45 bytes of sheet XML per cell
+ * (`<c r="AS100000" s="12" t="s"><v>123456</v></c>`). 100,000 rows of the 16-column bench file
+ * (bench/template) inflate to 61 MB, so the default leaves 3× headroom.
+ */
+export const UNCOMPRESSED_BYTES_PER_ROW = 2 * 1024;
+
+/**
+ * [decision] The sum of the parts' uncompressed sizes one import accepts with the default limits:
+ * 4 × DEFAULT_MAX_BYTES, ≥ DEFAULT_MAX_ROWS × UNCOMPRESSED_BYTES_PER_ROW. exceljs inflates every
+ * part whole (and again as a string), so this is what bounds its memory. Beyond it:
+ * FILE_UNCOMPRESSED_TOO_LARGE, before exceljs sees the file.
+ */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
+
+/**
+ * [decision] Compression ratio one part may have once it is larger than RATIO_CHECK_MIN_BYTES.
+ * Written sheets compress ~9–15:1 because every row and cell carries its own address (measured with
+ * exceljs: the bench file 8.7:1, 20,000 identical template rows 14.4:1, a column of 1s 14.9:1,
+ * 100,000 rows of styled empty cells 11.8:1); deflate's ceiling is ~1,032:1, which is what bombs use.
+ * 100:1 leaves ~7× headroom. Small parts (styles, themes) are exempt. Beyond it:
+ * FILE_COMPRESSION_SUSPICIOUS.
+ */
+export const MAX_COMPRESSION_RATIO = 100;
+export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Characters one cell may hold: Excel's own limit ("Total number of characters that a cell can
+ * contain: 32,767", Microsoft, Excel specifications and limits). Excel cannot save a longer cell;
+ * a file that has one was not written by Excel. Beyond it: FILE_CELL_TOO_LONG.
+ */
+export const MAX_CELL_CHARS = 32_767;
+
+/**
+ * [decision] Shared strings (distinct texts) per data row: every cell of a row of the widest template
+ * (45 columns) distinct text, with room for a 说明 sheet. exceljs keeps each one as a JS string (or
+ * rich-text object), so the count — not only their bytes — bounds its memory: 5.2 million short
+ * strings took exceljs 750 MB to load, about what a legitimate 100,000-row file takes (800 MB).
+ * Beyond it: FILE_TOO_MANY_STRINGS.
+ */
+export const SHARED_STRINGS_PER_ROW = 50;
+
 /** Rows above the header searched for it (titles, notes); the sheet layer picks the best of these. */
 export const HEADER_SEARCH_ROWS = 20;
 
@@ -28,6 +77,26 @@ export interface ImportLimits {
 }
 
 export const DEFAULT_LIMITS: ImportLimits = { maxRows: DEFAULT_MAX_ROWS, maxBytes: DEFAULT_MAX_BYTES };
+
+/**
+ * [decision] The rows any one sheet may have before the workbook is loaded. The pre-flight's caps
+ * bound memory for every sheet (exceljs loads them all, and the data sheet is not known yet), so they
+ * grow with --max-rows but never shrink below the defaults: a lower --max-rows is the data sheet's
+ * rule, checked exactly after loading (grid.ts), and must not refuse the template's 说明 sheet.
+ */
+export function preflightMaxRows(limits: ImportLimits): number {
+  return Math.max(DEFAULT_MAX_ROWS, limits.maxRows);
+}
+
+/** The uncompressed cap for `limits` (DEFAULT_MAX_UNCOMPRESSED_BYTES with the default limits). */
+export function maxUncompressedBytes(limits: ImportLimits): number {
+  return Math.max(DEFAULT_MAX_UNCOMPRESSED_BYTES, preflightMaxRows(limits) * UNCOMPRESSED_BYTES_PER_ROW);
+}
+
+/** The shared-string cap for `limits` (with the rows above the header HEADER_SEARCH_ROWS may skip). */
+export function maxSharedStrings(limits: ImportLimits): number {
+  return (preflightMaxRows(limits) + HEADER_SEARCH_ROWS) * SHARED_STRINGS_PER_ROW;
+}
 
 /** "52.4 MB" — sizes in refusal messages. */
 export function formatBytes(n: number): string {

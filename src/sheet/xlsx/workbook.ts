@@ -10,6 +10,7 @@ import { fail, ok, type Result } from "../../domain/refusals";
 import { parseRect, type Rect } from "../address";
 import type { SheetFacts } from "./grid";
 import { formatBytes, type ImportLimits } from "./limits";
+import { preflightXlsx } from "./preflight";
 
 /** OLE compound file (CFB) signature: legacy .xls, or an xlsx wrapped by password encryption. */
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -34,7 +35,11 @@ export function sniffXlsx(bytes: Buffer, file: string): Result<true> {
   return startsWith(bytes, ZIP_SIGNATURE) ? ok(true) : fail("FILE_NOT_XLSX", { file: name });
 }
 
-/** Size and signature checks, then the bytes. Nothing is parsed before the size check. */
+/**
+ * Size and signature checks, then the pre-flight (preflight.ts: the zip's sizes, ratio, shared
+ * strings, rows and cell lengths), then the bytes. Nothing is parsed before the size check, and
+ * nothing is inflated whole before the pre-flight: every reader of an import file starts here.
+ */
 export async function readXlsxBytes(file: string, limits: ImportLimits): Promise<Result<Buffer>> {
   const name = basename(file);
   let size: number;
@@ -54,7 +59,9 @@ export async function readXlsxBytes(file: string, limits: ImportLimits): Promise
   }
   const bytes = await fs.readFile(file);
   const sniff = sniffXlsx(bytes, file);
-  return sniff.ok ? ok(bytes) : sniff;
+  if (!sniff.ok) return sniff;
+  const checked = await preflightXlsx(bytes, file, limits);
+  return checked.ok ? ok(bytes) : checked;
 }
 
 /** Load a whole workbook; a zip that is not a workbook (a .docx renamed) is FILE_NOT_XLSX. */
