@@ -22,6 +22,9 @@ const common = {
     "^office-addin-manifest$": "<rootDir>/node_modules/office-addin-manifest/lib/officeApp.js",
   },
   testEnvironment: "node",
+  // Tests assert behaviour, never time; a file import with its pre-flight can take seconds on a busy 2-core
+  // runner, so the per-test limit is generous (a hang still fails).
+  testTimeout: 20_000,
 };
 
 module.exports = {

@@ -106,7 +106,9 @@ export async function runServe(argv: string[]): Promise<void> {
     port: args.port,
     host: args.host,
     mode,
-    ...(databaseUrl ? { databaseUrl } : { dataDir: resolveDataDir(args.dataDir) }),
+    // The data directory holds the SQLite file, and in both cases the sandbox's secrets file.
+    ...(databaseUrl ? { databaseUrl } : {}),
+    dataDir: resolveDataDir(args.dataDir),
     ...(args.corsOrigins ? { corsOrigins: args.corsOrigins } : {}),
     replyMode: args.reply,
     ...(args.relay ? { relay: { upstreamBaseUrl: args.relay } } : {}),

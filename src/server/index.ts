@@ -30,7 +30,7 @@ export interface StartGatewayOptions {
   readonly port?: number;
   readonly host?: string;
   readonly mode?: ServerMode;
-  /** SQLite directory (ignored when databaseUrl is set). */
+  /** The data directory: the SQLite file (unless databaseUrl is set) and the sandbox secrets file. */
   readonly dataDir?: string;
   readonly databaseUrl?: string;
   readonly pgSchema?: string;
