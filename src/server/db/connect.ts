@@ -8,18 +8,13 @@
 import fs from "fs";
 import path from "path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
-import type * as KyselyMigration from "kysely/dist/migration";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { Pool, types as pgTypes } from "pg";
 import type { SqlDialectName } from "./dialect";
 import { InCodeMigrationProvider } from "./migrations";
 import type { Database } from "./schema";
 
 export type { SqlDialectName } from "./dialect";
-
-// The migrator lives at the "kysely/migration" export; our TypeScript resolution (node10) cannot see
-// subpath exports, so the types come from the file it maps to and the value from a plain require.
-const { Migrator } = require("kysely/migration") as typeof KyselyMigration;
 
 export const SQLITE_FILE_NAME = "hongchong.sqlite";
 export const DEFAULT_DATA_DIR = ".data";

@@ -4,7 +4,7 @@
  * still open. One destination's callbacks go one at a time in id order and stop at the first
  * failure; lanes run in parallel up to a bound. Also: migration 0004 backfills the destination.
  */
-import type * as KyselyMigration from "kysely/dist/migration";
+import { Migrator } from "kysely";
 import { type CallbackDispatcher as Dispatcher, CallbackDispatcher } from "../../../src/server/callbacks";
 import { type CallbackPolicy, callbackDestination } from "../../../src/server/callbackPolicy";
 import { SettableClock } from "../../../src/server/clock";
@@ -12,8 +12,6 @@ import { dropPgSchema, openDatabase } from "../../../src/server/db/connect";
 import { InCodeMigrationProvider } from "../../../src/server/db/migrations";
 import { PG_URL, type TestDb, TEST_NOW, openTestDb } from "./helpers";
 import { type Receiver, callbackRow, queueCallback, startReceiver, waitFor } from "./callbackHelpers";
-
-const { Migrator } = require("kysely/migration") as typeof KyselyMigration;
 
 const LOCAL_DEV: CallbackPolicy = { allowLoopback: true };
 

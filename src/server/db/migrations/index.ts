@@ -4,7 +4,7 @@
  * names sort in execution order.
  */
 import type { Kysely } from "kysely";
-import type { Migration, MigrationProvider } from "kysely/dist/migration";
+import type { Migration, MigrationProvider } from "kysely";
 import type { SqlDialectName } from "../dialect";
 import { initialMigration } from "./0001_initial";
 import { confirmBillPurchaseMigration } from "./0002_confirm_bill_purchase";
