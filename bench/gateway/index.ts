@@ -13,10 +13,12 @@
  * (c) 100,000 input invoices at the simulated bureau collected into the buyer's pool (4.02 + paging
  *     4.03 with 2,000 per page): seconds and invoices/s. Baseline: bulk-inserting the same 100,000
  *     rows into the bureau's table (the database's own write speed for that volume).
- * quick: (a) 100 flows, (b) 1,000, (c) 10,000.
+ * (d) 2.1.13 requests/s at 1,000, 10,000 and 100,000 bills, ratio vs 1,000 (confirmQuery.ts).
+ * quick: (a) 100 flows, (b) 1,000, (c) 10,000, (d) 1,000 and 10,000 bills.
  */
 import type { Report } from "../run";
 import { benchCollection } from "./collection";
+import { benchConfirmQuery } from "./confirmQuery";
 import { startEnv } from "./env";
 import { benchLatency } from "./latency";
 import { benchRedFlush } from "./redFlush";
@@ -29,6 +31,7 @@ export async function run(report: Report, opts: { quick: boolean }): Promise<voi
       await benchLatency(env, report, opts.quick);
       await benchRedFlush(env, report, opts.quick);
       await benchCollection(env, report, opts.quick);
+      await benchConfirmQuery(env, report, opts.quick);
     } finally {
       await env.close();
     }

@@ -5,7 +5,7 @@
 import type { Clock } from "./clock";
 import { chinaDateTime } from "./clock";
 import type { SqlDialectName } from "./db/dialect";
-import { BureauView, OrgScope } from "./db/repo";
+import { BureauView, OrgScope, findOrgByTaxId } from "./db/repo";
 import type { Row } from "./db/schema";
 import type { Tx } from "./db/tx";
 import { nextSequence } from "./db/tx";
@@ -49,6 +49,11 @@ export interface HandlerContext {
   enqueueCallback(cb: CallbackRequest): Promise<number | undefined>;
   /** Next value of a named counter (numbers the sandbox issues), in this transaction. */
   nextSequence(name: string): Promise<number>;
+  /**
+   * An organisation by tax ID, read once per request (the caller's own without a query): a flow
+   * names the same two parties many times, and no handler changes an organisation's row.
+   */
+  orgByTaxId(taxId: string): Promise<Row<"orgs"> | undefined>;
 }
 
 export function orgCodec(org: Row<"orgs">): OrgCodec {
@@ -69,6 +74,7 @@ export function buildContext(args: {
   const { tx, caller, request, clock, now, dialect, registry } = args;
   const repo = new OrgScope(tx, caller.org.id, dialect, `user:${caller.user.username}`, now);
   const codec = orgCodec(caller.org);
+  const orgs = new Map<string, Promise<Row<"orgs"> | undefined>>([[caller.org.tax_id, Promise.resolve(caller.org)]]);
   return {
     tx,
     repo,
@@ -88,5 +94,10 @@ export function buildContext(args: {
         codec: cb.codec ?? codec,
       }),
     nextSequence: (name) => nextSequence(tx, name),
+    orgByTaxId: (taxId) => {
+      let org = orgs.get(taxId);
+      if (!org) orgs.set(taxId, (org = findOrgByTaxId(tx, taxId)));
+      return org;
+    },
   };
 }

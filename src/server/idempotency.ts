@@ -11,11 +11,24 @@
  *
  * A refusal that rolls back (the default for refusals) records nothing, so the caller may fix the
  * request and resend with the same serialNo; a kept refusal (`keep: true`) is recorded like a success.
+ *
+ * Where transactions never overlap (SQLite: one connection, tx.ts runsTransactionsSerially) no
+ * INSERT is needed to arbitrate: the record is read inside the operation's transaction and written
+ * once, finished, at its end — two statements instead of a read, an INSERT and an UPDATE. Nothing
+ * can register the serialNo between that read and that write, and on PostgreSQL — two gateways, or
+ * a pool of connections — the INSERT-first path above stays.
  */
 import { JsonDecimal, parseJsonExact, stringifyJson } from "../gateway/json";
 import type { Refusal } from "../domain/refusals";
 import type { Row } from "./db/schema";
-import { type Db, type Tx, RollbackWith, isUniqueViolation, withTxOrRollback } from "./db/tx";
+import {
+  type Db,
+  type Tx,
+  RollbackWith,
+  isUniqueViolation,
+  runsTransactionsSerially,
+  withTxOrRollback,
+} from "./db/tx";
 import { type Outcome, refuse } from "./registry";
 
 export interface IdempotencyKey {
@@ -107,6 +120,7 @@ export async function runIdempotent(
   now: number,
   exec: (tx: Tx) => Promise<Outcome>
 ): Promise<IdempotentResult> {
+  if (runsTransactionsSerially(db)) return runSerially(db, key, now, exec);
   for (let attempt = 0; ; attempt++) {
     const recorded = await readRecord(db, key);
     if (recorded) return replay(recorded, key);
@@ -146,4 +160,32 @@ export async function runIdempotent(
       if (!(e instanceof SerialTaken) || attempt >= MAX_RACE_RETRIES) throw e;
     }
   }
+}
+
+/** `runIdempotent` where no two transactions overlap: read, execute and record in one transaction. */
+function runSerially(
+  db: Db,
+  key: IdempotencyKey,
+  now: number,
+  exec: (tx: Tx) => Promise<Outcome>
+): Promise<IdempotentResult> {
+  return withTxOrRollback<IdempotentResult>(db, async (tx) => {
+    const recorded = await readRecord(tx, key);
+    if (recorded) return replay(recorded, key);
+    const outcome = await exec(tx);
+    if (!outcome.ok && !outcome.keep) throw new RollbackWith<IdempotentResult>({ outcome, replayed: false });
+    await tx
+      .insertInto("idempotency")
+      .values({
+        org_id: key.orgId,
+        serial_no: key.serialNo,
+        interface_code: key.interfaceCode,
+        request_hash: key.requestHash,
+        status: "done",
+        result_json: serialize(outcome),
+        created_at: now,
+      })
+      .execute();
+    return { outcome, replayed: false };
+  });
 }

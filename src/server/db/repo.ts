@@ -161,6 +161,21 @@ export class BureauView {
     return qb.where(sql<boolean>`(${party})`);
   }
 
+  /**
+   * Rows where this tax ID stands in one party column (`seller_tax_id = :taxId`): a subset of
+   * `selectFrom`'s, for lists read one side at a time — the filter is the side's index prefix, and
+   * no other party column has to be read (a page or a COUNT stays inside the index).
+   */
+  selectAsParty<T extends BureauTable>(
+    table: T,
+    column: (typeof BUREAU_PARTY_COLUMNS)[T][number]
+  ): SelectQueryBuilder<Database, T, Empty> {
+    if (!(BUREAU_PARTY_COLUMNS[table] as readonly string[]).includes(column))
+      throw new RangeError(`${column} is not a party column of ${table}`);
+    const qb = this.q.selectFrom(table as BureauTable) as unknown as SelectQueryBuilder<Database, T, Empty>;
+    return qb.where(sql<boolean>`${sql.ref(`${table}.${column}`)} = ${this.taxId}`);
+  }
+
   /** The bureau writing its own records (no party filter: the bureau decides what it stores). */
   insertInto<T extends BureauTable>(
     table: T,
@@ -231,4 +246,31 @@ export async function callbackUrlFor(
     .where("business_system_code", "=", businessSystemCode)
     .executeTakeFirst();
   return row?.url;
+}
+
+// ── lists ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A list's page: the COUNT of the filtered rows and the rows of page `pageNo` (1-based). */
+export interface ListPage<O> {
+  readonly total: number;
+  readonly rows: O[];
+}
+
+/**
+ * One page of a filtered list, cut in SQL: `total` is a COUNT with the same filters, the rows are
+ * `ordered(filtered)` with LIMIT/OFFSET — the order must be total (end on a unique column, e.g. id)
+ * so consecutive pages neither repeat nor skip a row. An offset at or past the end reads no rows.
+ */
+export async function listPage<DB, TB extends keyof DB, O>(
+  filtered: SelectQueryBuilder<DB, TB, Empty>,
+  ordered: (q: SelectQueryBuilder<DB, TB, Empty>) => SelectQueryBuilder<DB, TB, O>,
+  pageNo: number,
+  pageSize: number
+): Promise<ListPage<O>> {
+  const counted = await filtered.select(sql<number | string>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  const total = Number((counted as { n: number | string }).n);
+  const offset = (pageNo - 1) * pageSize;
+  if (!(offset >= 0 && offset < total)) return { total, rows: [] };
+  const rows = (await ordered(filtered).limit(pageSize).offset(offset).execute()) as O[];
+  return { total, rows };
 }

@@ -458,6 +458,8 @@ export interface InputPoolTable {
   updated_at: EpochMs;
 }
 
+// ── issue 12 §3 (0006_input_collection): the collection report table ──────────────────
+
 // ── async tasks (下载 / 归集 / 更新确认单状态) ─────────────────────────────────
 
 export type TaskStatus = "进行中" | "成功" | "失败";
@@ -569,6 +571,11 @@ export interface BureauConfirmBillsTable {
   is_purchase_invoice: ColumnType<Flag, Flag | undefined, Flag>;
   /** The 流水号 the entrant entered the bill under (回退 re-queries a 录入失败 form by it, 002 回退②); 0003. */
   entry_serial_no: ColumnType<string, string | undefined, string>;
+  /**
+   * 录入日期 + 72 h (`yyyy-MM-dd HH:mm:ss`, the engine's confirmDeadline), the index the 72-hour
+   * settlement reads; null until known (a row written without it is filled by the settlement); 0005.
+   */
+  confirm_deadline: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The bureau's copy of a 红字信息表. */

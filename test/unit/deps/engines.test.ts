@@ -55,7 +55,8 @@ describe("declared engines", () => {
     for (const [name, meta] of Object.entries(lock.packages)) {
       if (!name || !installedHere(meta)) continue;
       const e = meta.engines;
-      const node = e && typeof e === "object" && !Array.isArray(e) ? (e as { node?: unknown }).node : undefined;
+      const node =
+        e && typeof e === "object" && !Array.isArray(e) ? (e as { node?: unknown }).node : undefined;
       if (typeof node !== "string") continue;
       const missed = versions.filter((v) => !satisfies(v, node));
       if (missed.length) conflicts.push(`${name} wants node ${node}; the project claims ${missed[0]} too`);

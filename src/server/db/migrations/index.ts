@@ -10,6 +10,7 @@ import { initialMigration } from "./0001_initial";
 import { confirmBillPurchaseMigration } from "./0002_confirm_bill_purchase";
 import { entrySerialOrderNoMigration } from "./0003_entry_serial_order_no";
 import { callbackDestinationMigration } from "./0004_callback_destination";
+import { listIndexesMigration } from "./0005_list_indexes";
 
 type MigrationFactory = (dialect: SqlDialectName) => {
   up(db: Kysely<unknown>): Promise<void>;
@@ -21,6 +22,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: Migratio
   ["0002_confirm_bill_purchase", confirmBillPurchaseMigration],
   ["0003_entry_serial_order_no", entrySerialOrderNoMigration],
   ["0004_callback_destination", callbackDestinationMigration],
+  ["0005_list_indexes", listIndexesMigration],
 ];
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -6,6 +6,7 @@
  *   (rcf.rollback / rcf.delete report every failing condition); rollback writes the linked
  *   开票申请单 back (已提交 → 未提交) and removes the link;
  * - HC.TASK.QUERY — task records (manual §4.10 fields), settling due tasks first.
+ * The two lists page, filter and sort in SQL (repo.listPage) on the indexes of migration 0005.
  */
 import {
   type ConfirmForm,
@@ -20,6 +21,7 @@ import { invoiceKindOf } from "../../../gateway/codes";
 import { EXTENSIONS } from "../../../gateway/extensions";
 import { chinaDateTime } from "../../clock";
 import type { HandlerContext } from "../../context";
+import { listPage } from "../../db/repo";
 import type { Row } from "../../db/schema";
 import { type InterfaceHandler, ok, refuse, refused } from "../../registry";
 import {
@@ -65,7 +67,7 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
   async handle(ctx, d) {
     await settleOverdueBills(ctx);
     const { pageNo, pageSize } = paging(d);
-    let q = ctx.repo.selectFrom("blue_invoices").selectAll();
+    let q = ctx.repo.selectFrom("blue_invoices");
     if (d.invoiceNos && d.invoiceNos.length > 0) q = q.where("invoice_no", "in", [...d.invoiceNos]);
     // 发票种类 by any spelling of the one vocabulary (纸质专票, 004 …): stored kinds are canonical.
     if (d.kinds && d.kinds.length > 0) {
@@ -77,8 +79,13 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
     }
     if (d.startDate) q = q.where("invoice_date", ">=", `${d.startDate} 00:00:00`);
     if (d.endDate) q = q.where("invoice_date", "<=", `${d.endDate} 23:59:59`);
-    const all = await q.orderBy("invoice_date").orderBy("id").execute();
-    const page = all.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    // The page in SQL on (org, 开票日期, id) (0005); total is a COUNT with the same filters.
+    const { total, rows: page } = await listPage(
+      q,
+      (f) => f.selectAll().orderBy("invoice_date").orderBy("id"),
+      pageNo,
+      pageSize
+    );
     const ids = page.map((i) => i.id);
     const [lines, pending, bills] =
       ids.length === 0
@@ -152,7 +159,7 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
           hasDiscountLine: l.has_discount_line === 1,
         })),
     }));
-    return ok({ pageNo, pageSize, total: all.length, items });
+    return ok({ pageNo, pageSize, total, items });
   },
 };
 
@@ -330,11 +337,16 @@ export const taskQueryHandler: InterfaceHandler<TaskQuery> = {
   dataSchema: TaskQueryData,
   async handle(ctx, d) {
     const { pageNo, pageSize } = paging(d);
-    let q = ctx.repo.selectFrom("tasks").select(["task_no"]);
+    let q = ctx.repo.selectFrom("tasks");
     if (d.taskNo?.trim()) q = q.where("task_no", "=", d.taskNo.trim());
     if (d.type?.trim()) q = q.where("kind", "=", d.type.trim());
-    const numbers = await q.orderBy("created_at", "desc").orderBy("id", "desc").execute();
-    const page = numbers.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    // Newest first on (org, created_at, id) (0005); only the page's tasks are read (and settled).
+    const { total, rows: page } = await listPage(
+      q,
+      (f) => f.select(["task_no"]).orderBy("created_at", "desc").orderBy("id", "desc"),
+      pageNo,
+      pageSize
+    );
     const items = [];
     for (const { task_no } of page) {
       const t = (await readTask(ctx, task_no)) as Row<"tasks">;
@@ -364,6 +376,6 @@ export const taskQueryHandler: InterfaceHandler<TaskQuery> = {
         })),
       });
     }
-    return ok({ pageNo, pageSize, total: numbers.length, items });
+    return ok({ pageNo, pageSize, total, items });
   },
 };

@@ -38,29 +38,35 @@ type PageKeys = SelectQueryBuilder<
   { id: number; invoice_date: string; invoice_property: string }
 >;
 
-function pageKeys(ctx: HandlerContext, d: BatchQueryData, f: Filters): PageKeys {
-  const blue = () => {
+/**
+ * The page's keys in SQL. One table: its index order (org, 开票日期, id — 0005) with LIMIT/OFFSET.
+ * Both: each table is cut to offset + pageSize in that order first, then the union is ordered and
+ * cut — O(offset + page) on both dialects (PostgreSQL sorts a bare UNION ALL whole before a LIMIT).
+ */
+function pageKeys(ctx: HandlerContext, d: BatchQueryData, f: Filters, pageNo: number, pageSize: number) {
+  const filtered = <T extends "blue_invoices" | "red_invoices">(table: T, property: "0" | "1") => {
     let q = ctx.repo
-      .selectFrom("blue_invoices")
-      .select(["id", "invoice_date", sql<string>`'0'`.as("invoice_property")])
+      .selectFrom(table as "blue_invoices")
+      .select(["id", "invoice_date", sql.lit<string>(property).as("invoice_property")])
       .where("invoice_type", "in", [...f.types]);
     if (f.from) q = q.where("invoice_date", ">=", f.from);
     if (f.to) q = q.where("invoice_date", "<=", f.to);
-    return q;
+    return q.orderBy("invoice_date").orderBy("id") as unknown as PageKeys;
   };
-  const red = () => {
-    let q = ctx.repo
-      .selectFrom("red_invoices")
-      .select(["id", "invoice_date", sql<string>`'1'`.as("invoice_property")])
-      .where("invoice_type", "in", [...f.types]);
-    if (f.from) q = q.where("invoice_date", ">=", f.from);
-    if (f.to) q = q.where("invoice_date", "<=", f.to);
-    return q;
-  };
-  const keys =
-    d.invoiceProperty === "0" ? blue() : d.invoiceProperty === "1" ? red() : blue().unionAll(red());
-  // Both tables give the same three columns; ordering and paging only name those.
-  return keys as unknown as PageKeys;
+  const offset = pageNo * pageSize;
+  if (d.invoiceProperty === "0" || d.invoiceProperty === "1") {
+    const one = d.invoiceProperty === "0" ? filtered("blue_invoices", "0") : filtered("red_invoices", "1");
+    return one.limit(pageSize).offset(offset);
+  }
+  const arm = (q: PageKeys, alias: string) =>
+    ctx.tx.selectFrom(q.limit(offset + pageSize).as(alias)).selectAll() as unknown as PageKeys;
+  return arm(filtered("blue_invoices", "0"), "b")
+    .unionAll(arm(filtered("red_invoices", "1"), "r"))
+    .orderBy("invoice_date")
+    .orderBy("invoice_property")
+    .orderBy("id")
+    .limit(pageSize)
+    .offset(offset);
 }
 
 export const invoiceBatchQueryHandler: InterfaceHandler<BatchQueryData> = {
@@ -78,13 +84,7 @@ export const invoiceBatchQueryHandler: InterfaceHandler<BatchQueryData> = {
       ...(d.startDate ? { from: `${d.startDate} 00:00:00` } : {}),
       ...(d.endDate ? { to: `${d.endDate} 23:59:59` } : {}),
     };
-    const keys = await pageKeys(ctx, d, filters)
-      .orderBy("invoice_date")
-      .orderBy("invoice_property")
-      .orderBy("id")
-      .limit(pageSize)
-      .offset(pageNo * pageSize)
-      .execute();
+    const keys = await pageKeys(ctx, d, filters, pageNo, pageSize).execute();
     if (keys.length === 0) return ok([]);
 
     const idsOf = (property: string) =>

@@ -24,7 +24,7 @@ import {
   type WireIn,
 } from "../../../gateway/schemas";
 import { createTask, readTask, taskParams, taskRows } from "../../tasks";
-import { billsInScope, heldForms, refreshHeldStatus } from "./redConfirmQuery";
+import { billsInScope, billsInScopeByNumber, heldForms, refreshHeldStatus } from "./redConfirmQuery";
 import { type BillRow, insertFormCopy, parseBillLines, settleOverdueBills, sideOn } from "./redConfirmShared";
 import { billDetail, billSummary } from "./redConfirmItems";
 
@@ -234,10 +234,8 @@ export const redConfirmDownloadHandler: InterfaceHandler<RedConfirmDownloadData>
         successCount: task.success_count,
       };
       if (task.status === "进行中") return ok(base);
-      const numbers = new Set((taskRows(task) as TaskItem[]).map((r) => r.number));
-      const bills = (await billsInScope(ctx, taskParams<DownloadParams>(task))).filter((b) =>
-        numbers.has(b.bill_no)
-      );
+      const numbers = [...new Set((taskRows(task) as TaskItem[]).map((r) => r.number))];
+      const bills = await billsInScopeByNumber(ctx, taskParams<DownloadParams>(task), numbers);
       const held = await heldForms(ctx, bills);
       return ok({
         ...base,

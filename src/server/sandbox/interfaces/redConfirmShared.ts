@@ -52,7 +52,7 @@ import {
 import { parseJsonExact, stringifyJson } from "../../../gateway/json";
 import { chinaDate } from "../../clock";
 import type { HandlerContext } from "../../context";
-import { BureauView, type OrgScope, findOrgByTaxId } from "../../db/repo";
+import { BureauView, type OrgScope } from "../../db/repo";
 import type { RedConfirmApprovalSetting, Row } from "../../db/schema";
 import { lockForUpdate } from "../../db/tx";
 import { type Outcome, refuse, refused } from "../../registry";
@@ -275,25 +275,50 @@ export function blueHolderTaxId(
 
 // ── the 72-hour rule ─────────────────────────────────────────────────────────────────────────
 
+/** A bill's stored confirm_deadline: 录入日期 + 72 h as the engine writes it; null if not a date. */
+export function billDeadline(enteredAt: string): string | null {
+  const d = confirmDeadline(enteredAt, enteredAt);
+  return d.ok ? d.value.deadline : null;
+}
+
 /**
  * The bureau voids 02/03 bills not confirmed within 72 h of 录入日期 (→ 07). Settled lazily on the
  * injected clock whenever a party reads or acts (no timers): every bill this tax ID is a party to
  * whose deadline (engine: confirmDeadline) has passed. Returns the number voided.
+ *
+ * Only what is due is read: `confirm_deadline < now` on (confirm_status, confirm_deadline) — the stored
+ * deadline is the engine's text, so the text order is the time order and the engine's `now > deadline`.
+ * An awaiting bill written without a deadline (a seed, a test's row) is read once: the engine
+ * decides it, and a bill not yet due gets its deadline stored so later settlements skip it.
  */
 export async function settleOverdueBills(ctx: HandlerContext): Promise<number> {
-  const awaiting = await ctx.bureau
-    .selectFrom("bureau_confirm_bills")
-    .selectAll()
-    .where("confirm_status", "in", AWAITING_STATUSES)
-    .orderBy("id") // one lock order for concurrent settlers (PostgreSQL row locks)
-    .execute();
+  const awaiting = () =>
+    ctx.bureau
+      .selectFrom("bureau_confirm_bills")
+      .selectAll()
+      .where("confirm_status", "in", AWAITING_STATUSES);
+  const [due, unknown] = await Promise.all([
+    awaiting().where("confirm_deadline", "<", ctx.nowText).execute(),
+    awaiting().where("confirm_deadline", "is", null).execute(),
+  ]);
+  // One lock order for concurrent settlers (PostgreSQL row locks).
+  const candidates = [...due, ...unknown].sort((a, b) => Number(a.id) - Number(b.id));
   let voided = 0;
-  for (const bill of awaiting) {
+  for (const bill of candidates) {
     const d = confirmDeadline(bill.entered_at, ctx.nowText);
-    if (!d.ok || !d.value.overdue) continue;
+    if (!d.ok) continue;
+    if (!d.value.overdue) {
+      if (bill.confirm_deadline !== d.value.deadline)
+        await ctx.bureau
+          .updateTable("bureau_confirm_bills")
+          .set({ confirm_deadline: d.value.deadline })
+          .where("id", "=", bill.id)
+          .execute();
+      continue;
+    }
     const r = await ctx.bureau
       .updateTable("bureau_confirm_bills")
-      .set({ confirm_status: BUREAU_EXPIRED_STATUS, updated_at: ctx.now })
+      .set({ confirm_status: BUREAU_EXPIRED_STATUS, confirm_deadline: d.value.deadline, updated_at: ctx.now })
       .where("id", "=", bill.id)
       .where("confirm_status", "in", AWAITING_STATUSES)
       .executeTakeFirst();
@@ -336,7 +361,7 @@ export async function syncBuyerPoolStatus(
   keys: Pick<BillRow, "seller_tax_id" | "buyer_tax_id" | "blue_invoice_code" | "blue_invoice_no"> &
     Partial<Pick<BillRow, "is_purchase_invoice">>
 ): Promise<void> {
-  const holder = await findOrgByTaxId(ctx.tx, blueHolderTaxId(keys));
+  const holder = await ctx.orgByTaxId(blueHolderTaxId(keys));
   if (!holder) return;
   const blue = await ctx.repo
     .forOrg(holder.id)
@@ -363,7 +388,7 @@ export async function syncBuyerPoolStatus(
     .where("invoice_no", "=", keys.blue_invoice_no)
     .where("invoice_status", "in", RED_DERIVED_POOL_STATUSES)
     .execute();
-  const buyer = await findOrgByTaxId(ctx.tx, keys.buyer_tax_id);
+  const buyer = await ctx.orgByTaxId(keys.buyer_tax_id);
   if (!buyer) return;
   await ctx.repo
     .forOrg(buyer.id, "bureau")
@@ -583,6 +608,8 @@ export async function enterBill(
     lines_json: stringifyBillLines(lines),
     entered_at: ctx.nowText,
     entered_at_ms: ctx.now,
+    // The settlement's index (0005): 录入日期 + 72 h as the engine writes it.
+    confirm_deadline: billDeadline(ctx.nowText),
     confirmed_at: null,
     red_invoice_no: null,
     red_invoice_date: null,
@@ -628,8 +655,8 @@ export async function insertFormCopy(
   const myTaxId = (await orgTaxId(ctx, scope.orgId)) as string;
   const myRole = sideOn(bill, myTaxId) as Role;
   const [seller, buyer] = await Promise.all([
-    findOrgByTaxId(ctx.tx, bill.seller_tax_id),
-    findOrgByTaxId(ctx.tx, bill.buyer_tax_id),
+    ctx.orgByTaxId(bill.seller_tax_id),
+    ctx.orgByTaxId(bill.buyer_tax_id),
   ]);
   const row = {
     serial_no: opts.serialNo,
