@@ -6,6 +6,21 @@ import { type Env, client, generateBlues, healthBaseline, ms, percentile, round,
 
 // ── (a) protocol latency ─────────────────────────────────────────────────────────
 
+/** Clerks (requests) in flight at once in the concurrent run. */
+const IN_FLIGHT = 8;
+
+/** /health requests/s with `inFlight` requests at a time. */
+async function healthConcurrent(env: Env, n: number, inFlight: number): Promise<number> {
+  let left = n;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) await (await fetch(`${env.url}/health`)).text();
+    })
+  );
+  return (n * 1000) / ms(t0);
+}
+
 export async function benchLatency(env: Env, report: Report, quick: boolean): Promise<void> {
   const n = quick ? 100 : 1000;
   const health = await healthBaseline(env, quick ? 300 : 2000);
@@ -31,7 +46,7 @@ export async function benchLatency(env: Env, report: Report, quick: boolean): Pr
         no: (i) => digitalInvoiceNo("25", "33", 7_000_000 + i),
         usageConfirmed: true,
       },
-      n + 5
+      2 * n + 5
     );
     const step = async (f: () => Promise<{ ok: boolean }>) => {
       const t = process.hrtime.bigint();
@@ -61,6 +76,33 @@ export async function benchLatency(env: Env, report: Report, quick: boolean): Pr
     const total = ms(t0);
     lat.sort((a, b) => a - b);
     emitLatency(report, env, workload, lat, total, failures, health);
+    // The same flows with IN_FLIGHT clerks at once (where transactions queue and share COMMITs, tx.ts),
+    // against /health with as many requests in flight.
+    const healthN = await healthConcurrent(env, quick ? 600 : 4000, IN_FLIGHT);
+    lat.length = 0;
+    failures = 0;
+    let next = n + 5;
+    const end = 2 * n + 5;
+    const t1 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < end) await flow(next++);
+      })
+    );
+    const rps = (lat.length * 1000) / ms(t1);
+    report({
+      bench: "gateway.protocol.rps.concurrent",
+      value: round(rps, 1),
+      unit: "requests/s",
+      ratio: round(rps / healthN),
+      db: env.label,
+      workload,
+      inFlight: IN_FLIGHT,
+      requests: lat.length,
+      failures,
+      baseline: `GET /health, ${IN_FLIGHT} in flight`,
+      baselineRps: round(healthN, 1),
+    });
   } else {
     // The 数电 handlers are not registered: measure 2.2.04 apply + 2.2.05 download instead.
     workload = "2.2.04 apply + 2.2.05 download (2.1.03/2.1.09 not registered)";

@@ -9,11 +9,25 @@
  * destination's callbacks one at a time in id order and stops at the first failure, so a receiver
  * that hangs or fails holds up only its own callbacks, never another receiver's. Where a callback may
  * go at all is callbackPolicy.ts; how one is POSTed, callbackPost.ts.
+ *
+ * More than one gateway on one database (issue 12 §7): a lane runs only under its destination's lease
+ * (callback_leases, 0007), taken with one INSERT … ON CONFLICT DO UPDATE … WHERE the old lease has
+ * expired, renewed before every POST and deleted when the lane ends. The database arbitrates, so two
+ * processes never POST the same callback or one destination's callbacks out of order; an ack is written
+ * only over a still-pending row. A lease outlives a POST (CALLBACK_LEASE_MS > the timeout), so it
+ * expires only when its holder died: then another gateway takes the lane over, and the one callback that
+ * holder may have POSTed without recording the ack is sent again — at-least-once, as documented.
  */
+import { randomUUID } from "node:crypto";
 import { readFlag } from "../gateway/protocol";
 import { stringifyJson } from "../gateway/json";
 import { type CallbackPolicy, DEFAULT_CALLBACK_POLICY, callbackDestination } from "./callbackPolicy";
-import { CALLBACK_MAX_ANSWER_BYTES, type CallbackResolver, postCallback } from "./callbackPost";
+import {
+  CALLBACK_MAX_ANSWER_BYTES,
+  CALLBACK_TIMEOUT_MS,
+  type CallbackResolver,
+  postCallback,
+} from "./callbackPost";
 import type { Clock } from "./clock";
 import { type OrgScope, callbackUrlFor } from "./db/repo";
 import type { Row } from "./db/schema";
@@ -73,6 +87,8 @@ export const CALLBACK_RETRY_DELAYS_MS = [
   10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000, 7_200_000,
 ] as const;
 export { CALLBACK_MAX_ANSWER_BYTES, CALLBACK_TIMEOUT_MS } from "./callbackPost";
+/** How long a lane's lease lasts past its last renewal (wall clock): a POST's timeout and its write. */
+export const CALLBACK_LEASE_MS = 30_000;
 /** Destinations delivered to at the same time by one process. */
 export const MAX_PARALLEL_DESTINATIONS = 8;
 
@@ -110,8 +126,14 @@ export class CallbackDispatcher {
   /** Lane starts are serialised, so two ticks cannot both pick a destination before either marks it busy. */
   private starting: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  /** This dispatcher's name in callback_leases. */
+  readonly owner = randomUUID();
+  /** CALLBACK_LEASE_MS, longer where the POST timeout is. */
+  private readonly leaseMs: number;
 
-  constructor(private readonly opts: DispatcherOptions) {}
+  constructor(private readonly opts: DispatcherOptions) {
+    this.leaseMs = Math.max(CALLBACK_LEASE_MS, 2 * (opts.timeoutMs ?? CALLBACK_TIMEOUT_MS) + 5_000);
+  }
 
   /** Start lanes for every due destination; resolves when those lanes are done, to the number acked. */
   async runOnce(): Promise<number> {
@@ -199,7 +221,10 @@ export class CallbackDispatcher {
   private async runLane(destination: string): Promise<number> {
     const { db, clock } = this.opts;
     let acked = 0;
+    let leased = false;
     try {
+      leased = await this.takeLease(destination);
+      if (!leased) return 0; // another gateway runs this lane
       const queue = await db
         .selectFrom("callbacks")
         .selectAll()
@@ -210,13 +235,52 @@ export class CallbackDispatcher {
         .execute();
       for (const cb of queue) {
         if (this.stopping || cb.next_attempt_at > clock.now()) break;
+        if (!(await this.renewLease(destination))) break;
         if (!(await this.deliver(cb))) break;
         acked++;
       }
     } catch (e) {
       this.opts.log?.(`callback lane ${destination} failed: ${String(e)}`);
+    } finally {
+      if (leased)
+        await db
+          .deleteFrom("callback_leases")
+          .where("destination", "=", destination)
+          .where("owner", "=", this.owner)
+          .execute()
+          .catch((e) => this.opts.log?.(`callback lease ${destination} not released: ${String(e)}`));
     }
     return acked;
+  }
+
+  /** Take the destination's lane: free, expired or already ours. Wall clock: the story clock can be moved. */
+  private async takeLease(destination: string): Promise<boolean> {
+    const now = Date.now();
+    const row = await this.opts.db
+      .insertInto("callback_leases")
+      .values({ destination, owner: this.owner, until_ms: now + this.leaseMs })
+      .onConflict((oc) =>
+        oc
+          .column("destination")
+          .doUpdateSet({ owner: this.owner, until_ms: now + this.leaseMs })
+          .where((eb) =>
+            eb.or([eb("callback_leases.until_ms", "<", now), eb("callback_leases.owner", "=", this.owner)])
+          )
+      )
+      .returning("owner")
+      .executeTakeFirst();
+    return row?.owner === this.owner;
+  }
+
+  /** Extend our lease before a POST; false when it was lost (expired and taken over). */
+  private async renewLease(destination: string): Promise<boolean> {
+    const r = await this.opts.db
+      .updateTable("callback_leases")
+      .set({ until_ms: Date.now() + this.leaseMs })
+      .where("destination", "=", destination)
+      .where("owner", "=", this.owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   private async deliver(cb: Row<"callbacks">): Promise<boolean> {
@@ -238,6 +302,7 @@ export class CallbackDispatcher {
           .updateTable("callbacks")
           .set({ status: "acked", acked_at: clock.now(), attempts: cb.attempts + 1, last_error: "" })
           .where("id", "=", cb.id)
+          .where("status", "=", "pending")
           .execute();
         return true;
       } else {
@@ -257,6 +322,7 @@ export class CallbackDispatcher {
         next_attempt_at: clock.now() + (delay ?? 0),
       })
       .where("id", "=", cb.id)
+      .where("status", "=", "pending")
       .execute();
     // The destination, not the URL: a path or query may carry the receiver's secrets.
     this.opts.log?.(`callback ${cb.id} to ${cb.destination} failed (attempt ${attempts}): ${error}`);

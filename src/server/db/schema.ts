@@ -458,7 +458,16 @@ export interface InputPoolTable {
   updated_at: EpochMs;
 }
 
-// ── issue 12 §3 (0006_input_collection): the collection report table ──────────────────
+/**
+ * A dispatcher's hold on one destination's delivery lane (0007): no other gateway process delivers
+ * to it until `until_ms` (wall clock) has passed or the row is deleted. Not an org table: a lane is
+ * one receiver's, whatever organisations queued its callbacks.
+ */
+export interface CallbackLeasesTable {
+  destination: string;
+  owner: string;
+  until_ms: EpochMs;
+}
 
 // ── async tasks (下载 / 归集 / 更新确认单状态) ─────────────────────────────────
 
@@ -654,6 +663,7 @@ export interface Database {
   tasks: TasksTable;
   idempotency: IdempotencyTable;
   callbacks: CallbacksTable;
+  callback_leases: CallbackLeasesTable;
   audit: AuditTable;
   bureau_confirm_bills: BureauConfirmBillsTable;
   bureau_info_forms: BureauInfoFormsTable;

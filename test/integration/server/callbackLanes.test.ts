@@ -219,3 +219,49 @@ test("migration 0004 backfills each callback's destination from its URL", async 
     if (PG_URL && schema) await dropPgSchema(PG_URL, schema);
   }
 });
+
+test("two gateways (two dispatchers on one database) deliver every callback once, each destination in id order", async () => {
+  const a = await receiver();
+  const b = await receiver();
+  const ids: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    ids.push(await queueCallback(t.handle.db, a.url, clock.now(), `{"to":"a","i":${i}}`));
+    ids.push(await queueCallback(t.handle.db, b.url, clock.now(), `{"to":"b","i":${i}}`));
+  }
+  const one = dispatcher({ batchSize: 4 });
+  const two = dispatcher({ batchSize: 4 });
+  for (let round = 0; round < 20; round++) {
+    await Promise.all([one.runOnce(), two.runOnce(), one.runOnce(), two.runOnce()]);
+    const rows = await Promise.all(ids.map((id) => callbackRow(t.handle.db, id)));
+    if (rows.every((r) => r.status === "acked")) break;
+  }
+  const rows = await Promise.all(ids.map((id) => callbackRow(t.handle.db, id)));
+  expect(rows.every((r) => r.status === "acked" && r.attempts === 1)).toBe(true);
+  const order = (r: Receiver) => r.bodies.map((x) => (JSON.parse(x) as { i: number }).i);
+  expect(order(a)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+  expect(order(b)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+  // Every lane released its lease.
+  expect(await t.handle.db.selectFrom("callback_leases").selectAll().execute()).toEqual([]);
+});
+
+test("a lane held by another gateway is left alone until its lease expires (its holder died)", async () => {
+  const r = await receiver();
+  const id = await queueCallback(t.handle.db, r.url, clock.now());
+  await t.handle.db
+    .insertInto("callback_leases")
+    .values({
+      destination: callbackDestination(r.url),
+      owner: "a gateway that died",
+      until_ms: Date.now() + 60_000,
+    })
+    .execute();
+  const d = dispatcher();
+  expect(await d.runOnce()).toBe(0);
+  expect(r.bodies).toEqual([]);
+  await t.handle.db
+    .updateTable("callback_leases")
+    .set({ until_ms: Date.now() - 1 })
+    .execute();
+  expect(await d.runOnce()).toBe(1);
+  expect(await callbackRow(t.handle.db, id)).toMatchObject({ status: "acked" });
+});

@@ -11,6 +11,7 @@ import { confirmBillPurchaseMigration } from "./0002_confirm_bill_purchase";
 import { entrySerialOrderNoMigration } from "./0003_entry_serial_order_no";
 import { callbackDestinationMigration } from "./0004_callback_destination";
 import { listIndexesMigration } from "./0005_list_indexes";
+import { callbackLeasesMigration } from "./0007_callback_leases";
 
 type MigrationFactory = (dialect: SqlDialectName) => {
   up(db: Kysely<unknown>): Promise<void>;
@@ -23,6 +24,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: Migratio
   ["0003_entry_serial_order_no", entrySerialOrderNoMigration],
   ["0004_callback_destination", callbackDestinationMigration],
   ["0005_list_indexes", listIndexesMigration],
+  ["0007_callback_leases", callbackLeasesMigration],
 ];
 
 export class InCodeMigrationProvider implements MigrationProvider {
