@@ -14,6 +14,7 @@
  *     4.03 with 2,000 per page): seconds and invoices/s. Baseline: bulk-inserting the same 100,000
  *     rows into the bureau's table (the database's own write speed for that volume).
  * (d) 2.1.13 requests/s at 1,000, 10,000 and 100,000 bills, ratio vs 1,000 (confirmQuery.ts).
+ * (e) two `hongchong serve` processes on one PostgreSQL (twoGateways.ts; only with DATABASE_URL).
  * quick: (a) 100 flows, (b) 1,000, (c) 10,000, (d) 1,000 and 10,000 bills.
  */
 import type { Report } from "../run";
@@ -22,18 +23,27 @@ import { benchConfirmQuery } from "./confirmQuery";
 import { startEnv } from "./env";
 import { benchLatency } from "./latency";
 import { benchRedFlush } from "./redFlush";
+import { benchTwoGateways } from "./twoGateways";
+
+/** `BENCH_GATEWAY_PARTS=latency,redflush,collection,confirmquery,two` runs only those parts (default: all). */
+function wanted(part: string): boolean {
+  const parts = process.env.BENCH_GATEWAY_PARTS;
+  return !parts || parts.split(",").includes(part);
+}
 
 export async function run(report: Report, opts: { quick: boolean }): Promise<void> {
   const labels: ("sqlite" | "postgres")[] = process.env.DATABASE_URL ? ["sqlite", "postgres"] : ["sqlite"];
-  for (const label of labels) {
+  const perDatabase = ["latency", "redflush", "collection", "confirmquery"].some(wanted);
+  for (const label of perDatabase ? labels : []) {
     const env = await startEnv(label);
     try {
-      await benchLatency(env, report, opts.quick);
-      await benchRedFlush(env, report, opts.quick);
-      await benchCollection(env, report, opts.quick);
-      await benchConfirmQuery(env, report, opts.quick);
+      if (wanted("latency")) await benchLatency(env, report, opts.quick);
+      if (wanted("redflush")) await benchRedFlush(env, report, opts.quick);
+      if (wanted("collection")) await benchCollection(env, report, opts.quick);
+      if (wanted("confirmquery")) await benchConfirmQuery(env, report, opts.quick);
     } finally {
       await env.close();
     }
   }
+  if (wanted("two")) await benchTwoGateways(report, opts.quick);
 }
