@@ -116,7 +116,12 @@ export function availableAfterPending(
   reversibleAmount: DecimalLike,
   pendingRedAmounts: readonly DecimalLike[]
 ): { available: Dec; pendingExcess: Dec } {
-  const left = magnitude(reversibleAmount).minus(sumMagnitudes(pendingRedAmounts));
+  return availableOf(magnitude(reversibleAmount), sumMagnitudes(pendingRedAmounts));
+}
+
+/** availableAfterPending on magnitudes already read (the submit check reads each amount once). */
+function availableOf(reversible: Dec, pending: Dec): { available: Dec; pendingExcess: Dec } {
+  const left = pending.isZero() ? reversible : reversible.minus(pending);
   return left.isNegative()
     ? { available: ZERO, pendingExcess: left.negated() }
     : { available: left, pendingExcess: ZERO };
@@ -141,7 +146,9 @@ export function checkRemainingReversible(
   pendingRedAmounts: readonly DecimalLike[],
   requestAmount: DecimalLike
 ): RemainingCheck {
-  const { available, pendingExcess } = availableAfterPending(reversibleAmount, pendingRedAmounts);
+  const reversible = magnitude(reversibleAmount);
+  const pending = sumMagnitudes(pendingRedAmounts);
+  const { available, pendingExcess } = availableOf(reversible, pending);
   const request = magnitude(requestAmount);
   if (request.isZero()) {
     return {
@@ -151,7 +158,7 @@ export function checkRemainingReversible(
       refusal: refusal("NON_POSITIVE", { field: "本次红冲金额" }),
     };
   }
-  const fits = request.plus(sumMagnitudes(pendingRedAmounts)).lte(magnitude(reversibleAmount));
+  const fits = (pending.isZero() ? request : request.plus(pending)).lte(reversible);
   return fits
     ? { allowed: true, available, pendingExcess }
     : { allowed: false, available, pendingExcess, refusal: refusal("INSUFFICIENT_REMAINING") };

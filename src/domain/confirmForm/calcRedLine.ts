@@ -1,8 +1,9 @@
 /**
  * Red-line calculations of a 红字确认单 (domain-rules §4.4, §4.6, §4.7, §1.5–1.8).
  * All values are magnitudes inside; outputs carry the red sign (§1.6: 金额/税额/含税金额/数量 negative,
- * 单价 positive). Decimal only: Dec with 50 significant digits, so quotients never lose a digit that
- * a 2-dp or 13-dp rounding could see.
+ * 单价 positive). Dec with 50 significant digits, so quotients never lose a digit that a 2-dp or 13-dp
+ * rounding could see. calcRedLine first tries the same formulas on scaled integers (redLineScaled.ts: equal
+ * results, proved there and tested against calcRedLineDecimal); whatever that path declines comes here.
  */
 import type { RedReason, TaxMode } from "../labels";
 import { AMOUNT_DP, Dec, DecimalLike, formatAmount, formatQty, QTY_PRICE_DP, toDec, ZERO } from "../money";
@@ -13,6 +14,7 @@ import {
   REVERSIBLE_UNIT_PRICE_FALLBACK,
 } from "../inferred";
 import { fail, ok, Result } from "../refusals";
+import { REDUCED_LEVY_TEXT, scaledFullRedLine, scaledRedLine } from "./redLineScaled";
 
 /** The line field a user edits. */
 export type RedLineField = "quantity" | "amountExclTax" | "amountInclTax";
@@ -39,10 +41,10 @@ export const EDITABLE_FIELDS: Readonly<Record<RedReason, readonly RedLineField[]
 /** 个人出租住房 税收分类编码: 5% levy reduced to 1.5% (§4.7). */
 export const PERSONAL_HOUSING_RENTAL_TAX_CODE = "3040502020102000000";
 /** 减按计征 constants: used regardless of the line's stored rate (§4.7). */
-const REDUCED_LEVY_RATE = new Dec("0.015");
-const GENERIC_REDUCED_INCL_DIVISOR = new Dec("1.015"); // 1 + 1.5%
-const RENTAL_INCL_DIVISOR = new Dec("1.05"); // 1 + 5%
-const RENTAL_EXCL_DIVISOR = new Dec("1.035"); // 1 + 3.5%
+const REDUCED_LEVY_RATE = new Dec(REDUCED_LEVY_TEXT.rate); // 0.015
+const GENERIC_REDUCED_INCL_DIVISOR = new Dec(REDUCED_LEVY_TEXT.genericInclDivisor); // 1 + 1.5%
+const RENTAL_INCL_DIVISOR = new Dec(REDUCED_LEVY_TEXT.rentalInclDivisor); // 1 + 5%
+const RENTAL_EXCL_DIVISOR = new Dec(REDUCED_LEVY_TEXT.rentalExclDivisor); // 1 + 3.5%
 const ONE = new Dec(1);
 
 /**
@@ -200,6 +202,11 @@ function redLine(amount: Dec, tax: Dec, quantity: Dec | null, unitPrice: Dec | n
 
 /** The line takes all its remaining values (新增 default, 开票有误, or an edit equal to the remaining value). */
 export function fullRedLine(remaining: RemainingLine): RedLine {
+  return scaledFullRedLine(remaining) ?? fullRedLineDecimal(remaining);
+}
+
+/** fullRedLine on Decimals alone: the reference its integer path is tested against. */
+export function fullRedLineDecimal(remaining: RemainingLine): RedLine {
   const r = resolve(remaining);
   return redLine(r.amount, r.tax, r.quantity, r.quantity === null ? null : r.unitPrice, true);
 }
@@ -255,6 +262,18 @@ export function splitTaxInclusive(inclusive: Dec, rate: Dec): { unrounded: Dec; 
 }
 
 export function calcRedLine(input: RedLineInput): Result<RedLine> {
+  return computeRedLine(input, true);
+}
+
+/**
+ * calcRedLine on Decimals alone, never the integer path (redLineScaled.ts): the reference that path is
+ * tested against, value for value.
+ */
+export function calcRedLineDecimal(input: RedLineInput): Result<RedLine> {
+  return computeRedLine(input, false);
+}
+
+function computeRedLine(input: RedLineInput, integerPath: boolean): Result<RedLine> {
   const { reason, taxMode, edit } = input;
   if (input.hasDiscountLine) return fail("DISCOUNT_LINE_NOT_EDITABLE");
   if (taxMode === "差额征税") return fail("DIFF_TAX_FULL_ONLY");
@@ -265,6 +284,16 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
   const fieldLabel = RED_LINE_FIELD_LABEL[edit.field];
   if (!EDITABLE_FIELDS[reason].includes(edit.field)) {
     return fail("FIELD_NOT_EDITABLE", { reason, field: fieldLabel });
+  }
+  if (integerPath) {
+    // Same values from scaled integers when they are provably exact; null → the Decimals below.
+    const line = scaledRedLine(
+      input,
+      levyBranch === "rental",
+      REFUSE_COMPUTED_OVER_REMAINING,
+      DISCOUNT_ALLOWANCE_PARTIAL_LINE_HAS_QTY
+    );
+    if (line !== null) return ok(line);
   }
 
   const rem = resolve(input.remaining);
@@ -293,7 +322,7 @@ export function calcRedLine(input: RedLineInput): Result<RedLine> {
     });
   }
   // Snap-to-remaining [INFERRED §4.6]: no recomputation, so no 0.01 is stranded on the blue line.
-  if (v.eq(limit)) return ok(fullRedLine(input.remaining));
+  if (v.eq(limit)) return ok(fullRedLineDecimal(input.remaining));
 
   const serviceEnd = reason === "服务终止";
   const hasQty = Q !== null && P !== null;
