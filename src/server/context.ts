@@ -74,7 +74,9 @@ export function buildContext(args: {
   const { tx, caller, request, clock, now, dialect, registry } = args;
   const repo = new OrgScope(tx, caller.org.id, dialect, `user:${caller.user.username}`, now);
   const codec = orgCodec(caller.org);
-  const orgs = new Map<string, Promise<Row<"orgs"> | undefined>>([[caller.org.tax_id, Promise.resolve(caller.org)]]);
+  const orgs = new Map<string, Promise<Row<"orgs"> | undefined>>([
+    [caller.org.tax_id, Promise.resolve(caller.org)],
+  ]);
   return {
     tx,
     repo,

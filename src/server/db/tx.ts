@@ -145,7 +145,10 @@ class GroupCommit {
           try {
             value = await current.fn(trx);
           } catch (e) {
-            await trx.rollback().execute().catch(() => undefined);
+            await trx
+              .rollback()
+              .execute()
+              .catch(() => undefined);
             current.reject(e);
             return;
           }
@@ -170,7 +173,11 @@ class GroupCommit {
     } catch (e) {
       // A statement of the group's own (SAVEPOINT, RELEASE, COMMIT) failed, or SQLite rolled the
       // transaction back by itself: nothing of the group is durable, so nobody is answered success.
-      if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+      if (!trx.isCommitted && !trx.isRolledBack)
+        await trx
+          .rollback()
+          .execute()
+          .catch(() => undefined);
       for (const m of members) m.tx.reject(e);
       current?.reject(e);
       return;
