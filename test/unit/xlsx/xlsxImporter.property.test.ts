@@ -103,13 +103,15 @@ async function writeSheet(s: Sheet): Promise<string> {
   return f;
 }
 
-/** The user's cells by A1 address, as exceljs reads them back: result columns (失败原因 …) are ours. */
+/** The user's non-empty cells by A1 address, as exceljs reads them back: result columns (失败原因 …) are ours. */
 function values(ws: ExcelJS.Worksheet, s: Sheet): Map<string, unknown> {
   const results = new Set(KIND_SPECS[s.kind].schema.columns.filter((c) => c.result).map((c) => c.header));
   const out = new Map<string, unknown>();
   ws.eachRow({ includeEmpty: true }, (row) => {
     s.headers.forEach((h, i) => {
-      if (!results.has(h)) out.set(row.getCell(i + 1).address, row.getCell(i + 1).value);
+      // An empty cell is no value: a row with no values (written as <row/> by exceljs) need not come back.
+      const v = row.getCell(i + 1).value;
+      if (!results.has(h) && v !== null && v !== undefined) out.set(row.getCell(i + 1).address, v);
     });
   });
   return out;
@@ -166,7 +168,13 @@ describe("importXlsxFile over random small workbooks", () => {
 
   it("any template, any headers, any cells: never throws, refuses only with catalogue codes", async () => {
     const before = { ...seen };
-    await fc.assert(fc.asyncProperty(anyKindArb, checkImport), { numRuns: 60 });
+    // The example is CI's counterexample of stop 19: a trailing row with no values is not written back.
+    const emptyLastRow: Sheet = {
+      kind: "input-download",
+      headers: ["开票日期止", "开票日期起", "票据类型", "核算组织税号", "企业性质"],
+      rows: [["!"], [null]],
+    };
+    await fc.assert(fc.asyncProperty(anyKindArb, checkImport), { numRuns: 60, examples: [[emptyLastRow]] });
     expect(seen.refused).toBeGreaterThan(before.refused);
     expect(seen.flaggedCells).toBeGreaterThan(before.flaggedCells);
   }, 60_000);
