@@ -37,7 +37,7 @@ function checkBudget(report, budget) {
         what: name,
         size: f.gzip,
         limit,
-        message: `${name} is ${kb(f.gzip)} gzip, over its budget of ${kb(limit)}`,
+        message: `${name} is ${kb(f.gzip)} gzip, ${f.gzip - limit} B over its budget of ${kb(limit)}`,
       });
     }
   }
@@ -49,7 +49,7 @@ function checkBudget(report, budget) {
           what: f.name,
           size: f.gzip,
           limit: budget.otherFile,
-          message: `${f.name} is ${kb(f.gzip)} gzip, over the ${kb(budget.otherFile)} budget of a lazy chunk`,
+          message: `${f.name} is ${kb(f.gzip)} gzip, ${f.gzip - budget.otherFile} B over the ${kb(budget.otherFile)} budget of a lazy chunk`,
         });
       }
     }
@@ -59,7 +59,7 @@ function checkBudget(report, budget) {
       what: "page",
       size: report.page.gzip,
       limit: budget.page,
-      message: `the page loads ${kb(report.page.gzip)} gzip (${report.page.files.join(" + ")}), over its budget of ${kb(budget.page)}`,
+      message: `the page loads ${kb(report.page.gzip)} gzip (${report.page.files.join(" + ")}), ${report.page.gzip - budget.page} B over its budget of ${kb(budget.page)}`,
     });
   }
   for (const f of report.forbidden || []) {
