@@ -67,6 +67,47 @@ function serve(databaseUrl: string, dataDir: string): Promise<Serve> {
   });
 }
 
+/** Jiffies of the whole machine (all cores) and of its idle time, from /proc/stat (Linux). */
+function machineCpu(): { total: number; idle: number } | null {
+  try {
+    const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + (f[4] ?? 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a process in jiffies (/proc/<pid>/stat), or null. */
+function processCpu(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** Where the machine's CPU went during one run: share idle, and each gateway's and this process's share. */
+function cpuMeter(pids: ReadonlyArray<number | undefined>) {
+  const m0 = machineCpu();
+  const p0 = pids.map(processCpu);
+  const self0 = processCpu(process.pid);
+  return () => {
+    const m1 = machineCpu();
+    if (!m0 || !m1 || m1.total === m0.total) return null;
+    const span = m1.total - m0.total;
+    const share = (a: number | null, b: number | null) =>
+      a === null || b === null ? null : round((b - a) / span);
+    return {
+      idleShare: round((m1.idle - m0.idle) / span),
+      gatewayShares: pids.map((pid, i) => share(p0[i], processCpu(pid))),
+      benchProcessShare: share(self0, processCpu(process.pid)),
+    };
+  };
+}
+
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -141,7 +182,9 @@ export async function benchTwoGateways(report: Report, quick: boolean): Promise<
     for (const c of clients) await c.login();
     let refused = 0;
     let disagreeing = 0;
+    const cpu: Record<string, ReturnType<ReturnType<typeof cpuMeter>>> = {};
     const run = async (blues: string[], offset: number, gateways: number) => {
+      const meter = cpuMeter([a.proc.pid, b.proc.pid]);
       const t0 = process.hrtime.bigint();
       await pool(blues, IN_FLIGHT, async (no, i) => {
         const req = [
@@ -166,7 +209,9 @@ export async function benchTwoGateways(report: Report, quick: boolean): Promise<
         if (numbers.some((x) => x === null)) refused++;
         if (new Set(numbers).size > 1) disagreeing++;
       });
-      return (blues.length * 1000) / ms(t0);
+      const rps = (blues.length * 1000) / ms(t0);
+      cpu[gateways === 1 ? "one" : "two"] = meter();
+      return rps;
     };
     const one = await run(nos.slice(0, n), 0, 1);
     const two = await run(nos.slice(n), n, 2);
@@ -219,6 +264,10 @@ export async function benchTwoGateways(report: Report, quick: boolean): Promise<
       ...common,
       baseline: "the same workload through one gateway",
       baselineRps: round(one, 1),
+      // Shares of the whole machine (all cores = 1) during each run: what was left idle for a second
+      // gateway to use, and who used the rest (PostgreSQL is the remainder).
+      cpuOne: cpu.one,
+      cpuTwo: cpu.two,
     });
     report({
       bench: "gateway.two.duplicates",
