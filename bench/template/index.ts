@@ -7,6 +7,10 @@
  * Each measurement runs in its own process (worker.js), so neither pays for the other's garbage.
  * `{quick: true}`: 10,000 rows only.
  *
+ * The full load refuses a file whose estimated memory is over its budget (limits.ts
+ * DEFAULT_MAX_LOAD_BYTES, FILE_TOO_LARGE_TO_LOAD): 100,000 rows is. Its line then says `refused` with
+ * the code, and its seconds and peak RSS are those of the refusal, still against the floor's full load.
+ *
  * [decision] `hongchong import` loads the file whole by default (fidelity: the user's workbook comes
  * back with its formats); `--stream` is for files too big for that and returns values only.
  */
@@ -63,22 +67,30 @@ export async function makeFile(file: string, rows: number): Promise<void> {
   await wb.commit();
 }
 
+export interface Measured {
+  readonly seconds: number;
+  readonly peakMb: number;
+  /** The refusal code when our import refused the file (the full load over its budget). */
+  readonly refused?: string;
+}
+
 /** Run `f`, sampling RSS; seconds and peak RSS in MB. */
-async function measure(f: () => Promise<unknown>): Promise<{ seconds: number; peakMb: number }> {
+async function measure(f: () => Promise<string | void>): Promise<Measured> {
   (global as { gc?: () => void }).gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
   const t0 = process.hrtime.bigint();
+  let refused: string | void;
   try {
-    await f();
+    refused = await f();
   } finally {
     clearInterval(timer);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { seconds, peakMb: Math.round(peak / 1024 / 1024) };
+  return { seconds, peakMb: Math.round(peak / 1024 / 1024), ...(refused ? { refused } : {}) };
 }
 
 async function floorFull(file: string, out: string): Promise<void> {
@@ -114,11 +126,13 @@ async function floorStream(file: string, out: string): Promise<void> {
 
 export type TaskName = "floor-full" | "ours-full" | "floor-stream" | "ours-stream";
 
-const TASKS: Readonly<Record<TaskName, (file: string, out: string) => Promise<unknown>>> = {
+const TASKS: Readonly<Record<TaskName, (file: string, out: string) => Promise<string | void>>> = {
   "floor-full": floorFull,
   "ours-full": async (file, out) => {
     const r = await importXlsxFile(file, { kind: "info-form-import", out });
-    if (!r.ok) throw new Error(r.refusal.message);
+    if (r.ok) return;
+    if (r.refusal.code === "FILE_TOO_LARGE_TO_LOAD") return r.refusal.code;
+    throw new Error(r.refusal.message);
   },
   "floor-stream": floorStream,
   "ours-stream": async (file, out) => {
@@ -128,18 +142,14 @@ const TASKS: Readonly<Record<TaskName, (file: string, out: string) => Promise<un
 };
 
 /** Runs in worker.js (a fresh process per measurement). */
-export function measureTask(t: {
-  task: TaskName;
-  file: string;
-  out: string;
-}): Promise<{ seconds: number; peakMb: number }> {
+export function measureTask(t: { task: TaskName; file: string; out: string }): Promise<Measured> {
   return measure(() => TASKS[t.task](t.file, t.out));
 }
 
-function inChild(task: TaskName, file: string, out: string): Promise<{ seconds: number; peakMb: number }> {
+function inChild(task: TaskName, file: string, out: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, "worker.js"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    child.once("message", (m: { seconds: number; peakMb: number; error?: string }) =>
+    child.once("message", (m: Measured & { error?: string }) =>
       m.error ? reject(new Error(m.error)) : resolve(m)
     );
     child.once("error", reject);
@@ -165,6 +175,7 @@ export async function run(report: Report, opts: { quick: boolean }): Promise<voi
           rowsPerSecond: Math.round(rows / ours.seconds),
           peakRssMb: ours.peakMb,
           floorPeakRssMb: floor.peakMb,
+          ...(ours.refused ? { refused: ours.refused } : {}),
         });
       }
     }

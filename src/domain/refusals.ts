@@ -205,6 +205,9 @@ export const REFUSALS = {
     "文件“{file}”的共享字符串（不同的文本）超过上限{limit}个（至少{count}个），未引入；请拆分成多个文件后分批引入",
   FILE_CELL_TOO_LONG:
     "{cell}有{length}个字符，超过Excel单元格上限{limit}个字符，未引入；请删减该单元格的内容后再引入",
+  // src/sheet/xlsx/importer.ts: the full load's memory budget (limits.ts DEFAULT_MAX_LOAD_BYTES)
+  FILE_TOO_LARGE_TO_LOAD:
+    "文件“{file}”有{cells}个单元格，整个载入（保留原格式）约需{estimate}内存，超过上限{limit}，未引入；请加 --stream 流式引入（须同时给 --kind，结果文件只保留数据、不保留原格式），或拆分成多个文件后分批引入",
   DATE_RANGE_REVERSED: "{from}不能晚于{to}",
 
   // ── Custom functions (functions/): range arguments ──────────────────────────

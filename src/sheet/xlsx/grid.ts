@@ -18,7 +18,7 @@ import {
   type HeaderMatch,
   type ParsedRow,
 } from "../mapping";
-import { PROCESS_STATUS, type ColumnSpec } from "../schemas";
+import { PROCESS_STATUS, type ColumnSpec, type RowCheckError } from "../schemas";
 import { normalizeText } from "../../domain/parse";
 import type { KindSpec } from "./kinds";
 import { DEFAULT_LIMITS, HEADER_SEARCH_ROWS, type ImportLimits } from "./limits";
@@ -69,26 +69,20 @@ export interface ImportRow {
   readonly processStatus: string | null;
 }
 
-export interface GridValidation {
-  readonly spec: KindSpec;
-  readonly sheetName: string;
-  /** 0-based header row. */
-  readonly headerRow: number;
-  readonly header: HeaderMatch;
-  /** Where the bookkeeping columns are, when the sheet has them (absolute 0-based). */
-  readonly bookkeeping: Readonly<Partial<Record<BookkeepingColumn["key"], number>>>;
+export interface GridValidation extends GridLayout {
   readonly rows: readonly ImportRow[];
 }
 
-export const isValidRow = (r: ImportRow): boolean => r.cellErrors.length === 0 && r.rowErrors.length === 0;
+export const isValidRow = (r: Pick<ImportRow, "cellErrors" | "rowErrors">): boolean =>
+  r.cellErrors.length === 0 && r.rowErrors.length === 0;
 
 /** The 失败原因 text of a row: every message, cell errors first, in column order. */
-export function rowReasons(r: ImportRow): string {
+export function rowReasons(r: Pick<ImportRow, "cellErrors" | "rowErrors">): string {
   return [...r.cellErrors.map((e) => e.refusal.message), ...r.rowErrors.map((e) => e.message)].join("；");
 }
 
 /** "5-7、9、12" (1-based) for messages, at most `max` runs. */
-function rowList(rows: readonly number[], max = 10): string {
+export function rowList(rows: readonly number[], max = 10): string {
   const runs = toRowRuns(rows);
   const parts = runs
     .slice(0, max)
@@ -103,25 +97,34 @@ export function schemaHasSerial(spec: KindSpec): boolean {
   return spec.schema.columns.some((c) => c.key === "serialNo");
 }
 
+/** Where the header is and what it maps: what a validation needs from the top rows and the merges. */
+export interface GridLayout {
+  readonly spec: KindSpec;
+  readonly sheetName: string;
+  /** 0-based header row. */
+  readonly headerRow: number;
+  readonly header: HeaderMatch;
+  /** Where the bookkeeping columns are, when the sheet has them (absolute 0-based). */
+  readonly bookkeeping: Readonly<Partial<Record<BookkeepingColumn["key"], number>>>;
+}
+
 /**
- * Validate a block whose first row is sheet row 0 and first column sheet column 0 (what exceljs and
- * `getUsedRange` from A1 give). Structural problems are refusals (nothing is written); row problems
- * are in `rows`.
+ * The header among `top` (the sheet's first HEADER_SEARCH_ROWS rows), refused when we cannot read the
+ * sheet safely: no header, a merged header, a repeated column, a required column missing.
  */
-export function validateGrid(
+export function gridLayout(
   spec: KindSpec,
-  values: ReadonlyArray<readonly unknown[]>,
-  facts: SheetFacts,
-  limits: ImportLimits = DEFAULT_LIMITS
-): Result<GridValidation> {
+  top: ReadonlyArray<readonly unknown[]>,
+  facts: Pick<SheetFacts, "sheetName" | "merges">
+): Result<GridLayout> {
   const schema = spec.schema;
   const sheet = facts.sheetName;
   const requiredHeaders = schema.columns.filter((c) => c.required && !c.result).map((c) => c.header);
 
-  const top = values.slice(0, HEADER_SEARCH_ROWS).map((row) => row.map(headerCellText));
-  const headerRow = findHeaderRow(schema, top);
+  const topText = top.slice(0, HEADER_SEARCH_ROWS).map((row) => row.map(headerCellText));
+  const headerRow = findHeaderRow(schema, topText);
   if (headerRow < 0) return fail("FILE_NO_HEADER", { sheet, required: requiredHeaders.join("、") });
-  const headerCells = top[headerRow];
+  const headerCells = topText[headerRow];
 
   const merged = facts.merges.filter((m) =>
     intersect(m, { row: headerRow, column: 0, rows: 1, columns: 16384 })
@@ -156,72 +159,108 @@ export function validateGrid(
     }
     if (at.length === 1) bookkeeping[b.key] = at[0];
   }
+  return ok({ spec, sheetName: sheet, headerRow, header, bookkeeping });
+}
 
-  let last = values.length - 1;
-  while (last > headerRow && values[last].every(isBlankCell)) last--;
-  const dataRows = last - headerRow;
+/**
+ * The data below the header, refused when there is too much of it or some of it is hidden. `last` is
+ * the last row with a value (the header row when none), `hiddenRows` the hidden rows with a value.
+ */
+export function dataExtentRefusal(
+  layout: Pick<GridLayout, "sheetName" | "headerRow">,
+  last: number,
+  hiddenRows: readonly number[],
+  limits: ImportLimits
+): Result<never> | null {
+  const sheet = layout.sheetName;
+  const dataRows = last - layout.headerRow;
   if (dataRows > limits.maxRows) {
     return fail("FILE_TOO_MANY_ROWS", { sheet, rows: dataRows, limit: limits.maxRows });
   }
-  const hidden = facts.hiddenRows.filter(
-    (r) => r > headerRow && r <= last && !(values[r] ?? []).every(isBlankCell)
-  );
-  if (hidden.length > 0) return fail("FILE_HIDDEN_ROWS", { sheet, rows: rowList(hidden) });
+  const hidden = hiddenRows.filter((r) => r > layout.headerRow && r <= last);
+  return hidden.length > 0 ? fail("FILE_HIDDEN_ROWS", { sheet, rows: rowList(hidden) }) : null;
+}
+
+/** One parsed row (its cross-row errors already added) as the plan reads it; `values` is the sheet row. */
+export function importRowOf(layout: GridLayout, p: ParsedRow, values: readonly unknown[]): ImportRow {
+  const text = (col: number | undefined): string | null =>
+    col === undefined ? null : normalizeText(values[col]);
+  const processStatus = text(layout.header.columns.processStatus);
+  return {
+    parsed: p,
+    rowIndex: p.rowIndex,
+    group: layout.spec.groupKey(p.values),
+    cellErrors: p.errors,
+    rowErrors: [],
+    done: processStatus === PROCESS_STATUS.success,
+    serialNo: text(layout.header.columns.serialNo ?? layout.bookkeeping.serialNo),
+    batchNo: text(layout.bookkeeping.batchNo),
+    processStatus,
+  };
+}
+
+/**
+ * Validate a block whose first row is sheet row 0 and first column sheet column 0 (what exceljs and
+ * `getUsedRange` from A1 give). Structural problems are refusals (nothing is written); row problems
+ * are in `rows`. (The streaming import applies the same pieces row by row: gridStream.ts.)
+ */
+export function validateGrid(
+  spec: KindSpec,
+  values: ReadonlyArray<readonly unknown[]>,
+  facts: SheetFacts,
+  limits: ImportLimits = DEFAULT_LIMITS
+): Result<GridValidation> {
+  const layout = gridLayout(spec, values.slice(0, HEADER_SEARCH_ROWS), facts);
+  if (!layout.ok) return layout;
+  const { headerRow, header } = layout.value;
+  const sheet = facts.sheetName;
+
+  let last = values.length - 1;
+  while (last > headerRow && values[last].every(isBlankCell)) last--;
+  const hiddenWithValues = facts.hiddenRows.filter((r) => !(values[r] ?? []).every(isBlankCell));
+  const extent = dataExtentRefusal(layout.value, last, hiddenWithValues, limits);
+  if (extent) return extent;
 
   const parsed: ParsedRow[] = [];
   for (let r = headerRow + 1; r <= last; r++) {
-    const row = parseRow(schema, header, values[r] ?? [], { rowIndex: r, firstColumn: 0, sheetName: sheet });
+    const row = parseRow(spec.schema, header, values[r] ?? [], {
+      rowIndex: r,
+      firstColumn: 0,
+      sheetName: sheet,
+    });
     if (row) parsed.push(row);
   }
   if (parsed.length === 0) return fail("FILE_NO_DATA", { sheet });
-  const checked = spec.rowsCheck ? withRowsCheck(parsed, spec.rowsCheck(parsed), header, spec) : parsed;
-
-  const text = (row: number, col: number | undefined): string | null =>
-    col === undefined ? null : normalizeText(values[row]?.[col]);
-  const serialCol = header.columns.serialNo ?? bookkeeping.serialNo;
-  const statusCol = header.columns.processStatus;
-  const rows: ImportRow[] = checked.map((p) => {
-    const processStatus = text(p.rowIndex, statusCol);
-    return {
-      parsed: p,
-      rowIndex: p.rowIndex,
-      group: spec.groupKey(p.values),
-      cellErrors: p.errors,
-      rowErrors: [],
-      done: processStatus === PROCESS_STATUS.success,
-      serialNo: text(p.rowIndex, serialCol),
-      batchNo: text(p.rowIndex, bookkeeping.batchNo),
-      processStatus,
-    };
-  });
-  return ok({ spec, sheetName: sheet, headerRow, header, bookkeeping, rows: withGroupErrors(rows) });
+  const extra = spec.rowsCheck ? spec.rowsCheck(parsed) : null;
+  const checked = extra
+    ? parsed.map((p) => withRowCheckErrors(p, extra.get(p.rowIndex) ?? [], header, spec))
+    : parsed;
+  const rows = checked.map((p) => importRowOf(layout.value, p, values[p.rowIndex] ?? []));
+  return ok({ ...layout.value, rows: withGroupErrors(rows) });
 }
 
-/** The kind's rules across rows added to each row's cell errors (a cell already in error keeps its first). */
-function withRowsCheck(
-  parsed: readonly ParsedRow[],
-  extra: ReturnType<NonNullable<KindSpec["rowsCheck"]>>,
+/** The kind's rules across rows added to a row's cell errors (a cell already in error keeps its first). */
+export function withRowCheckErrors(
+  p: ParsedRow,
+  add: readonly RowCheckError[],
   header: HeaderMatch,
   spec: KindSpec
-): ParsedRow[] {
-  return parsed.map((p) => {
-    const add = extra.get(p.rowIndex) ?? [];
-    if (add.length === 0) return p;
-    const errors: CellError[] = [...p.errors];
-    for (const e of add) {
-      const column = header.columns[e.key];
-      const col = spec.schema.columns.find((c) => c.key === e.key);
-      if (column === undefined || !col || errors.some((x) => x.columnKey === e.key)) continue;
-      errors.push({
-        columnKey: e.key,
-        header: col.header,
-        cellAddress: cellAddress(p.rowIndex, column),
-        refusal: e.refusal,
-      });
-    }
-    errors.sort((a, b) => header.columns[a.columnKey] - header.columns[b.columnKey]);
-    return { ...p, errors };
-  });
+): ParsedRow {
+  if (add.length === 0) return p;
+  const errors: CellError[] = [...p.errors];
+  for (const e of add) {
+    const column = header.columns[e.key];
+    const col = spec.schema.columns.find((c) => c.key === e.key);
+    if (column === undefined || !col || errors.some((x) => x.columnKey === e.key)) continue;
+    errors.push({
+      columnKey: e.key,
+      header: col.header,
+      cellAddress: cellAddress(p.rowIndex, column),
+      refusal: e.refusal,
+    });
+  }
+  errors.sort((a, b) => header.columns[a.columnKey] - header.columns[b.columnKey]);
+  return { ...p, errors };
 }
 
 /** A repeated header (or two aliases of one column): which column and where. */
@@ -246,29 +285,31 @@ function findDuplicateColumn(
 
 /**
  * A document is sent whole or not at all: when one line of a group fails, every other line of the
- * group fails too, saying which rows to fix.
+ * group fails too, saying which rows to fix. `badRows`: the group's failed rows not done earlier.
  */
+export function groupRefusal(group: string, rowIndex: number, badRows: readonly number[]): Refusal | null {
+  const others = badRows.filter((i) => i !== rowIndex);
+  return others.length === 0 ? null : refusal("FILE_GROUP_HAS_ERRORS", { group, rows: rowList(others) });
+}
+
+/** A row that counts against its group: failed on a cell, not done by an earlier run. */
+export const failsItsGroup = (group: string | null, done: boolean, hasCellErrors: boolean): boolean =>
+  group !== null && !done && hasCellErrors;
+
 function withGroupErrors(rows: ImportRow[]): ImportRow[] {
   const badRowsByGroup = new Map<string, number[]>();
   for (const r of rows) {
-    if (r.group !== null && !r.done && r.cellErrors.length > 0) {
-      const bad = badRowsByGroup.get(r.group);
+    if (failsItsGroup(r.group, r.done, r.cellErrors.length > 0)) {
+      const bad = badRowsByGroup.get(r.group!);
       if (bad) bad.push(r.rowIndex);
-      else badRowsByGroup.set(r.group, [r.rowIndex]);
+      else badRowsByGroup.set(r.group!, [r.rowIndex]);
     }
   }
   if (badRowsByGroup.size === 0) return rows;
   return rows.map((r) => {
     const bad = r.group !== null && !r.done ? badRowsByGroup.get(r.group) : undefined;
-    const others = bad?.filter((i) => i !== r.rowIndex) ?? [];
-    if (others.length === 0) return r;
-    return {
-      ...r,
-      rowErrors: [
-        ...r.rowErrors,
-        refusal("FILE_GROUP_HAS_ERRORS", { group: r.group!, rows: rowList(others) }),
-      ],
-    };
+    const e = bad ? groupRefusal(r.group!, r.rowIndex, bad) : null;
+    return e ? { ...r, rowErrors: [...r.rowErrors, e] } : r;
   });
 }
 

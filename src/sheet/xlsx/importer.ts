@@ -6,7 +6,9 @@
  * Fidelity over speed: the workbook is loaded whole, so everything exceljs models (other sheets,
  * styles, number formats, column widths, merged cells, validations, notes) is written back. Parts
  * exceljs does not model (charts, pivot tables, slicers, macros) are lost — the manuals' import has
- * the same property (it returns an error file, not the original).
+ * the same property (it returns an error file, not the original). A file whose full load would take
+ * more than its memory budget (limits.ts DEFAULT_MAX_LOAD_BYTES, estimated from the pre-flight's
+ * counts) is refused before loading, pointing to `--stream` (streaming.ts).
  */
 import type ExcelJS from "exceljs";
 import { promises as fs } from "fs";
@@ -16,7 +18,14 @@ import { applyPlan, applyResults } from "./annotate";
 import { validateGrid, type GridValidation } from "./grid";
 import { newBatchNo, newImportSerialNo } from "./ids";
 import { detectTemplateKind, KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
-import { DEFAULT_LIMITS, DEFAULT_SUBMIT_BATCH, type ImportLimits } from "./limits";
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_LOAD_BYTES,
+  DEFAULT_SUBMIT_BATCH,
+  formatBytes,
+  fullLoadEstimate,
+  type ImportLimits,
+} from "./limits";
 import { planImport, planResults, type SubmitOutcome } from "./plan";
 import { canSubmit, submitInBatches, type Submitter } from "./submit";
 import { loadWorkbook, readXlsxBytes, sheetFacts, sheetValues } from "./workbook";
@@ -122,9 +131,19 @@ function findDataSheet(
 
 export async function importXlsxFile(file: string, opts: ImportOptions = {}): Promise<Result<ImportReport>> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const bytes = await readXlsxBytes(file, limits);
-  if (!bytes.ok) return bytes;
-  const loaded = await loadWorkbook(bytes.value, file);
+  const checked = await readXlsxBytes(file, limits);
+  if (!checked.ok) return checked;
+  const estimate = fullLoadEstimate(checked.value.stats);
+  const budget = limits.maxLoadBytes ?? DEFAULT_MAX_LOAD_BYTES;
+  if (estimate > budget) {
+    return fail("FILE_TOO_LARGE_TO_LOAD", {
+      file: basename(file),
+      cells: checked.value.stats.cells,
+      estimate: formatBytes(estimate),
+      limit: formatBytes(budget),
+    });
+  }
+  const loaded = await loadWorkbook(checked.value.bytes, file);
   if (!loaded.ok) return loaded;
   const wb = loaded.value;
   const found = findDataSheet(wb, opts, limits);

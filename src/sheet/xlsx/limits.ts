@@ -74,6 +74,40 @@ export const DEFAULT_SUBMIT_BATCH = 50;
 export interface ImportLimits {
   readonly maxRows: number;
   readonly maxBytes: number;
+  /** The full load's memory budget (DEFAULT_MAX_LOAD_BYTES when absent); streaming has none. */
+  readonly maxLoadBytes?: number;
+}
+
+/**
+ * [decision] Memory the full load may take (peak RSS of the process, estimated before loading). exceljs
+ * holds the whole workbook as objects — 100,000 rows of the 16-column bench file took 3.0 GB — and
+ * Node's default heap on an 8 GB laptop is about 2 GB, so a full load near it crashes with "heap out
+ * of memory" after a minute. 1 GiB is ~29,000 rows of that file; beyond it the import is refused
+ * before loading (FILE_TOO_LARGE_TO_LOAD), pointing to `--stream` (values only, flat memory). Code
+ * callers may pass `maxLoadBytes`; the CLI has no flag for it.
+ */
+export const DEFAULT_MAX_LOAD_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The full load's peak RSS, modelled from the pre-flight's counts: the process with exceljs loaded,
+ * plus per `<c>` element (exceljs's Cell and its value, our parsed row, the annotated copy written
+ * back) and per inflated byte (exceljs holds each part as a string while it parses it). Fitted on
+ * `hongchong import` of the bench file (bench/template), peak RSS measured / estimated: 10,000 rows
+ * 434 / 421 MB, 30,000 rows 1,046 / 1,025 MB, 100,000 rows 2,967 / 3,135 MB.
+ */
+export const FULL_LOAD_BASE_BYTES = 120 * 1024 * 1024;
+export const FULL_LOAD_BYTES_PER_CELL = 1900;
+export const FULL_LOAD_BYTES_PER_INFLATED_BYTE = 2;
+
+export function fullLoadEstimate(stats: {
+  readonly cells: number;
+  readonly uncompressedBytes: number;
+}): number {
+  return (
+    FULL_LOAD_BASE_BYTES +
+    stats.cells * FULL_LOAD_BYTES_PER_CELL +
+    stats.uncompressedBytes * FULL_LOAD_BYTES_PER_INFLATED_BYTE
+  );
 }
 
 export const DEFAULT_LIMITS: ImportLimits = { maxRows: DEFAULT_MAX_ROWS, maxBytes: DEFAULT_MAX_BYTES };

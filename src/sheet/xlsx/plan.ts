@@ -15,6 +15,7 @@ import {
   SERIAL_NO_COLUMN,
   isValidRow,
   rowReasons,
+  type GridLayout,
   type GridValidation,
   type ImportRow,
 } from "./grid";
@@ -94,7 +95,7 @@ export function isOurNote(text: string): boolean {
 }
 
 function columnsToWrite(
-  v: GridValidation,
+  v: GridLayout,
   submit: boolean
 ): { columnOf: Record<string, number>; add: PlannedColumn[] } {
   const schema = v.spec.schema;
@@ -133,11 +134,64 @@ function reuseSerial(r: ImportRow): string | null {
   return r.serialNo && r.processStatus === PROCESS_STATUS.pending ? r.serialNo : null;
 }
 
+/** Where an import writes on a sheet of `layout`: the columns (existing and appended), the input columns. */
+export interface RowPlanContext {
+  readonly layout: GridLayout;
+  readonly columnOf: Readonly<Record<string, number>>;
+  readonly addColumns: readonly PlannedColumn[];
+  /** Input columns whose earlier marks are cleared. */
+  readonly inputColumns: readonly number[];
+  readonly batchNo: string;
+  readonly submit: boolean;
+}
+
+export function rowPlanContext(
+  layout: GridLayout,
+  opts: Pick<PlanOptions, "batchNo" | "submit">
+): RowPlanContext {
+  const { columnOf, add } = columnsToWrite(layout, opts.submit);
+  const inputColumns = layout.spec.schema.columns
+    .filter((c) => !c.result && layout.header.columns[c.key] !== undefined)
+    .map((c) => layout.header.columns[c.key]);
+  return { layout, columnOf, addColumns: add, inputColumns, batchNo: opts.batchNo, submit: opts.submit };
+}
+
+/** What a row's annotation depends on. */
+export type RowVerdict = Pick<ImportRow, "rowIndex" | "done" | "cellErrors" | "rowErrors">;
+
+/**
+ * One row's marks and writes before anything is sent: a failed row gets its cells marked, 失败原因 (and
+ * 处理状态 失败 with --submit); a valid one a cleared 失败原因 and the 申请批次号. Done rows are left alone.
+ * The 流水号 and 处理状态 of a valid row with --submit are planImport's (they depend on its group).
+ */
+export function annotateRow(
+  r: RowVerdict,
+  ctx: RowPlanContext,
+  marks: CellMark[],
+  writes: CellWrite[]
+): "done" | "failed" | "valid" {
+  if (r.done) return "done";
+  const put = (key: string, value: string | null): void => {
+    const column = ctx.columnOf[key];
+    if (column !== undefined) writes.push({ row: r.rowIndex, column, value });
+  };
+  if (!isValidRow(r)) {
+    for (const e of r.cellErrors) {
+      const column = ctx.layout.header.columns[e.columnKey];
+      if (column !== undefined) marks.push({ row: r.rowIndex, column, message: e.refusal.message });
+    }
+    put("failureReason", rowReasons(r));
+    if (ctx.submit) put("processStatus", PROCESS_STATUS.failure);
+    return "failed";
+  }
+  put("failureReason", null);
+  put("batchNo", ctx.batchNo);
+  return "valid";
+}
+
 export function planImport(v: GridValidation, opts: PlanOptions): ImportPlan {
-  const { columnOf, add } = columnsToWrite(v, opts.submit);
-  const inputColumns = v.spec.schema.columns
-    .filter((c) => !c.result && v.header.columns[c.key] !== undefined)
-    .map((c) => v.header.columns[c.key]);
+  const ctx = rowPlanContext(v, opts);
+  const { columnOf } = ctx;
   const marks: CellMark[] = [];
   const writes: CellWrite[] = [];
   const put = (row: number, key: string, value: string | null): void => {
@@ -153,24 +207,17 @@ export function planImport(v: GridValidation, opts: PlanOptions): ImportPlan {
   const clearRows: number[] = [];
 
   for (const r of v.rows) {
-    if (r.done) {
+    const verdict = annotateRow(r, ctx, marks, writes);
+    if (verdict === "done") {
       skippedDone++;
       continue;
     }
     clearRows.push(r.rowIndex);
-    if (!isValidRow(r)) {
+    if (verdict === "failed") {
       failed++;
-      for (const e of r.cellErrors) {
-        const column = v.header.columns[e.columnKey];
-        if (column !== undefined) marks.push({ row: r.rowIndex, column, message: e.refusal.message });
-      }
-      put(r.rowIndex, "failureReason", rowReasons(r));
-      if (opts.submit) put(r.rowIndex, "processStatus", PROCESS_STATUS.failure);
       continue;
     }
     valid++;
-    put(r.rowIndex, "failureReason", null);
-    put(r.rowIndex, "batchNo", opts.batchNo);
     if (!opts.submit) continue;
     let serial = r.group !== null ? serialByGroup.get(r.group) : undefined;
     if (!serial) {
@@ -188,11 +235,11 @@ export function planImport(v: GridValidation, opts: PlanOptions): ImportPlan {
     plan: {
       sheetName: v.sheetName,
       headerRow: v.headerRow,
-      addColumns: add,
+      addColumns: ctx.addColumns,
       columnOf,
       marks,
       clearRows,
-      clearColumns: inputColumns,
+      clearColumns: ctx.inputColumns,
       writes,
     },
     units: Array.from(unitsBySerial, ([serialNo, u]) => ({ serialNo, group: u.group, rows: u.rows })),

@@ -8,6 +8,11 @@
  * - each worksheet: rows with a value (stopping at the limit), the longest cell.
  * Part names are matched as exceljs matches them (xlsx.js, workbook-reader.js), so every part it reads
  * is a part checked here.
+ *
+ * The full load (`preflightXlsx`) checks every part, since exceljs reads them all, and returns what the
+ * importer's memory estimate needs. The streaming import (sheetStream.ts) reads the parts itself with
+ * the same scans fused into its one read (`checkDirectory`, `inflatePart`, `teeScans`), and inflates
+ * only the parts it reads.
  */
 import { basename, posix } from "path";
 import { cellAddress, MAX_COLUMNS, MAX_ROWS } from "../address";
@@ -33,12 +38,13 @@ const SHARED_STRINGS = "xl/sharedStrings.xml";
 const WORKSHEET = /xl\/worksheets\/sheet\d+[.]xml/;
 
 /** exceljs drops a leading "/" before matching. */
-const partNames = (e: ZipEntry): string[] => e.names.map((n) => (n.startsWith("/") ? n.slice(1) : n));
-const isPart = (e: ZipEntry, name: string): boolean => partNames(e).includes(name);
+export const partNames = (e: ZipEntry): string[] => e.names.map((n) => (n.startsWith("/") ? n.slice(1) : n));
+export const isPart = (e: ZipEntry, name: string): boolean => partNames(e).includes(name);
 const isWorksheet = (e: ZipEntry): boolean => partNames(e).some((n) => WORKSHEET.test(n));
+export { SHARED_STRINGS, WORKBOOK, WORKBOOK_RELS };
 
 /** Set when a scanner meets a limit; the scan stops at the next chunk. */
-interface PartScan extends XmlEvents {
+export interface PartScan extends XmlEvents {
   /** The element names whose events it needs. */
   readonly names: readonly string[];
   /** A limit met: the scan stops at the next chunk. */
@@ -62,9 +68,10 @@ class BitSet {
 }
 
 /** `<sheet name r:id>` of xl/workbook.xml and `<Relationship Id Target>` of its rels: sheet names. */
-class SheetNames implements PartScan {
+export class SheetNames implements PartScan {
   readonly names = ["sheet", "Relationship"];
   refusal = null;
+  /** By relationship id, in the workbook's (the tabs') order. */
   private readonly sheets = new Map<string, string>();
   private readonly targets = new Map<string, string>();
 
@@ -74,7 +81,7 @@ class SheetNames implements PartScan {
     if (name === "sheet") {
       const id = a.get("id");
       const sheet = a.get("name");
-      if (id !== undefined && sheet !== undefined) this.sheets.set(id, sheet);
+      if (id !== undefined && sheet !== undefined && !this.sheets.has(id)) this.sheets.set(id, sheet);
     } else if (name === "Relationship") {
       const id = a.get("Id");
       const target = a.get("Target");
@@ -93,10 +100,20 @@ class SheetNames implements PartScan {
     }
     return basename(part, ".xml");
   }
+
+  /** The workbook's sheets in tab order, each with its part ("xl/worksheets/sheet1.xml"). */
+  ordered(): Array<{ readonly name: string; readonly part: string }> {
+    const out: Array<{ name: string; part: string }> = [];
+    for (const [id, name] of this.sheets) {
+      const part = this.targets.get(id);
+      if (part !== undefined) out.push({ name, part });
+    }
+    return out;
+  }
 }
 
 /** xl/sharedStrings.xml: `<si>` count (not the count attributes, which can lie), blanks, the first too long. */
-class SharedStrings implements PartScan {
+export class SharedStrings implements PartScan {
   readonly names = ["si", "rPh", "t"];
   refusal: Result<never> | null = null;
   count = 0;
@@ -158,9 +175,11 @@ const INDEX_CHARS = 12;
  * One worksheet: rows that hold a value (the grid's definition: a cell with a non-blank value, not a
  * formula without a result, not an empty `<v/>`), the highest such row, each cell's length.
  */
-class Worksheet implements PartScan {
+export class Worksheet implements PartScan {
   readonly names = ["dimension", "row", "c", "v", "is", "f"];
   refusal: Result<never> | null = null;
+  /** `<c>` elements, with a value or not: exceljs makes an object of each (the full load's memory). */
+  cells = 0;
   private row = 0;
   private column = -1;
   private rowHasValue = false;
@@ -203,6 +222,7 @@ class Worksheet implements PartScan {
         // The address only for a message: keep the column (r is optional: the next column then).
         const column = a.column("r");
         this.column = column >= 0 ? column : this.column + 1;
+        this.cells++;
         this.shared = a.is("t", "s");
         this.inCell = !selfClosing;
         this.chars = 0;
@@ -307,12 +327,38 @@ class Worksheet implements PartScan {
   }
 }
 
+/** Several scans fed by one read of a part: the union of their names, the first refusal. */
+export function teeScans(...scans: readonly PartScan[]): PartScan {
+  return {
+    names: [...new Set(scans.flatMap((s) => s.names))],
+    get refusal() {
+      for (const s of scans) if (s.refusal) return s.refusal;
+      return null;
+    },
+    open(name, attrs, selfClosing) {
+      for (const s of scans) s.open(name, attrs, selfClosing);
+    },
+    close(name) {
+      for (const s of scans) s.close(name);
+    },
+    text(buf, start, end, chars, blank) {
+      for (const s of scans) s.text(buf, start, end, chars, blank);
+    },
+  };
+}
+
+/** The uncompressed bytes inflated so far, against the cap. */
+export interface InflateBudget {
+  used: number;
+  readonly limit: number;
+}
+
 /** Inflate one part through `scan`, holding the size and ratio caps on the bytes it really produces. */
-async function inflatePart(
+export async function inflatePart(
   bytes: Buffer,
   entry: ZipEntry,
   scan: PartScan | null,
-  budget: { used: number; readonly limit: number },
+  budget: InflateBudget,
   file: string
 ): Promise<Result<true>> {
   const scanner = scan ? new XmlScanner(scan, scan.names) : null;
@@ -350,15 +396,14 @@ function ratioRefusal(file: string, entry: ZipEntry, uncompressed: number): Resu
 }
 
 /**
- * Refuse a workbook exceljs must not open; ok when its parts, inflated, are within every limit.
- * `bytes` is a zip (sniffXlsx); anything unreadable as one is FILE_NOT_XLSX.
+ * What the central directory alone can refuse (nothing inflated yet): a zip we cannot read, too many
+ * parts, declared sizes over the cap, a declared ratio over the cap. `file` is the name for messages.
  */
-export async function preflightXlsx(
+export function checkDirectory(
   bytes: Buffer,
-  path: string,
+  file: string,
   limits: ImportLimits
-): Promise<Result<true>> {
-  const file = basename(path);
+): Result<readonly ZipEntry[]> {
   const dir = readZipDirectory(bytes, MAX_ZIP_ENTRIES);
   if (!dir.ok) {
     return dir.tooManyEntries !== undefined
@@ -379,10 +424,47 @@ export async function preflightXlsx(
     const r = ratioRefusal(file, e, e.uncompressedSize);
     if (r) return r;
   }
+  return ok(entries);
+}
+
+/** A shared string longer than a cell may be that no cell named first (the pre-flight's last check). */
+export function sharedStringRefusal(strings: SharedStrings): Result<never> | null {
+  if (!strings.tooLong) return null;
+  return fail("FILE_CELL_TOO_LONG", {
+    cell: `共享字符串第${strings.tooLong.index + 1}项`,
+    length: strings.tooLong.chars,
+    limit: MAX_CELL_CHARS,
+  });
+}
+
+/** What a full load will hold, for the importer's memory estimate (limits.ts `fullLoadEstimate`). */
+export interface PreflightStats {
+  /** Every part's bytes, inflated (what exceljs inflates, and then holds as strings). */
+  readonly uncompressedBytes: number;
+  /** `<c>` elements of every worksheet. */
+  readonly cells: number;
+  readonly sharedStrings: number;
+}
+
+/**
+ * Refuse a workbook exceljs must not open; ok when its parts, inflated, are within every limit.
+ * `bytes` is a zip (sniffXlsx); anything unreadable as one is FILE_NOT_XLSX.
+ */
+export async function preflightXlsx(
+  bytes: Buffer,
+  path: string,
+  limits: ImportLimits
+): Promise<Result<PreflightStats>> {
+  const file = basename(path);
+  const dir = checkDirectory(bytes, file, limits);
+  if (!dir.ok) return dir;
+  const entries = dir.value;
+  const limit = maxUncompressedBytes(limits);
 
   const names = new SheetNames();
   const strings = new SharedStrings(file, maxSharedStrings(limits));
-  const budget = { used: 0, limit };
+  const budget: InflateBudget = { used: 0, limit };
+  let cells = 0;
   const scanOf = new Map<ZipEntry, PartScan>();
   const order: ZipEntry[] = [];
   // Names and strings first: the sheets' messages and blank cells depend on them.
@@ -395,9 +477,10 @@ export async function preflightXlsx(
   try {
     for (const e of order) {
       let scan = scanOf.get(e) ?? null;
+      let sheet: Worksheet | null = null;
       if (!scan && sheets.has(e)) {
         const part = partNames(e).find((n) => WORKSHEET.test(n))!;
-        scan = new Worksheet(
+        scan = sheet = new Worksheet(
           names.nameOf(part),
           strings.count > 0 ? strings : null,
           preflightMaxRows(limits)
@@ -405,17 +488,13 @@ export async function preflightXlsx(
       }
       const r = await inflatePart(bytes, e, scan, budget, file);
       if (!r.ok) return r;
+      if (sheet) cells += sheet.cells;
     }
   } catch (e) {
     if (isZlibError(e)) return fail("FILE_NOT_XLSX", { file });
     throw e;
   }
-  if (strings.tooLong) {
-    return fail("FILE_CELL_TOO_LONG", {
-      cell: `共享字符串第${strings.tooLong.index + 1}项`,
-      length: strings.tooLong.chars,
-      limit: MAX_CELL_CHARS,
-    });
-  }
-  return ok(true);
+  const long = sharedStringRefusal(strings);
+  if (long) return long;
+  return ok({ uncompressedBytes: budget.used, cells, sharedStrings: strings.count });
 }

@@ -1,26 +1,41 @@
 /**
- * The streaming path of an import, for very large files: exceljs's streaming reader collects only the
- * cell values of the data sheet, the same grid.ts/plan.ts rules run, and the streaming writer writes
- * a new workbook with the values, the red marks with notes, 失败原因 and 申请批次号.
+ * The streaming path of an import, for files too big to load whole (`hongchong import --stream`):
+ * memory stays flat in the number of rows — the current row, the shared strings, and per data row a
+ * few bytes of verdict (gridStream.ts), never the grid.
  *
- * [decision] Fidelity is what the default (importer.ts, full load) is for. Streaming keeps memory and
- * time close to exceljs's own read + write (bench/template measures both against that floor) but it
- * does NOT carry the user's formatting, column widths, validations or other sheets' formats — only
- * values. Use it when a file is too big to load whole (`hongchong import --stream`).
+ * 1. The workbook's directory, names and shared strings, guarded by the pre-flight's checks
+ *    (sheetStream.ts); the other sheets checked.
+ * 2. The data sheet read once: each row parsed and checked as it passes (grid.ts's rules); the
+ *    pre-flight's worksheet checks run on the same chunks.
+ * 3. Only when some document has two lines or more: the sheet read again for the rules across rows,
+ *    on those rows only.
+ * 4. The result written as the sheets are read again, row by row, through exceljs's streaming writer:
+ *    values, the red marks with notes, 失败原因 and 申请批次号 (plan.ts `annotateRow`, as the full load).
+ *    Into a temporary file renamed at the end: a refused or failed import leaves no half-written file.
+ *
+ * [decision] Fidelity is what the default (importer.ts, full load) is for. Streaming does NOT carry
+ * the user's formatting, column widths, validations or notes — only values (rich text as its text).
+ * bench/template measures both against exceljs's own read + write of the same file.
  */
 import ExcelJS from "exceljs";
-import { fail, ok, type Result } from "../../domain/refusals";
-import { parseRect, type Rect } from "../address";
+import { promises as fs } from "fs";
+import { basename } from "path";
+import { ok, type Result } from "../../domain/refusals";
 import { ERROR_FILL } from "./annotate";
-import { validateGrid, type GridValidation } from "./grid";
+import { GridStream, type HeldState, type RowVerdicts } from "./gridStream";
 import { newBatchNo } from "./ids";
 import { KIND_SPECS, type TemplateKind } from "./kinds";
 import { DEFAULT_LIMITS, type ImportLimits } from "./limits";
-import { NOTE_PREFIX, planImport, type AnnotationPlan } from "./plan";
-import { readXlsxBytes } from "./workbook";
-import { Readable } from "stream";
-import { StringDecoder } from "string_decoder";
-import { basename } from "path";
+import {
+  annotateRow,
+  notePrefixOf,
+  rowPlanContext,
+  type CellMark,
+  type CellWrite,
+  type RowPlanContext,
+} from "./plan";
+import { StreamedWorkbook, type SheetPart } from "./sheetStream";
+import { readImportBytes } from "./workbook";
 
 export interface StreamImportOptions {
   readonly kind: TemplateKind;
@@ -30,120 +45,72 @@ export interface StreamImportOptions {
 }
 
 export interface StreamImportReport {
-  readonly validation: GridValidation;
+  readonly kind: TemplateKind;
+  readonly sheetName: string;
+  readonly batchNo: string;
+  /** Rows valid now, plus rows done by an earlier run (as the full load counts them). */
   readonly succeeded: number;
   readonly failed: number;
-  readonly batchNo: string;
+  readonly skippedDone: number;
+  readonly out: string;
+  /** What the validation held for the annotation: O(rows) small integers, errors only of cross-row rules. */
+  readonly held: HeldState;
 }
 
-interface StreamedSheet {
-  readonly name: string;
-  readonly values: unknown[][];
-  readonly hiddenRows: number[];
-  readonly merges: Rect[];
+/** exceljs reads an array without an own index 0 as 1-based (Row.values): make it 0-based. */
+function zeroBased(values: unknown[]): ExcelJS.CellValue[] {
+  if (!Object.prototype.hasOwnProperty.call(values, 0)) values[0] = undefined;
+  return values as ExcelJS.CellValue[];
 }
 
-/**
- * exceljs's streaming reader drops two facts the import must check: hidden rows (<row hidden="1">)
- * and merged cells (<mergeCell ref>). This scanner reads them from the same XML chunks as they pass.
- */
-class SheetFactScanner {
-  readonly hiddenRows: number[] = [];
-  readonly merges: Rect[] = [];
-  private readonly decoder = new StringDecoder("utf8");
-  private tail = "";
-
-  feed(chunk: unknown): void {
-    const text = this.tail + (typeof chunk === "string" ? chunk : this.decoder.write(chunk as Buffer));
-    // Scan complete tags only; keep what follows the last '>' for the next chunk.
-    const cut = text.lastIndexOf(">") + 1;
-    const whole = text.slice(0, cut);
-    this.tail = text.slice(cut);
-    for (const m of whole.matchAll(/<row\b([^>]*)>/g)) {
-      if (/\shidden="(1|true)"/.test(m[1])) {
-        const r = /\sr="(\d+)"/.exec(m[1]);
-        if (r) this.hiddenRows.push(Number(r[1]) - 1);
-      }
-    }
-    for (const m of whole.matchAll(/<mergeCell\b[^>]*\sref="([^"]+)"/g)) {
-      const rect = parseRect(m[1]);
-      if (rect) this.merges.push(rect);
-    }
-  }
+/** Counts of the data sheet's write. */
+interface Tally {
+  valid: number;
+  failed: number;
+  done: number;
 }
 
-/** Every worksheet's values (1st pass of the file); styles are not read. */
-async function readSheets(bytes: Buffer): Promise<StreamedSheet[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    styles: "ignore",
-    hyperlinks: "ignore",
-    entries: "ignore",
-  } as Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>);
-  const sheets: StreamedSheet[] = [];
-  for await (const ws of reader) {
-    // The worksheet reader pulls its XML from `iterator` when its rows are first iterated: tee it.
-    const tap = ws as unknown as { iterator: AsyncIterable<unknown> };
-    const scanner = new SheetFactScanner();
-    const source = tap.iterator;
-    tap.iterator = (async function* () {
-      for await (const chunk of source) {
-        scanner.feed(chunk);
-        yield chunk;
-      }
-    })();
-    const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
-    const values: unknown[][] = [];
-    for await (const row of sheet) {
-      const v = row.values as unknown[];
-      values[row.number - 1] = Array.isArray(v) ? v.slice(1) : [];
+/** Write the data sheet as it is read again: each row with its marks and writes. */
+function annotatingSink(
+  ws: ExcelJS.Worksheet,
+  verdicts: RowVerdicts,
+  ctx: RowPlanContext,
+  tally: Tally
+): (index: number, values: unknown[]) => void {
+  const headerRow = ctx.layout.headerRow;
+  return (index, values) => {
+    if (index === headerRow) for (const c of ctx.addColumns) values[c.column] = c.header;
+    const verdict = verdicts.next(index, values);
+    let marks: CellMark[] | null = null;
+    if (verdict) {
+      marks = [];
+      const writes: CellWrite[] = [];
+      const outcome = annotateRow(verdict, ctx, marks, writes);
+      if (outcome === "done") tally.done++;
+      else if (outcome === "failed") tally.failed++;
+      else tally.valid++;
+      for (const w of writes) values[w.column] = w.value === "" ? null : w.value;
     }
-    for (let i = 0; i < values.length; i++) if (!values[i]) values[i] = [];
-    sheets.push({ name: sheet.name, values, hiddenRows: scanner.hiddenRows, merges: scanner.merges });
-  }
-  return sheets;
-}
-
-/** Write one sheet row by row with the plan's marks and writes (2nd pass). */
-function writeSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
-  sheet: StreamedSheet,
-  plan: AnnotationPlan | null
-): void {
-  const ws = wb.addWorksheet(sheet.name);
-  const marks = new Map<number, Map<number, string>>();
-  const writes = new Map<number, Map<number, string | null>>();
-  if (plan) {
-    for (const m of plan.marks) marks.set(m.row, (marks.get(m.row) ?? new Map()).set(m.column, m.message));
-    for (const w of plan.writes) writes.set(w.row, (writes.get(w.row) ?? new Map()).set(w.column, w.value));
-    for (const c of plan.addColumns) {
-      const header = sheet.values[plan.headerRow] ?? [];
-      header[c.column] = c.header;
-      sheet.values[plan.headerRow] = header;
-    }
-  }
-  // A loop, not Math.max(...keys): a spread of one argument per written row overflows the call
-  // stack on the very large files this path exists for.
-  let rows = sheet.values.length;
-  for (const r of writes.keys()) rows = Math.max(rows, r + 1);
-  for (let r = 0; r < rows; r++) {
-    const values = [...(sheet.values[r] ?? [])];
-    const rowWrites = writes.get(r);
-    if (rowWrites) for (const [c, v] of rowWrites) values[c] = v;
-    const row = ws.getRow(r + 1);
-    row.values = values as ExcelJS.CellValue[];
-    const rowMarks = marks.get(r);
-    if (rowMarks) {
-      for (const [c, message] of rowMarks) {
-        const cell = row.getCell(c + 1);
+    const row = ws.getRow(index + 1);
+    row.values = zeroBased(values);
+    if (marks) {
+      for (const m of marks) {
+        const cell = row.getCell(m.column + 1);
         cell.fill = ERROR_FILL;
-        cell.note = NOTE_PREFIX + message;
+        cell.note = notePrefixOf(m) + m.message;
       }
     }
     row.commit();
-  }
-  ws.commit();
+  };
+}
+
+/** Any sheet but the data sheet: its values, as read. */
+function copyingSink(ws: ExcelJS.Worksheet): (index: number, values: unknown[]) => void {
+  return (index, values) => {
+    const row = ws.getRow(index + 1);
+    row.values = zeroBased(values);
+    row.commit();
+  };
 }
 
 export async function importXlsxStreaming(
@@ -151,41 +118,65 @@ export async function importXlsxStreaming(
   opts: StreamImportOptions
 ): Promise<Result<StreamImportReport>> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const bytes = await readXlsxBytes(file, limits);
+  const bytes = await readImportBytes(file, limits);
   if (!bytes.ok) return bytes;
-  let sheets: StreamedSheet[];
-  try {
-    sheets = await readSheets(bytes.value);
-  } catch {
-    return fail("FILE_NOT_XLSX", { file: basename(file) });
-  }
+  const opened = await StreamedWorkbook.open(bytes.value, basename(file), limits);
+  if (!opened.ok) return opened;
+  const book = opened.value;
   const spec = KIND_SPECS[opts.kind];
-  const index = Math.max(
-    0,
-    sheets.findIndex((s) => s.name === spec.title)
-  );
-  const data = sheets[index];
-  if (!data) return fail("FILE_NOT_XLSX", { file: basename(file) });
-  const v = validateGrid(
-    spec,
-    data.values,
-    { sheetName: data.name, merges: data.merges, hiddenRows: data.hiddenRows },
-    limits
-  );
-  if (!v.ok) return v;
+  const data: SheetPart = book.sheets.find((s) => s.name === spec.title) ?? book.sheets[0];
+
+  // The other sheets first (usually a 说明 sheet): a refusal there costs no parsing of the data.
+  for (const s of book.sheets) {
+    if (s === data) continue;
+    const r = await book.check(s);
+    if (!r.ok) return r;
+  }
+  const grid = new GridStream(spec, data.name, limits);
+  const read = await book.rows(data, grid.row);
+  if (!read.ok) return read;
+  const finished = book.finish();
+  if (!finished.ok) return finished;
+  const layout = grid.finish(read.value.merges);
+  if (!layout.ok) return layout;
+  if (grid.needsRowsCheck) {
+    const again = await book.rows(data, grid.rowsCheckRow);
+    if (!again.ok) return again;
+  }
+
   const batchNo = opts.batchNo ?? newBatchNo();
-  const planned = planImport(v.value, { batchNo, submit: false, newSerialNo: () => "" });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-    filename: opts.out,
-    useStyles: true,
-    useSharedStrings: true,
-  });
-  sheets.forEach((s, i) => writeSheet(wb, s, i === index ? planned.plan : null));
-  await wb.commit();
+  const ctx = rowPlanContext(layout.value, { batchNo, submit: false });
+  const verdicts = grid.verdicts();
+  const tally: Tally = { valid: 0, failed: 0, done: 0 };
+  const tmp = `${opts.out}.${process.pid}.tmp`;
+  try {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: tmp,
+      useStyles: true,
+      useSharedStrings: true,
+    });
+    for (const s of book.sheets) {
+      const ws = wb.addWorksheet(s.name);
+      const sink = s === data ? annotatingSink(ws, verdicts, ctx, tally) : copyingSink(ws);
+      const r = await book.rows(s, sink);
+      // Every sheet was checked above: a refusal now means the bytes changed under us.
+      if (!r.ok) throw new Error(`streaming import: ${s.name} refused on the second read`);
+      ws.commit();
+    }
+    await wb.commit();
+    await fs.rename(tmp, opts.out);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
   return ok({
-    validation: v.value,
-    succeeded: planned.valid + planned.skippedDone,
-    failed: planned.failed,
+    kind: opts.kind,
+    sheetName: data.name,
     batchNo,
+    succeeded: tally.valid + tally.done,
+    failed: tally.failed,
+    skippedDone: tally.done,
+    out: opts.out,
+    held: grid.held(),
   });
 }

@@ -10,7 +10,7 @@ import { fail, ok, type Result } from "../../domain/refusals";
 import { parseRect, type Rect } from "../address";
 import type { SheetFacts } from "./grid";
 import { formatBytes, type ImportLimits } from "./limits";
-import { preflightXlsx } from "./preflight";
+import { preflightXlsx, type PreflightStats } from "./preflight";
 
 /** OLE compound file (CFB) signature: legacy .xls, or an xlsx wrapped by password encryption. */
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -36,11 +36,11 @@ export function sniffXlsx(bytes: Buffer, file: string): Result<true> {
 }
 
 /**
- * Size and signature checks, then the pre-flight (preflight.ts: the zip's sizes, ratio, shared
- * strings, rows and cell lengths), then the bytes. Nothing is parsed before the size check, and
- * nothing is inflated whole before the pre-flight: every reader of an import file starts here.
+ * Size and signature checks, then the bytes: nothing is parsed before the size check, and every
+ * reader of an import file starts here. The full load then runs the pre-flight (readXlsxBytes); the
+ * streaming import runs the same checks fused into its own read (sheetStream.ts).
  */
-export async function readXlsxBytes(file: string, limits: ImportLimits): Promise<Result<Buffer>> {
+export async function readImportBytes(file: string, limits: ImportLimits): Promise<Result<Buffer>> {
   const name = basename(file);
   let size: number;
   try {
@@ -59,9 +59,24 @@ export async function readXlsxBytes(file: string, limits: ImportLimits): Promise
   }
   const bytes = await fs.readFile(file);
   const sniff = sniffXlsx(bytes, file);
-  if (!sniff.ok) return sniff;
-  const checked = await preflightXlsx(bytes, file, limits);
-  return checked.ok ? ok(bytes) : checked;
+  return sniff.ok ? ok(bytes) : sniff;
+}
+
+/** An import file that passed the pre-flight, and what the pre-flight counted. */
+export interface CheckedFile {
+  readonly bytes: Buffer;
+  readonly stats: PreflightStats;
+}
+
+/**
+ * readImportBytes, then the pre-flight (preflight.ts: the zip's sizes, ratio, shared strings, rows and
+ * cell lengths): nothing is inflated whole before it.
+ */
+export async function readXlsxBytes(file: string, limits: ImportLimits): Promise<Result<CheckedFile>> {
+  const bytes = await readImportBytes(file, limits);
+  if (!bytes.ok) return bytes;
+  const checked = await preflightXlsx(bytes.value, file, limits);
+  return checked.ok ? ok({ bytes: bytes.value, stats: checked.value }) : checked;
 }
 
 /** Load a whole workbook; a zip that is not a workbook (a .docx renamed) is FILE_NOT_XLSX. */
