@@ -193,8 +193,10 @@ export function round13HalfUp(v: DecimalLike): Dec {
 
 /** An amount as the manuals print it: 2 decimals, zero as "0.00" (never "-0.00"). */
 export function formatAmount(v: DecimalLike): string {
-  const r = round2HalfUp(v);
-  return (r.isZero() ? ZERO : r).toFixed(AMOUNT_DP);
+  // toFixed rounds half up itself (one Decimal less than round2HalfUp then toFixed); a negative that
+  // rounds to zero prints "-0.00", which the manuals never show.
+  const s = toDec(v).toFixed(AMOUNT_DP, Dec.ROUND_HALF_UP);
+  return s === "-0.00" ? "0.00" : s;
 }
 
 /** A quantity or unit price: as many decimals as it has (≤ 13 once computed), no trailing zeros. */
