@@ -458,6 +458,27 @@ export interface InputPoolTable {
   updated_at: EpochMs;
 }
 
+// ── issue 12 §3 (0008_input_collection): the collection report table ──────────────────
+
+/**
+ * The change report of a settled 4.02 collection task (0008): one row per invoice, in the task's order
+ * (`seq` 1…n, primary key with task_id), the pool row it merged into and how (4.03 pages it by seq).
+ */
+export interface InputCollectionItemsTable {
+  org_id: number;
+  task_id: number;
+  seq: number;
+  pool_id: number;
+  /** The engine's MergeAction: INSERT / UPDATE_STATUS / REPLACE_AND_VERIFY. */
+  merge_action: string;
+  /** JSON `[{field, label, from, to}]` (values as text), null when nothing changed. */
+  changes_json: string | null;
+  /** JSON array of the engine's note codes (FLIGHT_TOTAL_RULE_UNKNOWN…), null when none. */
+  notes_json: string | null;
+  /** 1 = the 价税合计（电子税局） rule applies (数电飞机票 ≥ 2025-07-28). */
+  flight_total_rule: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
 /**
  * A dispatcher's hold on one destination's delivery lane (0007): no other gateway process delivers
  * to it until `until_ms` (wall clock) has passed or the row is deleted. Not an org table: a lane is
@@ -660,6 +681,7 @@ export interface Database {
   info_form_lines: InfoFormLinesTable;
   applications: ApplicationsTable;
   input_pool: InputPoolTable;
+  input_collection_items: InputCollectionItemsTable;
   tasks: TasksTable;
   idempotency: IdempotencyTable;
   callbacks: CallbacksTable;
@@ -685,6 +707,7 @@ export const ORG_TABLES = [
   "info_form_lines",
   "applications",
   "input_pool",
+  "input_collection_items",
   "tasks",
   "idempotency",
   "callbacks",

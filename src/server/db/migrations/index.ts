@@ -12,6 +12,7 @@ import { entrySerialOrderNoMigration } from "./0003_entry_serial_order_no";
 import { callbackDestinationMigration } from "./0004_callback_destination";
 import { listIndexesMigration } from "./0005_list_indexes";
 import { callbackLeasesMigration } from "./0007_callback_leases";
+import { inputCollectionMigration } from "./0008_input_collection";
 
 type MigrationFactory = (dialect: SqlDialectName) => {
   up(db: Kysely<unknown>): Promise<void>;
@@ -25,6 +26,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, factory: Migratio
   ["0004_callback_destination", callbackDestinationMigration],
   ["0005_list_indexes", listIndexesMigration],
   ["0007_callback_leases", callbackLeasesMigration],
+  ["0008_input_collection", inputCollectionMigration],
 ];
 
 export class InCodeMigrationProvider implements MigrationProvider {

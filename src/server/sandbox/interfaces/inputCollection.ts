@@ -36,10 +36,11 @@ import {
 import { Dec, formatAmount } from "../../../domain/money";
 import { isRefusalCode, refusal, refusalMessage } from "../../../domain/refusals";
 import { ASSUMED_INTERFACE_CODES } from "../../../gateway/assumptions";
+import { JsonDecimal } from "../../../gateway/json";
 import { invoiceKindOf, sameInvoiceType } from "../../../gateway/codes";
 import { EXTENSIONS, type InputPoolInvoice, type Page } from "../../../gateway/extensions";
 import type { HandlerContext } from "../../context";
-import type { NewRow, Row } from "../../db/schema";
+import type { Row } from "../../db/schema";
 import {
   type InterfaceHandler,
   type TaskSettler,
@@ -59,6 +60,15 @@ import {
   type WireIn,
 } from "../../../gateway/schemas";
 import { DEFAULT_TASK_DURATION_MS, createTask, readTask, taskParams } from "../../tasks";
+import {
+  type PoolWrite,
+  type ReportItem,
+  poolKey,
+  poolRowsByKey,
+  readReport,
+  writePoolRows,
+  writeReport,
+} from "./inputPoolStore";
 import { AWAITING_STATUSES } from "./redConfirmShared";
 
 export const INPUT_COLLECTION_TASK_KIND = "inputCollection";
@@ -181,122 +191,161 @@ export function issuedInvoiceUsage(usageConfirmed: boolean, invoiceDate: string)
       };
 }
 
-async function collect(ctx: HandlerContext, p: CollectionParams): Promise<Collected[]> {
+/** Source rows per keyset page (`id > last order by id limit …`), each merged as one batch. */
+export const SOURCE_PAGE_SIZE = 2000;
+
+function bureauRecord(r: Row<"bureau_invoices">): Collected {
+  return {
+    billKind: r.ticket_kind,
+    typeName: r.invoice_type_name,
+    invoice: {
+      // A record from a 税局 file may name the type (航空运输电子客票行程单) instead of coding it.
+      invoiceType: r.invoice_type || r.invoice_type_name,
+      invoiceCode: orNull(r.invoice_code),
+      invoiceNo: r.invoice_no,
+      issueDate: r.invoice_date,
+      sellerTaxId: r.seller_tax_id,
+      sellerName: r.seller_name,
+      amountExclTax: new Dec(r.amount),
+      tax: new Dec(r.tax_amount),
+      totalAmount: new Dec(r.total_amount),
+      totalTaxInclAmount: null,
+      invoiceStatus: r.invoice_status,
+      usagePeriod: r.usage_period,
+      selectStatus: r.select_status,
+      deductionStatus: r.deduction_status,
+      selectTime: r.select_time,
+      certifyTime: r.certify_time,
+    },
+  };
+}
+
+function issuedBlueRecord(b: Row<"blue_invoices">, confirmPending: boolean): Collected {
+  const usage = issuedInvoiceUsage(b.buyer_usage_confirmed === 1, b.invoice_date);
+  return {
+    billKind: "发票",
+    typeName: invoiceKindOf(b.invoice_type) ?? b.kind,
+    invoice: {
+      invoiceType: b.invoice_type,
+      invoiceCode: orNull(b.invoice_code),
+      invoiceNo: b.invoice_no,
+      issueDate: b.invoice_date,
+      sellerTaxId: b.seller_tax_id,
+      sellerName: b.seller_name,
+      amountExclTax: new Dec(b.amount),
+      tax: new Dec(b.tax_amount),
+      totalAmount: new Dec(b.total_amount),
+      totalTaxInclAmount: null,
+      invoiceStatus: bureauStatusOfIssued(b, confirmPending),
+      usagePeriod: usage.usagePeriod,
+      selectStatus: usage.selectStatus,
+      deductionStatus: usage.deductionStatus,
+      selectTime: null,
+      certifyTime: null,
+    },
+  };
+}
+
+function issuedRedRecord(r: Row<"red_invoices">): Collected {
+  return {
+    billKind: "发票",
+    typeName: invoiceKindOf(r.invoice_type) ?? r.invoice_type,
+    invoice: {
+      invoiceType: r.invoice_type,
+      invoiceCode: orNull(r.invoice_code),
+      invoiceNo: r.invoice_no,
+      issueDate: r.invoice_date,
+      sellerTaxId: r.seller_tax_id,
+      sellerName: r.seller_name,
+      amountExclTax: new Dec(r.amount),
+      tax: new Dec(r.tax_amount),
+      totalAmount: new Dec(r.total_amount),
+      totalTaxInclAmount: null,
+      invoiceStatus: "正常",
+      usagePeriod: null,
+      selectStatus: "未勾选",
+      deductionStatus: "未勾选",
+      selectTime: null,
+      certifyTime: null,
+    },
+  };
+}
+
+/**
+ * The bureau's data for this buyer in pages, filtered: its own records (airlines, toll roads…), then
+ * every invoice a sandbox seller issued to the buyer, then the reds — each source in id order, read as
+ * keyset pages on (buyer_tax_id, id) (0008), so no page costs more than its rows. The filters a column
+ * answers go into the query; `matches` (type aliases, computed statuses) decides the rest.
+ */
+async function* collectPages(ctx: HandlerContext, p: CollectionParams): AsyncGenerator<Collected[]> {
   const taxId = ctx.caller.org.tax_id;
   const from = p.startDate;
   const to = `${p.endDate} 23:59:59`;
-  const out: Collected[] = [];
+  const keep = (cs: Collected[]) => cs.filter((c) => matches(c, p));
 
-  const own = await ctx.bureau
-    .selectFrom("bureau_invoices")
-    .selectAll()
-    .where("invoice_date", ">=", from)
-    .where("invoice_date", "<=", to)
-    .orderBy("id")
-    .execute();
-  for (const r of own) {
-    out.push({
-      billKind: r.ticket_kind,
-      typeName: r.invoice_type_name,
-      invoice: {
-        // A record from a 税局 file may name the type (航空运输电子客票行程单) instead of coding it.
-        invoiceType: r.invoice_type || r.invoice_type_name,
-        invoiceCode: orNull(r.invoice_code),
-        invoiceNo: r.invoice_no,
-        issueDate: r.invoice_date,
-        sellerTaxId: r.seller_tax_id,
-        sellerName: r.seller_name,
-        amountExclTax: new Dec(r.amount),
-        tax: new Dec(r.tax_amount),
-        totalAmount: new Dec(r.total_amount),
-        totalTaxInclAmount: null,
-        invoiceStatus: r.invoice_status,
-        usagePeriod: r.usage_period,
-        selectStatus: r.select_status,
-        deductionStatus: r.deduction_status,
-        selectTime: r.select_time,
-        certifyTime: r.certify_time,
-      },
-    });
+  for (let after = 0; ;) {
+    let q = ctx.bureau
+      .selectFrom("bureau_invoices")
+      .selectAll()
+      .where("id", ">", after)
+      .where("invoice_date", ">=", from)
+      .where("invoice_date", "<=", to);
+    if (p.billKind) q = q.where("ticket_kind", "=", p.billKind);
+    if (p.deductionStatus) q = q.where("deduction_status", "=", p.deductionStatus);
+    if (p.invoiceStatus) q = q.where("invoice_status", "=", p.invoiceStatus);
+    const rows = await q.orderBy("id").limit(SOURCE_PAGE_SIZE).execute();
+    if (rows.length === 0) break;
+    after = Number(rows[rows.length - 1].id);
+    yield keep(rows.map(bureauRecord));
+    if (rows.length < SOURCE_PAGE_SIZE) break;
   }
+  if (p.billKind && p.billKind !== "发票") return;
 
   // Invoices sandbox sellers issued to this buyer: the bureau's registry is every org's issued
   // invoices (the same reading as taxControlShared.bureauIssuedInvoice), read here by buyer.
-  const pendingBills = await ctx.bureau
-    .selectFrom("bureau_confirm_bills")
-    .select(["seller_tax_id", "blue_invoice_no"])
-    .where("buyer_tax_id", "=", taxId)
-    .where("confirm_status", "in", AWAITING_STATUSES)
-    .execute();
-  const pending = new Set(pendingBills.map((b) => `${b.seller_tax_id}|${b.blue_invoice_no}`));
-  const blues = await ctx.tx
-    .selectFrom("blue_invoices")
-    .selectAll()
-    .where("buyer_tax_id", "=", taxId)
-    .where("issue_status", "=", "已开票")
-    .where("invoice_date", ">=", from)
-    .where("invoice_date", "<=", to)
-    .orderBy("id")
-    .execute();
-  for (const b of blues) {
-    const usage = issuedInvoiceUsage(b.buyer_usage_confirmed === 1, b.invoice_date);
-    out.push({
-      billKind: "发票",
-      typeName: invoiceKindOf(b.invoice_type) ?? b.kind,
-      invoice: {
-        invoiceType: b.invoice_type,
-        invoiceCode: orNull(b.invoice_code),
-        invoiceNo: b.invoice_no,
-        issueDate: b.invoice_date,
-        sellerTaxId: b.seller_tax_id,
-        sellerName: b.seller_name,
-        amountExclTax: new Dec(b.amount),
-        tax: new Dec(b.tax_amount),
-        totalAmount: new Dec(b.total_amount),
-        totalTaxInclAmount: null,
-        invoiceStatus: bureauStatusOfIssued(b, pending.has(`${b.seller_tax_id}|${b.invoice_no}`)),
-        usagePeriod: usage.usagePeriod,
-        selectStatus: usage.selectStatus,
-        deductionStatus: usage.deductionStatus,
-        selectTime: null,
-        certifyTime: null,
-      },
-    });
+  for (let after = 0; ;) {
+    const blues = await ctx.tx
+      .selectFrom("blue_invoices")
+      .selectAll()
+      .where("buyer_tax_id", "=", taxId)
+      .where("id", ">", after)
+      .where("issue_status", "=", "已开票")
+      .where("invoice_date", ">=", from)
+      .where("invoice_date", "<=", to)
+      .orderBy("id")
+      .limit(SOURCE_PAGE_SIZE)
+      .execute();
+    if (blues.length === 0) break;
+    after = Number(blues[blues.length - 1].id);
+    // The page's blues with a 红字确认单 awaiting confirmation (02/03): 红字发票待确认 at the bureau.
+    const pendingBills = await ctx.bureau
+      .selectFrom("bureau_confirm_bills")
+      .select(["seller_tax_id", "blue_invoice_no"])
+      .where("buyer_tax_id", "=", taxId)
+      .where("confirm_status", "in", AWAITING_STATUSES)
+      .where("blue_invoice_no", "in", [...new Set(blues.map((b) => b.invoice_no))])
+      .execute();
+    const pending = new Set(pendingBills.map((b) => `${b.seller_tax_id}|${b.blue_invoice_no}`));
+    yield keep(blues.map((b) => issuedBlueRecord(b, pending.has(`${b.seller_tax_id}|${b.invoice_no}`))));
+    if (blues.length < SOURCE_PAGE_SIZE) break;
   }
-  const reds = await ctx.tx
-    .selectFrom("red_invoices")
-    .selectAll()
-    .where("buyer_tax_id", "=", taxId)
-    .where("issue_status", "=", "已开票")
-    .where("invoice_date", ">=", from)
-    .where("invoice_date", "<=", to)
-    .orderBy("id")
-    .execute();
-  for (const r of reds) {
-    out.push({
-      billKind: "发票",
-      typeName: invoiceKindOf(r.invoice_type) ?? r.invoice_type,
-      invoice: {
-        invoiceType: r.invoice_type,
-        invoiceCode: orNull(r.invoice_code),
-        invoiceNo: r.invoice_no,
-        issueDate: r.invoice_date,
-        sellerTaxId: r.seller_tax_id,
-        sellerName: r.seller_name,
-        amountExclTax: new Dec(r.amount),
-        tax: new Dec(r.tax_amount),
-        totalAmount: new Dec(r.total_amount),
-        totalTaxInclAmount: null,
-        invoiceStatus: "正常",
-        usagePeriod: null,
-        selectStatus: "未勾选",
-        deductionStatus: "未勾选",
-        selectTime: null,
-        certifyTime: null,
-      },
-    });
+  for (let after = 0; ;) {
+    const reds = await ctx.tx
+      .selectFrom("red_invoices")
+      .selectAll()
+      .where("buyer_tax_id", "=", taxId)
+      .where("id", ">", after)
+      .where("issue_status", "=", "已开票")
+      .where("invoice_date", ">=", from)
+      .where("invoice_date", "<=", to)
+      .orderBy("id")
+      .limit(SOURCE_PAGE_SIZE)
+      .execute();
+    if (reds.length === 0) break;
+    after = Number(reds[reds.length - 1].id);
+    yield keep(reds.map(issuedRedRecord));
+    if (reds.length < SOURCE_PAGE_SIZE) break;
   }
-  return out.filter((c) => matches(c, p));
 }
 
 function matches(c: Collected, p: CollectionParams): boolean {
@@ -365,98 +414,102 @@ function poolColumns(rec: PoolInvoice, c: Collected) {
   };
 }
 
-/** One row of a settled task: the pool record, how it was merged, what changed, why a field is empty. */
-interface ResultRow {
-  readonly id: number;
-  readonly action: string;
-  readonly changes?: { field: string; label: string; from: string | null; to: string | null }[];
-  readonly notes?: string[];
-  /** The 价税合计（电子税局） rule applies (数电飞机票 ≥ 2025-07-28): the item carries the pool's 提示. */
-  readonly flightTotalRule?: boolean;
-}
-
 const changeText = (v: FieldChange["from"]) =>
   v === null || v === undefined ? null : v instanceof Dec ? formatAmount(v) : v;
 
-const poolKey = (code: string | null, no: string) => `${code ?? ""}|${no}`;
-const INSERT_CHUNK = 500;
+/**
+ * Merge one page of downloaded invoices into the pool: the page's pool rows in one query, the engine's
+ * `mergeDownloadedInvoice` per invoice, new and changed rows in multi-row upserts (an unchanged
+ * UPDATE_STATUS writes nothing), the page's report lines in multi-row inserts. `seen` carries the keys
+ * of earlier pages: the same invoice twice in one download counts once.
+ */
+async function mergePage(
+  ctx: HandlerContext,
+  taskId: number,
+  firstSeq: number,
+  page: readonly Collected[],
+  seen: Set<string>
+): Promise<{ merged: number; inserted: number; updated: number }> {
+  const fresh: Collected[] = [];
+  for (const c of page) {
+    const key = poolKey(c.invoice.invoiceCode, c.invoice.invoiceNo);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    fresh.push(c);
+  }
+  if (fresh.length === 0) return { merged: 0, inserted: 0, updated: 0 };
+  const pool = await poolRowsByKey(
+    ctx.repo,
+    fresh.map((c) => ({ code: c.invoice.invoiceCode, no: c.invoice.invoiceNo }))
+  );
 
+  const writes: PoolWrite[] = [];
+  const planned: { key: string; existingId: number | undefined; item: Omit<ReportItem, "poolId"> }[] = [];
+  let inserted = 0;
+  let updated = 0;
+  for (const c of fresh) {
+    const key = poolKey(c.invoice.invoiceCode, c.invoice.invoiceNo);
+    const existing = pool.get(key);
+    const merged = mergeDownloadedInvoice(existing ? poolInvoice(existing) : null, c.invoice);
+    const record: PoolInvoice =
+      merged.callVerificationApi && SANDBOX_VERIFICATION_SUCCEEDS
+        ? { ...merged.record, verifyStatus: "已验" }
+        : merged.record;
+    if (merged.action === "INSERT") {
+      inserted++;
+      writes.push({ ...poolColumns(record, c), created_at: ctx.now, updated_at: ctx.now });
+    } else if (merged.action === "REPLACE_AND_VERIFY" || merged.changes.length > 0) {
+      if (merged.changes.length > 0) updated++;
+      writes.push({ ...poolColumns(record, c), created_at: existing!.created_at, updated_at: ctx.now });
+    }
+    planned.push({
+      key,
+      existingId: existing ? Number(existing.id) : undefined,
+      item: {
+        action: merged.action,
+        changes: merged.changes.map((ch) => ({
+          field: ch.field,
+          label: ch.label,
+          from: changeText(ch.from),
+          to: changeText(ch.to),
+        })),
+        notes: merged.notes.map((n) => n.code),
+        flightTotalRule: merged.flightTotalRule === true,
+      },
+    });
+  }
+  const written = await writePoolRows(ctx.repo, writes);
+  await writeReport(
+    ctx.repo,
+    taskId,
+    firstSeq,
+    planned.map((p) => ({ ...p.item, poolId: written.get(p.key) ?? p.existingId! }))
+  );
+  return { merged: planned.length, inserted, updated };
+}
+
+/**
+ * Settling a collection task: one pass in the reading request's transaction (tasks.ts), so the pool,
+ * the report and the task's status commit together or not at all — a crash mid-pass leaves the task
+ * 进行中 and the next read runs the pass again from the start. The report is stored in
+ * input_collection_items (4.03 pages it), so the task row keeps only its totals.
+ */
 export const inputCollectionSettler: TaskSettler = {
   kind: INPUT_COLLECTION_TASK_KIND,
   async settle(ctx, task): Promise<TaskSettlement> {
     const params = taskParams<CollectionParams>(task);
-    const collected = await collect(ctx, params);
-    const existingRows = await ctx.repo.selectFrom("input_pool").selectAll().execute();
-    const pool = new Map(existingRows.map((r) => [poolKey(r.invoice_code, r.invoice_no), r]));
-
-    const inserts: Omit<NewRow<"input_pool">, "org_id">[] = [];
-    const planned: {
-      key: string;
-      action: string;
-      changes: FieldChange[];
-      notes: string[];
-      flightTotalRule: boolean;
-    }[] = [];
     const seen = new Set<string>();
-    for (const c of collected) {
-      const key = poolKey(c.invoice.invoiceCode, c.invoice.invoiceNo);
-      if (seen.has(key)) continue; // the same invoice twice in one download counts once
-      seen.add(key);
-      const existing = pool.get(key);
-      const merged = mergeDownloadedInvoice(existing ? poolInvoice(existing) : null, c.invoice);
-      const record: PoolInvoice =
-        merged.callVerificationApi && SANDBOX_VERIFICATION_SUCCEEDS
-          ? { ...merged.record, verifyStatus: "已验" }
-          : merged.record;
-      const cols = poolColumns(record, c);
-      if (merged.action === "INSERT") {
-        inserts.push({ ...cols, created_at: ctx.now, updated_at: ctx.now });
-      } else if (merged.action === "REPLACE_AND_VERIFY" || merged.changes.length > 0) {
-        await ctx.repo
-          .updateTable("input_pool")
-          .set({ ...cols, updated_at: ctx.now })
-          .where("id", "=", existing!.id)
-          .execute();
-      }
-      planned.push({
-        key,
-        action: merged.action,
-        changes: [...merged.changes],
-        notes: merged.notes.map((n) => n.code),
-        flightTotalRule: merged.flightTotalRule === true,
-      });
+    let total = 0;
+    let inserted = 0;
+    let updated = 0;
+    for await (const page of collectPages(ctx, params)) {
+      const r = await mergePage(ctx, Number(task.id), total + 1, page, seen);
+      total += r.merged;
+      inserted += r.inserted;
+      updated += r.updated;
     }
-    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      await ctx.repo.insertInto("input_pool", inserts.slice(i, i + INSERT_CHUNK)).execute();
-    }
-    const ids = new Map(
-      (await ctx.repo.selectFrom("input_pool").select(["id", "invoice_code", "invoice_no"]).execute()).map(
-        (r) => [poolKey(r.invoice_code, r.invoice_no), r.id]
-      )
-    );
-    const rows: ResultRow[] = planned.map((p) => ({
-      id: Number(ids.get(p.key)),
-      action: p.action,
-      ...(p.changes.length
-        ? {
-            changes: p.changes.map((ch) => ({
-              field: ch.field,
-              label: ch.label,
-              from: changeText(ch.from),
-              to: changeText(ch.to),
-            })),
-          }
-        : {}),
-      ...(p.notes.length ? { notes: p.notes } : {}),
-      ...(p.flightTotalRule ? { flightTotalRule: true } : {}),
-    }));
-    const updated = planned.filter((p) => p.action !== "INSERT" && p.changes.length > 0).length;
-    await ctx.repo.audit("input_pool", task.task_no, "collect", undefined, {
-      total: rows.length,
-      inserted: inserts.length,
-      updated,
-    });
-    return { status: "成功", total: rows.length, successCount: rows.length, rows };
+    await ctx.repo.audit("input_pool", task.task_no, "collect", undefined, { total, inserted, updated });
+    return { status: "成功", total, successCount: total, rows: [] };
   },
 };
 
@@ -466,24 +519,12 @@ const TASK_STATUS_WIRE = { 进行中: "running", 成功: "success", 失败: "fai
 
 type CollectionQueryData = WireIn<InputCollectionQueryWire>;
 
-/** Pool rows by id, in the given order (IN lists chunked for the databases' parameter limits). */
-async function poolRowsById(
-  ctx: HandlerContext,
-  ids: readonly number[]
-): Promise<Map<number, Row<"input_pool">>> {
-  const out = new Map<number, Row<"input_pool">>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await ctx.repo
-      .selectFrom("input_pool")
-      .selectAll()
-      .where("id", "in", ids.slice(i, i + 1000))
-      .execute();
-    for (const r of rows) out.set(Number(r.id), r);
-  }
-  return out;
-}
+const STORED_AMOUNT = /^-?\d+\.\d{2}$/;
+/** A stored amount on the wire: its text as is when it already has the wire's 2 decimals, else via Dec. */
+const wireAmount = (text: string): JsonDecimal | Dec =>
+  STORED_AMOUNT.test(text) ? new JsonDecimal(text) : new Dec(text);
 
-function wireItem(r: Row<"input_pool">, res: ResultRow | undefined) {
+function wireItem(r: Row<"input_pool">, res: ReportItem | undefined) {
   const digital = r.invoice_code === "";
   return {
     billKind: r.ticket_kind,
@@ -493,10 +534,10 @@ function wireItem(r: Row<"input_pool">, res: ResultRow | undefined) {
     invoiceNo: r.invoice_no,
     etaxInvoiceNo: digital ? r.invoice_no : "",
     invoiceDate: r.invoice_date,
-    invoiceAmount: new Dec(r.amount),
-    totalTaxAmount: new Dec(r.tax_amount),
-    totalAmount: new Dec(r.total_amount),
-    totalTaxInclAmount: r.total_tax_incl_amount === null ? null : new Dec(r.total_tax_incl_amount),
+    invoiceAmount: wireAmount(r.amount),
+    totalTaxAmount: wireAmount(r.tax_amount),
+    totalAmount: wireAmount(r.total_amount),
+    totalTaxInclAmount: r.total_tax_incl_amount === null ? null : wireAmount(r.total_tax_incl_amount),
     salerName: r.seller_name,
     salerTaxNo: r.seller_tax_id,
     invoiceStatus: r.invoice_status,
@@ -509,12 +550,12 @@ function wireItem(r: Row<"input_pool">, res: ResultRow | undefined) {
     ...(res
       ? {
           mergeAction: res.action,
-          changes: res.changes ?? [],
-          notes: (res.notes ?? []).map((code) => ({ code, message: noteMessage(code) })),
+          changes: res.changes,
+          notes: res.notes.map((code) => ({ code, message: noteMessage(code) })),
           // The 进项发票池's 提示, worded by the engine (the pane writes the same text).
           poolNote: poolRowNote({
-            flightTotalRule: res.flightTotalRule === true,
-            notes: (res.notes ?? []).filter(isRefusalCode).map((code) => refusal(code)),
+            flightTotalRule: res.flightTotalRule,
+            notes: res.notes.filter(isRefusalCode).map((code) => refusal(code)),
           }),
         }
       : {}),
@@ -550,17 +591,9 @@ export const inputCollectionQueryHandler: InterfaceHandler<CollectionQueryData> 
         invoices: [],
       });
     }
-    // Result rows hold integers and strings only, so plain JSON.parse is exact here (and fast on 100k rows).
-    const rows = JSON.parse(task.result_json ?? "[]") as ResultRow[];
-    const page = rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-    const byId = await poolRowsById(
-      ctx,
-      page.map((r) => r.id)
-    );
-    const invoices = page.flatMap((res) => {
-      const r = byId.get(res.id);
-      return r ? [wireItem(r, res)] : [];
-    });
+    // The page is a seq range of the task's report (1…total), read on its primary key.
+    const rows = await readReport(ctx.repo, Number(task.id), (pageNo - 1) * pageSize + 1, pageNo * pageSize);
+    const invoices = rows.map((r) => wireItem(r.pool, r.item));
     return ok({ taskNo: task.task_no, taskStatus, total: task.total, pageNo, pageSize, invoices });
   },
 };
@@ -575,7 +608,7 @@ export const inputPoolQueryHandler: InterfaceHandler<WireIn<InputPoolQueryWire>>
   async handle(ctx, d) {
     const pageNo = Number(d.pageNo ?? 1);
     const pageSize = Number(d.pageSize ?? 100);
-    let q = ctx.repo.selectFrom("input_pool").selectAll().orderBy("invoice_date").orderBy("id");
+    let q = ctx.repo.selectFrom("input_pool");
     if (d.invoiceStatus !== undefined && d.invoiceStatus.trim() !== "") {
       const status = InputInvoiceStatus.normalize(d.invoiceStatus);
       if (!status) return badLabel("invoiceStatus", d.invoiceStatus, InputInvoiceStatus.values);
@@ -583,8 +616,17 @@ export const inputPoolQueryHandler: InterfaceHandler<WireIn<InputPoolQueryWire>>
     }
     if (d.startDate) q = q.where("invoice_date", ">=", d.startDate);
     if (d.endDate) q = q.where("invoice_date", "<=", `${d.endDate} 23:59:59`);
-    const all = await q.execute();
-    const items: InputPoolInvoice[] = all.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((r) => ({
+    // COUNT and page in SQL, in (invoice_date, id) order on input_pool_date_ix (0008).
+    const counted = await q
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
+    const total = Number(counted.n);
+    const offset = (pageNo - 1) * pageSize;
+    const rows =
+      offset < total
+        ? await q.selectAll().orderBy("invoice_date").orderBy("id").limit(pageSize).offset(offset).execute()
+        : [];
+    const items: InputPoolInvoice[] = rows.map((r) => ({
       billKind: r.ticket_kind,
       invoiceType: r.invoice_type,
       invoiceCode: orNull(r.invoice_code),
@@ -604,7 +646,7 @@ export const inputPoolQueryHandler: InterfaceHandler<WireIn<InputPoolQueryWire>>
       verifyStatus: r.verify_status,
       totalTaxInclAmount: r.total_tax_incl_amount,
     }));
-    const page: Page<InputPoolInvoice> = { pageNo, pageSize, total: all.length, items };
+    const page: Page<InputPoolInvoice> = { pageNo, pageSize, total, items };
     return ok(page);
   },
 };
