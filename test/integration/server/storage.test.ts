@@ -282,6 +282,16 @@ test("BureauView reads only records where its tax ID is a party", async () => {
     .execute();
   const seen = await bureau.selectFrom("bureau_confirm_bills").select("bill_no").orderBy("bill_no").execute();
   expect(seen.map((r) => r.bill_no)).toEqual(["B1", "B2"]);
+  // By primary key: the same rule, on every id asked for (B3 is another pair's bill).
+  const all = await t.handle.db.selectFrom("bureau_confirm_bills").select(["id", "bill_no"]).execute();
+  const ids = all.map((r) => Number(r.id));
+  const byId = await bureau.selectByIds("bureau_confirm_bills", [...ids, 999_999]);
+  expect(byId.map((r) => r.bill_no).sort()).toEqual(["B1", "B2"]);
+  expect(
+    (await new BureauView(t.handle.db, "X4", 1).selectByIds("bureau_confirm_bills", ids)).map(
+      (r) => r.bill_no
+    )
+  ).toEqual(["B3"]);
   const upd = await new BureauView(t.handle.db, "X2", 1)
     .updateTable("bureau_confirm_bills")
     .set({ confirm_status: "04" })

@@ -183,17 +183,10 @@ export async function billPage(
   );
 }
 
-/** Rows in the order of `ids` (chunked: an IN list stays under both dialects' parameter limits). */
+/** Rows in the order of `ids` (the party's own: BureauView.selectByIds). */
 async function billsById(ctx: HandlerContext, ids: readonly number[]): Promise<BillRow[]> {
   const byId = new Map<number, BillRow>();
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const rows = await ctx.bureau
-      .selectFrom("bureau_confirm_bills")
-      .selectAll()
-      .where("id", "in", ids.slice(i, i + IN_CHUNK))
-      .execute();
-    for (const r of rows) byId.set(Number(r.id), r);
-  }
+  for (const r of await ctx.bureau.selectByIds("bureau_confirm_bills", ids)) byId.set(Number(r.id), r);
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
