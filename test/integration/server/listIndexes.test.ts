@@ -5,6 +5,7 @@
  */
 import { sql } from "kysely";
 import { LIST_INDEXES } from "../../../src/server/db/migrations/0005_list_indexes";
+import { BureauView } from "../../../src/server/db/repo";
 import { PG_URL, type TestDb, openTestDb } from "./helpers";
 
 const sqliteOnly = PG_URL ? describe.skip : describe;
@@ -52,5 +53,49 @@ sqliteOnly("list indexes (SQLite plans)", () => {
       /USING INDEX bureau_confirm_bills_due_ix \(confirm_status=\? AND confirm_deadline<\?\)/
     );
     expect(p).not.toMatch(/^SCAN bureau_confirm_bills/);
+  });
+
+  /** The plan of a query as BureauView builds it: its party filter is an OR of party columns. */
+  async function bureauPlan(q: {
+    compile(): { sql: string; parameters: readonly unknown[] };
+  }): Promise<string> {
+    const c = q.compile();
+    const r = await t.handle.db.executeQuery<{ detail: string }>({
+      ...c,
+      sql: `explain query plan ${c.sql}`,
+      query: { kind: "RawNode", sqlFragments: [], parameters: [] },
+    } as never);
+    return r.rows.map((x) => x.detail).join(" | ");
+  }
+
+  it("the bureau's party OR does not steer a keyed read onto a party index (a walk of the whole history)", async () => {
+    const b = new BureauView(t.handle.db, "X", 1);
+    const bills = () => b.selectFrom("bureau_confirm_bills").selectAll();
+    // The 72-hour settlement as settleOverdueBills asks it.
+    expect(
+      await bureauPlan(
+        bills().where("confirm_status", "in", ["02", "03"]).where("confirm_deadline", "<", "2025")
+      )
+    ).toMatch(/USING INDEX bureau_confirm_bills_due_ix/);
+    // HC.BLUEINVOICE.QUERY's and 4.02's bills of a page of blues: by blue number, the party on the rows.
+    expect(
+      await bureauPlan(
+        bills().where("blue_invoice_no", "in", ["1", "2"]).where("confirm_status", "in", ["02", "03"])
+      )
+    ).toMatch(/USING INDEX bureau_confirm_bills_blue_ix/);
+    // What the code no longer does: the party column in SQL next to the blue numbers walks the party.
+    expect(
+      await bureauPlan(bills().where("seller_tax_id", "=", "X").where("blue_invoice_no", "in", ["1", "2"]))
+    ).toMatch(/USING INDEX bureau_confirm_bills_seller_entry_ix/);
+    // 2.1.03's reserving bills (seller, code and number): the blue index.
+    expect(
+      await bureauPlan(
+        bills()
+          .where("seller_tax_id", "=", "X")
+          .where("blue_invoice_code", "=", "")
+          .where("blue_invoice_no", "=", "1")
+          .where("confirm_status", "in", ["01", "02"])
+      )
+    ).toMatch(/USING INDEX bureau_confirm_bills_blue_ix/);
   });
 });

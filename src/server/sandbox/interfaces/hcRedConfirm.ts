@@ -98,10 +98,11 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
               .orderBy("line_no")
               .execute(),
             holdingPendingReds(ctx.repo, ids),
+            // By blue number on its index (0005); the caller as seller is checked on the rows, since
+            // `seller_tax_id = ?` in SQL makes SQLite walk every bill of the seller instead.
             ctx.bureau
               .selectFrom("bureau_confirm_bills")
               .selectAll()
-              .where("seller_tax_id", "=", ctx.caller.org.tax_id)
               .where(
                 "blue_invoice_no",
                 "in",
@@ -109,7 +110,8 @@ export const blueInvoiceQueryHandler: InterfaceHandler<BlueQuery> = {
               )
               .where("confirm_status", "in", VALID_STATUSES)
               .where("red_invoice_no", "is", null)
-              .execute(),
+              .execute()
+              .then((rows) => rows.filter((b) => b.seller_tax_id === ctx.caller.org.tax_id)),
           ]);
     const items = page.map((inv) => ({
       invoiceCode: inv.invoice_code === "" ? null : inv.invoice_code,

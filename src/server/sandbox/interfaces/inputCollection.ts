@@ -318,14 +318,19 @@ async function* collectPages(ctx: HandlerContext, p: CollectionParams): AsyncGen
     if (blues.length === 0) break;
     after = Number(blues[blues.length - 1].id);
     // The page's blues with a 红字确认单 awaiting confirmation (02/03): 红字发票待确认 at the bureau.
+    // By blue number on its index (0005), the buyer checked on the rows: `buyer_tax_id = ?` in SQL
+    // makes SQLite walk every bill of the buyer, once per page.
     const pendingBills = await ctx.bureau
       .selectFrom("bureau_confirm_bills")
-      .select(["seller_tax_id", "blue_invoice_no"])
-      .where("buyer_tax_id", "=", taxId)
+      .select(["seller_tax_id", "buyer_tax_id", "blue_invoice_no"])
       .where("confirm_status", "in", AWAITING_STATUSES)
       .where("blue_invoice_no", "in", [...new Set(blues.map((b) => b.invoice_no))])
       .execute();
-    const pending = new Set(pendingBills.map((b) => `${b.seller_tax_id}|${b.blue_invoice_no}`));
+    const pending = new Set(
+      pendingBills
+        .filter((b) => b.buyer_tax_id === taxId)
+        .map((b) => `${b.seller_tax_id}|${b.blue_invoice_no}`)
+    );
     yield keep(blues.map((b) => issuedBlueRecord(b, pending.has(`${b.seller_tax_id}|${b.invoice_no}`))));
     if (blues.length < SOURCE_PAGE_SIZE) break;
   }
