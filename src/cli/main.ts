@@ -13,10 +13,12 @@ const USAGE = `用法 / usage: hongchong <command> [options]
   sandbox accounts [--json] [--reset-secrets]
                                列出沙箱企业、登录凭据和沙箱管理密钥（本机随机生成）；--reset-secrets 重新生成
   template <kind> -o FILE      生成导入模板 (.xlsx)；kind: info-form-import | confirm-form-drafts | blue-red-flush | input-download
-  import FILE [--kind K] [--out FILE] [--submit --gateway URL]
-                               校验导入文件，错误单元格标红并加批注；--submit 只提交校验通过的行
-  export <kind> --gateway URL -o FILE
-                               导出列表 (.xlsx)；kind: info-forms | confirm-forms | input-pool | download-tasks
+  import FILE [--kind K] [--out FILE | --in-place] [--submit [--gateway URL] [--as 沙箱企业]]
+                               校验导入文件，错误单元格标红并加批注，结果写到 FILE.校验结果.xlsx（不改原文件）；
+                               --submit 只提交校验通过的行，结果写到 FILE.提交结果.xlsx
+  export <kind> [-o FILE] [--from 日期] [--to 日期] [--gateway URL] [--org 税号] [--as 沙箱企业]
+                               导出列表 (.xlsx)；kind: info-forms | confirm-forms | input-pool | download-tasks；
+                               默认 npm start 的沙箱网关、本机沙箱企业、网关日历的本月及前两个月
   help                         显示本帮助
 `;
 

@@ -32,7 +32,9 @@ export const BulkResultView = React.forwardRef<HTMLHeadingElement, BulkResultVie
         <Text data-testid="bulk-sheet">
           {t("bulk.sheet", { sheet: result.sheetName, title: result.title })}
         </Text>
-        <Text data-testid="bulk-batch-no">{t("bulk.batchNo", { batchNo: result.batchNo })}</Text>
+        {isSubmit(result) ? (
+          <Text data-testid="bulk-batch-no">{t("bulk.batchNo", { batchNo: result.batchNo })}</Text>
+        ) : null}
         <Text data-testid="bulk-marks">
           {t("bulk.marks", { marked: result.write.cellsMarked, cleared: result.write.marksCleared })}
         </Text>

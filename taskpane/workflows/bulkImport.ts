@@ -16,7 +16,7 @@ import type {
   WorkbookPort,
 } from "../../src/sheet/port";
 import { validateSheetData, type SheetImport } from "../../src/sheet/xlsx/core";
-import { isValidRow, rowReasons, summaryLine } from "../../src/sheet/xlsx/grid";
+import { checkedLine, isValidRow, rowReasons, summaryLine } from "../../src/sheet/xlsx/grid";
 import {
   detectTemplateKind,
   KIND_SPECS,
@@ -252,14 +252,16 @@ function resultOf(
   imp: SheetImport,
   write: ApplyPlanSummary,
   failures: readonly BulkFailure[],
-  summary: { succeeded: number; failed: number }
+  summary: { succeeded: number; failed: number; checkedOnly?: boolean }
 ): BulkValidateResult {
   return {
     kind: sheet.spec.kind,
     title: sheet.spec.title,
     sheetName: sheet.read.sheetName,
     batchNo: imp.batchNo,
-    summary: summaryLine(summary.succeeded, summary.failed),
+    summary: summary.checkedOnly
+      ? checkedLine(imp.planned.valid, summary.failed)
+      : summaryLine(summary.succeeded, summary.failed),
     succeeded: summary.succeeded,
     failed: summary.failed,
     skippedDone: imp.planned.skippedDone,
@@ -274,7 +276,7 @@ function resultOf(
 /**
  * 批量引入 on the active sheet (or its selected rows): read → validate every row → write back: the
  * previous run's marks cleared, each bad cell red with a note giving the reason, 失败原因 with all
- * messages of the row, 申请批次号 on the valid rows. Nothing is sent.
+ * messages of the row, 处理状态 失败 / 未提交. Nothing is sent, so no 申请批次号 is stamped.
  */
 export async function validateBulkSheet(
   port: BulkWorkbook,
@@ -287,6 +289,7 @@ export async function validateBulkSheet(
     resultOf(sheet, imp, write, validationFailures(imp), {
       succeeded: imp.planned.valid + imp.planned.skippedDone,
       failed: imp.planned.failed,
+      checkedOnly: true,
     })
   );
 }

@@ -175,6 +175,8 @@ export const PROCESS_STATUS = {
   failure: "失败",
   skipped: "已跳过",
   pending: "处理中",
+  /** Checked and valid, nothing sent (an import without --submit, the pane's 校验并标记). */
+  notSubmitted: "未提交",
 } as const;
 
 /** The two result columns every kind has. */

@@ -106,6 +106,29 @@ export function applyPlan(ws: ExcelJS.Worksheet, plan: AnnotationPlan): void {
   }
   for (const m of plan.marks) markCell(ws.getCell(m.row + 1, m.column + 1), m);
   applyWrites(ws, plan.writes);
+  filterAndFreeze(ws, plan);
+}
+
+/**
+ * The result is a list to work through: an autofilter on the header (处理状态 = 失败 in two clicks)
+ * and the header frozen. A sheet that has its own autofilter or frozen panes keeps them.
+ */
+export function filterAndFreeze(
+  ws: ExcelJS.Worksheet,
+  plan: Pick<AnnotationPlan, "headerRow" | "columnOf">,
+  lastRow = ws.rowCount
+): void {
+  const header = plan.headerRow + 1;
+  const lastColumn = Math.max(ws.getRow(header).cellCount, ...Object.values(plan.columnOf).map((c) => c + 1));
+  if (!ws.autoFilter) {
+    ws.autoFilter = {
+      from: { row: header, column: 1 },
+      to: { row: Math.max(header, lastRow), column: lastColumn },
+    };
+  }
+  if (!(ws.views ?? []).some((v) => v.state === "frozen")) {
+    ws.views = [{ state: "frozen", xSplit: 0, ySplit: header }];
+  }
 }
 
 /** The cloud's answers (planResults): the refused cells marked, then the values written. */

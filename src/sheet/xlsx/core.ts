@@ -4,7 +4,7 @@
  * same meaning annotate.ts gives it (red fill #FFC7CE + note per mark, then the writes).
  */
 import { ok, type Result } from "../../domain/refusals";
-import { summaryLine, validateGrid, type GridValidation, type SheetFacts } from "./grid";
+import { checkedLine, summaryLine, validateGrid, type GridValidation, type SheetFacts } from "./grid";
 import { newBatchNo, newImportSerialNo } from "./ids";
 import { KIND_SPECS, type TemplateKind } from "./kinds";
 import { DEFAULT_LIMITS, type ImportLimits } from "./limits";
@@ -22,7 +22,10 @@ export interface SheetImport {
   readonly validation: GridValidation;
   readonly planned: ImportPlan;
   readonly batchNo: string;
-  /** `N 行成功, N 行失败` before any submission (rows done earlier count as succeeded). */
+  /**
+   * Checked only: `校验通过 N 行（未提交）, N 行失败`; planned for --submit: `N 行成功, N 行失败` before any
+   * submission (rows done earlier count as succeeded).
+   */
   readonly summary: string;
 }
 
@@ -44,6 +47,8 @@ export function validateSheetData(
     validation: v.value,
     planned,
     batchNo,
-    summary: summaryLine(planned.valid + planned.skippedDone, planned.failed),
+    summary: opts.submit
+      ? summaryLine(planned.valid + planned.skippedDone, planned.failed)
+      : checkedLine(planned.valid, planned.failed),
   });
 }

@@ -228,7 +228,10 @@ export const EXPORT_SHEET_NAMES: Readonly<Record<ExportKind, string>> = {
   "download-tasks": "下载任务",
 };
 
-/** Lay out one list as a sheet: header, typed cells, frozen header, widths; rows committed as written. */
+/**
+ * Lay out one list as a sheet: header, typed cells, frozen header, an autofilter over the list,
+ * widths; rows committed as written.
+ */
 export function addExportSheet<R>(
   wb: ExcelJS.Workbook,
   name: string,
@@ -258,6 +261,8 @@ export function addExportSheet<R>(
     });
     row.commit();
   });
+  if (columns.length > 0)
+    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: records.length + 1, column: columns.length } };
   return ws;
 }
 

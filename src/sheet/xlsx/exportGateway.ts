@@ -41,16 +41,23 @@ export interface GatewayExportOptions {
 const asResult = <T>(r: GatewayResult<T>): Result<T> =>
   r.ok ? ok(r.data) : { ok: false, refusal: r.refusal };
 
-/** [decision] Without --from/--to: the last 30 days up to today. */
-const DEFAULT_RANGE_DAYS = 30;
+/**
+ * [decision] Without --from/--to: from the 1st of the month DEFAULT_RANGE_MONTHS − 1 months back to
+ * today — this month and the two before it, so a quarter's forms (and every 红字确认单 still inside
+ * its 72 hours) are in the list. "Today" is the gateway's calendar (src/cli/login.ts gatewayToday).
+ */
+export const DEFAULT_RANGE_MONTHS = 3;
 
-function range(q: ExportQuery, today: string): { startDate: string; endDate: string } {
+export function defaultRange(q: ExportQuery, today: string): { startDate: string; endDate: string } {
   const endDate = q.to ?? today;
   if (q.from) return { startDate: q.from, endDate };
-  const end = new Date(`${endDate}T00:00:00Z`);
-  end.setUTCDate(end.getUTCDate() - DEFAULT_RANGE_DAYS);
-  return { startDate: end.toISOString().slice(0, 10), endDate };
+  const [y, m] = endDate.split("-").map(Number);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || !(m >= 1 && m <= 12)) return { startDate: endDate, endDate }; // the gateway refuses it
+  const start = new Date(Date.UTC(y, m - 1 - (DEFAULT_RANGE_MONTHS - 1), 1));
+  return { startDate: start.toISOString().slice(0, 10), endDate };
 }
+
+const range = defaultRange;
 
 function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);

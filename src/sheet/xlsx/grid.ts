@@ -317,3 +317,11 @@ function withGroupErrors(rows: ImportRow[]): ImportRow[] {
 export function summaryLine(succeeded: number, failed: number): string {
   return `${succeeded} 行成功, ${failed} 行失败`;
 }
+
+/**
+ * The summary of a run that only checked: nothing was sent, so nothing "succeeded" — `valid` rows
+ * passed the checks (rows done by an earlier submission are not counted; doneLine says them).
+ */
+export function checkedLine(valid: number, failed: number): string {
+  return `校验通过 ${valid} 行（未提交）, ${failed} 行失败`;
+}

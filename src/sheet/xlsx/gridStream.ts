@@ -16,7 +16,7 @@ import { planRedFlush, redFlushRowOf } from "../../domain/plan/redFlush";
 import { fail, type Refusal, type Result } from "../../domain/refusals";
 import type { Rect } from "../address";
 import { isBlankCell, parseRow, type ParsedRow } from "../mapping";
-import type { RowCheckError } from "../schemas";
+import { PROCESS_STATUS, type RowCheckError } from "../schemas";
 import {
   dataExtentRefusal,
   failsItsGroup,
@@ -48,6 +48,8 @@ const ROWS_CHECK_PARTITION: Readonly<Record<TemplateKind, "group" | ((p: ParsedR
 const DONE = 1;
 const CELL_FAILED = 2;
 const ROWS_CHECKED = 4;
+/** 处理状态 处理中: sent, no known result (a validation-only run leaves its 处理状态 alone). */
+const PENDING = 8;
 
 /** What a streaming validation holds for the annotation (StreamImportReport.held). */
 export interface HeldState {
@@ -179,7 +181,14 @@ export class GridStream {
         : this.partition === "group"
           ? group
           : this.partitionKeys.id(this.partition(p));
-    this.data.push(index, group, partition, (r.done ? DONE : 0) | (p.errors.length > 0 ? CELL_FAILED : 0));
+    this.data.push(
+      index,
+      group,
+      partition,
+      (r.done ? DONE : 0) |
+        (r.processStatus === PROCESS_STATUS.pending ? PENDING : 0) |
+        (p.errors.length > 0 ? CELL_FAILED : 0)
+    );
   }
 
   private parse(layout: GridLayout, index: number, values: readonly unknown[]): ParsedRow | null {
@@ -309,6 +318,7 @@ export class RowVerdicts {
     return {
       rowIndex: index,
       done,
+      pending: (flags & PENDING) !== 0,
       cellErrors: done ? [] : this.cellErrors(index, values, flags),
       rowErrors: e ? [e] : [],
     };

@@ -34,14 +34,18 @@ export interface ImportOptions {
   /** Template kind; detected from the header when absent. */
   readonly kind?: TemplateKind;
   readonly sheet?: string;
-  /** Where the annotated workbook goes; see defaultOutPath. */
+  /** Where the annotated workbook goes; see resolveOutPath. */
   readonly out?: string;
+  /** Write the results into the input file itself. */
+  readonly inPlace?: boolean;
   readonly limits?: ImportLimits;
   /** Present = --submit: valid documents are sent and their results written back. */
   readonly submitter?: Submitter;
   readonly batchSize?: number;
   readonly batchNo?: string;
   readonly newSerialNo?: () => string;
+  /** Documents sent so far of those to send (before the first batch and after each). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface ImportReport {
@@ -57,15 +61,47 @@ export interface ImportReport {
   readonly outcomes: readonly SubmitOutcome[];
 }
 
+/** What an import's result file is called: `<name>.校验结果.xlsx` (checked) or `<name>.提交结果.xlsx` (--submit). */
+export const RESULT_SUFFIX = { check: ".校验结果", submit: ".提交结果" } as const;
+
 /**
- * [decision] Without --submit the input is never modified: the annotated copy is `<name>.校验结果.xlsx`.
- * With --submit the results go back into the file itself (it carries the 流水号 a re-run needs);
- * --out sends them elsewhere, and the re-run must then be given that file.
+ * [decision] The user's file is never overwritten unless they ask (`--in-place`): a check writes
+ * `<name>.校验结果.xlsx`, a submission `<name>.提交结果.xlsx` (it carries the 流水号 a re-run needs).
+ * A file that is already one of these results (the user fixed it and runs it again) is written in
+ * place — it is our own output, and re-running a submission on the file that holds its 流水号 is what
+ * makes the re-run safe.
  */
 export function defaultOutPath(file: string, submit: boolean): string {
-  if (submit) return file;
   const ext = extname(file);
-  return join(dirname(file), `${basename(file, ext)}.校验结果${ext || ".xlsx"}`);
+  const base = basename(file, ext);
+  if (base.endsWith(RESULT_SUFFIX.submit) || (!submit && base.endsWith(RESULT_SUFFIX.check))) return file;
+  const stem = base.endsWith(RESULT_SUFFIX.check) ? base.slice(0, -RESULT_SUFFIX.check.length) : base;
+  return join(
+    dirname(file),
+    `${stem}${submit ? RESULT_SUFFIX.submit : RESULT_SUFFIX.check}${ext || ".xlsx"}`
+  );
+}
+
+/**
+ * Where this run writes: --out, the input itself with --in-place, else defaultOutPath. A submission
+ * whose default result file is already there is refused before anything is read or sent: that file
+ * holds the 流水号 of the earlier run, and submitting the original again would draw new ones.
+ */
+export async function resolveOutPath(
+  file: string,
+  opts: { readonly submit: boolean; readonly out?: string; readonly inPlace?: boolean }
+): Promise<Result<string>> {
+  if (opts.out !== undefined) return ok(opts.out);
+  if (opts.inPlace) return ok(file);
+  const out = defaultOutPath(file, opts.submit);
+  if (opts.submit && out !== file) {
+    const exists = await fs.stat(out).then(
+      () => true,
+      () => false
+    );
+    if (exists) return fail("FILE_SUBMIT_RESULT_EXISTS", { out: basename(out) });
+  }
+  return ok(out);
 }
 
 /** Write through a temporary file and rename: a crash never leaves a half-written workbook. */
@@ -131,6 +167,14 @@ function findDataSheet(
 
 export async function importXlsxFile(file: string, opts: ImportOptions = {}): Promise<Result<ImportReport>> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
+  const submit = opts.submitter !== undefined;
+  const outPath = await resolveOutPath(file, {
+    submit,
+    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    ...(opts.inPlace ? { inPlace: true } : {}),
+  });
+  if (!outPath.ok) return outPath;
+  const out = outPath.value;
   const checked = await readXlsxBytes(file, limits);
   if (!checked.ok) return checked;
   const estimate = fullLoadEstimate(checked.value.stats);
@@ -150,7 +194,6 @@ export async function importXlsxFile(file: string, opts: ImportOptions = {}): Pr
   if (!found.ok) return found;
   const { ws, v } = found.value;
   const kind = v.spec.kind;
-  const submit = opts.submitter !== undefined;
   if (submit && !canSubmit(kind)) return fail("FILE_SUBMIT_NOT_SUPPORTED", { kind: v.spec.title });
 
   const batchNo = opts.batchNo ?? newBatchNo();
@@ -160,7 +203,6 @@ export async function importXlsxFile(file: string, opts: ImportOptions = {}): Pr
     newSerialNo: opts.newSerialNo ?? (() => newImportSerialNo()),
   });
   applyPlan(ws, planned.plan);
-  const out = opts.out ?? defaultOutPath(file, submit);
   // The 流水号 are in the file before the first request leaves (piaozone-api §1.7).
   await saveWorkbook(wb, out);
 
@@ -168,6 +210,7 @@ export async function importXlsxFile(file: string, opts: ImportOptions = {}): Pr
   let failed = planned.failed;
   let outcomes: SubmitOutcome[] = [];
   if (opts.submitter && planned.units.length > 0) {
+    opts.onProgress?.(0, planned.units.length);
     outcomes = await submitInBatches(
       opts.submitter,
       kind,
@@ -177,6 +220,7 @@ export async function importXlsxFile(file: string, opts: ImportOptions = {}): Pr
         const units = planned.units.filter((u) => done.has(u.serialNo));
         applyResults(ws, planResults(v, planned.plan, units, soFar));
         await saveWorkbook(wb, out);
+        opts.onProgress?.(soFar.length, planned.units.length);
       },
       opts.batchSize ?? DEFAULT_SUBMIT_BATCH
     );

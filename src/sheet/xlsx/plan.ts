@@ -110,10 +110,12 @@ function columnsToWrite(
     else if (book) wanted.push({ key, header: book.header, numberFormat: "@" });
   };
   want("failureReason");
-  want("batchNo");
   if (submit) {
+    want("batchNo");
     want("serialNo");
-    want("processStatus");
+  }
+  want("processStatus");
+  if (submit) {
     if (v.spec.resultKeys) {
       want(v.spec.resultKeys.number);
       want(v.spec.resultKeys.status);
@@ -157,12 +159,21 @@ export function rowPlanContext(
 }
 
 /** What a row's annotation depends on. */
-export type RowVerdict = Pick<ImportRow, "rowIndex" | "done" | "cellErrors" | "rowErrors">;
+export type RowVerdict = Pick<ImportRow, "rowIndex" | "done" | "cellErrors" | "rowErrors"> & {
+  /** 处理状态 处理中 in the file: sent earlier with no known result. */
+  readonly pending?: boolean;
+};
+
+const isPending = (r: RowVerdict | ImportRow): boolean =>
+  "processStatus" in r ? r.processStatus === PROCESS_STATUS.pending : r.pending === true;
 
 /**
- * One row's marks and writes before anything is sent: a failed row gets its cells marked, 失败原因 (and
- * 处理状态 失败 with --submit); a valid one a cleared 失败原因 and the 申请批次号. Done rows are left alone.
- * The 流水号 and 处理状态 of a valid row with --submit are planImport's (they depend on its group).
+ * One row's marks and writes before anything is sent: a failed row gets its cells marked, 失败原因 and
+ * 处理状态 失败; a valid one a cleared 失败原因 and, checked only, 处理状态 未提交 — with --submit the
+ * 申请批次号 (the 流水号 and 处理中 are planImport's: they depend on the row's group). A validation-only
+ * run stamps no 申请批次号 (nothing was applied for) and leaves a 处理中 row's 处理状态 alone: it says
+ * the row was sent with no known result, and a later --submit must re-send it under its own 流水号.
+ * Done rows are left alone.
  */
 export function annotateRow(
   r: RowVerdict,
@@ -175,17 +186,19 @@ export function annotateRow(
     const column = ctx.columnOf[key];
     if (column !== undefined) writes.push({ row: r.rowIndex, column, value });
   };
+  const keepStatus = !ctx.submit && isPending(r);
   if (!isValidRow(r)) {
     for (const e of r.cellErrors) {
       const column = ctx.layout.header.columns[e.columnKey];
       if (column !== undefined) marks.push({ row: r.rowIndex, column, message: e.refusal.message });
     }
     put("failureReason", rowReasons(r));
-    if (ctx.submit) put("processStatus", PROCESS_STATUS.failure);
+    if (!keepStatus) put("processStatus", PROCESS_STATUS.failure);
     return "failed";
   }
   put("failureReason", null);
-  put("batchNo", ctx.batchNo);
+  if (ctx.submit) put("batchNo", ctx.batchNo);
+  else if (!keepStatus) put("processStatus", PROCESS_STATUS.notSubmitted);
   return "valid";
 }
 

@@ -155,10 +155,26 @@ export async function importXlsxStreaming(
       useStyles: true,
       useSharedStrings: true,
     });
+    const header = layout.value.headerRow + 1;
     for (const s of book.sheets) {
-      const ws = wb.addWorksheet(s.name);
-      const sink = s === data ? annotatingSink(ws, verdicts, ctx, tally) : copyingSink(ws);
+      // The result sheet: header frozen, autofilter over what was written (annotate.ts filterAndFreeze).
+      const ws = wb.addWorksheet(
+        s.name,
+        s === data ? { views: [{ state: "frozen", xSplit: 0, ySplit: header }] } : {}
+      );
+      let lastRow = header;
+      let lastColumn = Math.max(layout.value.header.lastColumn, ...Object.values(ctx.columnOf)) + 1;
+      const annotate = s === data ? annotatingSink(ws, verdicts, ctx, tally) : null;
+      const sink = annotate
+        ? (index: number, values: unknown[]) => {
+            annotate(index, values);
+            lastRow = Math.max(lastRow, index + 1);
+            lastColumn = Math.max(lastColumn, values.length);
+          }
+        : copyingSink(ws);
       const r = await book.rows(s, sink);
+      if (annotate)
+        ws.autoFilter = { from: { row: header, column: 1 }, to: { row: lastRow, column: lastColumn } };
       // Every sheet was checked above: a refusal now means the bytes changed under us.
       if (!r.ok) throw new Error(`streaming import: ${s.name} refused on the second read`);
       ws.commit();

@@ -13,6 +13,7 @@
  * Then a messy 2,000-row file goes through `hongchong import --submit` against the sandbox: no row
  * passes locally and is refused for a reason knowable locally, and every valid row is approved.
  */
+import { readFileSync } from "fs";
 import ExcelJS from "exceljs";
 import { spawn, spawnSync } from "child_process";
 import { join, resolve } from "path";
@@ -382,6 +383,7 @@ describe("a messy 2,000-row file through `hongchong import --submit`", () => {
   const dir = tempDir();
   const file = join(dir, "messy-2000.xlsx");
   const rows = infoFormCorpus(2000, 7);
+  let originalBytes: Buffer;
 
   beforeAll(async () => {
     server = await startTestServer({});
@@ -389,6 +391,7 @@ describe("a messy 2,000-row file through `hongchong import --submit`", () => {
       KIND,
       rows.map((r) => r.cells)
     ).xlsx.writeFile(file);
+    originalBytes = readFileSync(file);
   });
   afterAll(async () => server?.close());
 
@@ -416,7 +419,11 @@ describe("a messy 2,000-row file through `hongchong import --submit`", () => {
       p.on("close", (status) => res({ status, stdout, stderr }));
     });
     expect(r.stderr).not.toMatch(/at .+\.ts:\d+/);
-    const ws = (await readBack(file)).worksheets[0];
+    // Progress on stderr (not a terminal here: plain lines, the last one with the time taken).
+    expect(r.stderr).toMatch(/提交发票云 (\d+)\/\1 张单据（100%），用时 \d+/);
+    // The user's file is left as it was; the results are in messy-2000.提交结果.xlsx.
+    expect(readFileSync(file).equals(originalBytes)).toBe(true);
+    const ws = (await readBack(join(dir, "messy-2000.提交结果.xlsx"))).worksheets[0];
     const header = (ws.getRow(1).values as unknown[]).slice(1).map((v) => String(v ?? ""));
     const col = (h: string) => header.indexOf(h) + 1;
     const verdicts = rows.map((row, i) => {

@@ -127,6 +127,7 @@ test("validation-only import and --submit give every row the same verdict; nothi
   const client = clientFor(server, "taxctl");
   const submitter = gatewaySubmitter(client);
   const remote = await importXlsxFile(submitted, {
+    inPlace: true,
     submitter: {
       submit: async (kind, units) => {
         sent.push(...units.map((u) => String(u.rows[0].parsed.values.formKey)));

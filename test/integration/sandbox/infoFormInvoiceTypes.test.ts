@@ -115,6 +115,7 @@ test("004 typed 增值税专用发票 / 增值税纸质专用发票 / 纸质专�
   ]);
   let n = 0;
   const r = await importXlsxFile(file, {
+    inPlace: true,
     submitter: gatewaySubmitter(clientFor(server, "taxctl")),
     newSerialNo: () => `IFT-${++n}`,
   });

@@ -92,11 +92,11 @@ async function validated(book: Book, opts: Partial<Parameters<typeof validateBul
 }
 
 describe("批量引入 on the active sheet", () => {
-  it("marks exactly the bad cells with their Chinese notes, fills 失败原因 and 申请批次号, prints the summary", async () => {
+  it("marks exactly the bad cells with their Chinese notes, fills 失败原因 and 处理状态 (未提交 / 失败), prints the summary", async () => {
     const book = await templateBook(INFO, MIXED);
     const progress: WorkflowProgress[] = [];
     const r = await validated(book, { kind: "auto", onProgress: (p) => progress.push(p) });
-    expect(r.summary).toBe("2 行成功, 3 行失败");
+    expect(r.summary).toBe("校验通过 2 行（未提交）, 3 行失败");
     expect([r.kind, r.title, r.sheetName]).toEqual([INFO, TITLE, TITLE]);
     expect(r.batchNo).toMatch(/^PC\d{18}$/);
 
@@ -118,15 +118,15 @@ describe("批量引入 on the active sheet", () => {
       BAD_APPLICANT,
       "",
     ]);
-    // 申请批次号 is appended after the template's columns, on the valid rows only.
-    expect(book.s.value(cellOf("申请批次号", 0))).toBe("申请批次号");
-    expect([1, 2, 3, 4, 5].map((row) => book.at("申请批次号", row))).toEqual([
-      r.batchNo,
-      "",
-      "",
-      "",
-      r.batchNo,
+    // Nothing was sent: 处理状态 says 未提交 / 失败, and no 申请批次号 is stamped.
+    expect([1, 2, 3, 4, 5].map((row) => book.at("处理状态", row))).toEqual([
+      "未提交",
+      "失败",
+      "失败",
+      "失败",
+      "未提交",
     ]);
+    expect(book.s.value(cellOf("申请批次号", 0))).not.toBe("申请批次号");
     expect(r.failures).toEqual([
       { row: 3, reason: BAD_BUYER },
       { row: 4, reason: `${AMOUNT_MISSING}；${BAD_RATE}` },
@@ -136,10 +136,10 @@ describe("批量引入 on the active sheet", () => {
     // Read, validate and write, in this order.
     const labels = progress.map((p) => p.label).filter((l, i, all) => all[i - 1] !== l);
     expect(labels).toEqual([PHASE_LABELS.read, PHASE_LABELS.validate, PHASE_LABELS.write]);
-    // Nothing was sent, so no 流水号 or 处理状态.
+    // Nothing was sent, so no 流水号; 处理状态 says so.
     expect([1, 5].map((row) => [book.at("流水号", row), book.at("处理状态", row)])).toEqual([
-      ["", ""],
-      ["", ""],
+      ["", "未提交"],
+      ["", "未提交"],
     ]);
   });
 
@@ -149,12 +149,12 @@ describe("批量引入 on the active sheet", () => {
     book.type(2, { 购方税号: BUYER_TAX_ID });
     book.type(3, { 金额: "-112.35", 税率: "13%" });
     const r = await validated(book);
-    expect(r.summary).toBe("4 行成功, 1 行失败");
+    expect(r.summary).toBe("校验通过 4 行（未提交）, 1 行失败");
     expect(book.s.filledCells(FAILURE_FILL)).toEqual([cellOf("申请方", 4)]);
     expect(book.s.noteAddresses()).toEqual([cellOf("申请方", 4)]);
     expect(r.write.marksCleared).toBe(3);
     expect([2, 3, 4].map((row) => book.at("失败原因", row))).toEqual(["", "", BAD_APPLICANT]);
-    expect(book.at("申请批次号", 2)).toBe(r.batchNo);
+    expect([2, 3, 4].map((row) => book.at("处理状态", row))).toEqual(["未提交", "未提交", "失败"]);
   });
 
   it("selected rows only: other rows are neither validated nor touched; hidden rows of the selection skipped", async () => {
@@ -162,7 +162,7 @@ describe("批量引入 on the active sheet", () => {
     book.s.hideRows(4);
     book.wb.select(TITLE, "C3:D5");
     const r = await validated(book, { selectionOnly: true });
-    expect(r.summary).toBe("0 行成功, 2 行失败");
+    expect(r.summary).toBe("校验通过 0 行（未提交）, 2 行失败");
     expect(r.hiddenSkipped).toBe(1);
     expect(book.s.filledCells(FAILURE_FILL)).toEqual(
       [cellOf("购方税号", 2), cellOf("金额", 3), cellOf("税率", 3)].sort()

@@ -61,14 +61,14 @@ describe("validateSheetData on a 2-D array", () => {
     const r = validateSheetData("info-form-import", values, facts, { batchNo: "PC1" });
     if (!r.ok) throw new Error(r.refusal.message);
     expect(r.value.validation.headerRow).toBe(2);
-    expect(r.value.summary).toBe("1 行成功, 1 行失败");
+    expect(r.value.summary).toBe("校验通过 1 行（未提交）, 1 行失败");
     expect(r.value.planned.plan.marks).toEqual([
       { row: 4, column: 3, message: expect.stringContaining("购方税号格式不正确：“bad”") },
     ]);
-    // 失败原因 and 申请批次号 are appended after the user's last column.
+    // 失败原因 and 处理状态 are appended after the user's last column (no 申请批次号: nothing is sent).
     expect(r.value.planned.plan.addColumns.map((c) => [c.header, c.column])).toEqual([
       ["失败原因", 12],
-      ["申请批次号", 13],
+      ["处理状态", 13],
     ]);
   });
 

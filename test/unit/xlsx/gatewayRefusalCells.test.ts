@@ -62,7 +62,10 @@ describe("a gateway refusal with a field, in the output file", () => {
   });
 
   it("marks the 税收分类编码 cell of the document's 2nd line and fails every row of that document", async () => {
-    const r = await importXlsxFile(file, { submitter: refusing("invoiceDetail[1].revenueCode") });
+    const r = await importXlsxFile(file, {
+      submitter: refusing("invoiceDetail[1].revenueCode"),
+      inPlace: true,
+    });
     if (!r.ok) throw new Error(r.refusal.message);
     expect([r.value.succeeded, r.value.failed]).toEqual([1, 3]);
     const ws = (await readBack(file)).worksheets[0];
@@ -86,7 +89,7 @@ describe("a gateway refusal with a field, in the output file", () => {
   });
 
   it("a re-run clears the cloud's mark (the clerk fixed the cell)", async () => {
-    const r = await importXlsxFile(file, { submitter: refusing(undefined) });
+    const r = await importXlsxFile(file, { submitter: refusing(undefined), inPlace: true });
     if (!r.ok) throw new Error(r.refusal.message);
     const ws = (await readBack(file)).worksheets[0];
     const at = (row: number, h: string) => ws.getCell(row, columnOfHeader(ws, h));
@@ -133,7 +136,7 @@ describe("a 红字确认单 refusal follows the rows that made the lines", () =>
       },
     };
     const submitter = gatewaySubmitter(client);
-    const r = await importXlsxFile(file, { submitter });
+    const r = await importXlsxFile(file, { submitter, inPlace: true });
     if (!r.ok) throw new Error(r.refusal.message);
     const failures = r.value.validation.rows.map((x) => x.cellErrors.map((e) => e.refusal.message));
     expect(failures).toEqual([[], []]);

@@ -203,19 +203,19 @@ describe("import with annotated errors (info-form-import)", () => {
     );
   });
 
-  it("appends 申请批次号 after the user's columns and fills it on valid rows only", () => {
-    const batchCol = columnOfHeader(ws, "申请批次号");
-    expect(batchCol).toBe(columnOfHeader(ws, "我的备注") + 1);
-    expect(ws.getCell(2, batchCol).value).toBe("PC202410221044240001");
-    expect(ws.getCell(3, batchCol).value).toBeNull();
+  it("writes 处理状态: 未提交 on valid rows, 失败 on the others; no 申请批次号 (nothing was sent)", () => {
+    const statusCol = columnOfHeader(ws, "处理状态");
+    expect(ws.getCell(2, statusCol).value).toBe("未提交");
+    expect(ws.getCell(3, statusCol).value).toBe("失败");
+    expect(() => columnOfHeader(ws, "申请批次号")).toThrow("header 申请批次号 not found");
   });
 
   it("leaves every other cell, the user's format, width, column and other sheet as they were", () => {
     const failCol = columnOfHeader(ws, "失败原因");
-    const batchCol = columnOfHeader(ws, "申请批次号");
+    const statusCol = columnOfHeader(ws, "处理状态");
     inWs.eachRow((row, r) =>
       row.eachCell({ includeEmpty: true }, (cell, c) => {
-        if (c === failCol || c === batchCol) return;
+        if (c === failCol || c === statusCol) return;
         expect([cell.address, ws.getCell(r, c).value]).toEqual([cell.address, cell.value]);
         expect(ws.getCell(r, c).numFmt).toEqual(cell.numFmt);
       })
@@ -250,7 +250,7 @@ describe("import with annotated errors (info-form-import)", () => {
     expect(back.getCell(3, columnOfHeader(back, "失败原因")).value).toBeNull();
   });
 
-  it("hongchong import prints exactly `N 行成功, N 行失败`", async () => {
+  it("hongchong import without --submit prints exactly `校验通过 N 行（未提交）, N 行失败`", async () => {
     const out2 = join(dir, "cli.out.xlsx");
     const stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
@@ -264,6 +264,6 @@ describe("import with annotated errors (info-form-import)", () => {
       stderr.mockRestore();
     }
     expect(code).toBe(1);
-    expect(printed).toEqual([`1 行成功, ${CASES.length - 1 + GROUP_ROWS.length} 行失败\n`]);
+    expect(printed).toEqual([`校验通过 1 行（未提交）, ${CASES.length - 1 + GROUP_ROWS.length} 行失败\n`]);
   });
 });

@@ -73,6 +73,7 @@ describe("import --submit with a fake submitter", () => {
           : { serialNo: s, kind: "pending", refusal: refusal("GW_TIMEOUT", { timeoutMs: 30000 }) }
     );
     const r = await importXlsxFile(file, {
+      inPlace: true,
       submitter: fake,
       newSerialNo,
       batchSize: 2,
@@ -101,7 +102,7 @@ describe("import --submit with a fake submitter", () => {
 
   it("re-run: done rows skipped, unknown result re-sent with its 流水号, refused one with a new one", async () => {
     const fake = new FakeSubmitter(file, (_b, s) => ok(s));
-    const r = await importXlsxFile(file, { submitter: fake, newSerialNo });
+    const r = await importXlsxFile(file, { submitter: fake, newSerialNo, inPlace: true });
     if (!r.ok) throw new Error(r.refusal.message);
     expect(fake.sent.map((s) => [s.blueNo, s.serialNo])).toEqual([
       ["10000002", "HC-IMP-TEST-0004"],
@@ -112,7 +113,7 @@ describe("import --submit with a fake submitter", () => {
 
   it("third run sends nothing", async () => {
     const fake = new FakeSubmitter(file, (_b, s) => ok(s));
-    const r = await importXlsxFile(file, { submitter: fake, newSerialNo });
+    const r = await importXlsxFile(file, { submitter: fake, newSerialNo, inPlace: true });
     expect(fake.sent).toEqual([]);
     expect(r.ok && [r.value.succeeded, r.value.failed]).toEqual([3, 1]);
   });
@@ -137,6 +138,7 @@ describe("gatewaySubmitter maps rows onto 2.2.04 and answers onto outcomes", () 
     const file = join(dir, "gw.xlsx");
     await templateWithRows("info-form-import", [validInfoFormRow(7)]).xlsx.writeFile(file);
     const r = await importXlsxFile(file, {
+      inPlace: true,
       submitter: gatewaySubmitter(client),
       newSerialNo: () => "HC-IMP-GW-0001",
     });
