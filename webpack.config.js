@@ -127,7 +127,7 @@ module.exports = async (env, options) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets", to: "assets", noErrorOnMissing: true },
-          { from: "taskpane/help.html", to: "help.html", noErrorOnMissing: true },
+          { from: "taskpane/help.html", to: "help.html" },
           {
             from: "manifest.xml",
             to: "manifest.xml",

@@ -3,8 +3,15 @@
  * resolves, one shared runtime serves task pane, custom functions and ribbon, URLs are https, the HC namespace
  * is declared, zh-CN is the default locale with en-US overrides, and the requirement floor stays low.
  */
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync, statSync } from "fs";
 import { join } from "path";
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? listFiles(p) : /\.(ts|tsx)$/.test(n) ? [p] : [];
+  });
+}
 import { parseStringPromise } from "xml2js";
 
 const xml = readFileSync(join(__dirname, "../../../manifest.xml"), "utf8");
@@ -85,11 +92,61 @@ describe("manifest.xml", () => {
     expect(urls.filter((u) => !u.startsWith("https://"))).toEqual([]);
   });
 
-  it("keeps the requirement floor low (SharedRuntime only; richer ExcelApi sets are checked at run time)", () => {
+  it("declares the ExcelApi set every unguarded call needs (1.9); richer sets are checked at run time", () => {
     const sets = elements
       .filter((e) => e.tag === "Set")
       .map((e) => `${attr(e.node, "Name")} ${attr(e.node, "MinVersion")}`);
-    expect(sets).toEqual(["SharedRuntime 1.1"]);
+    expect(sets).toEqual(["ExcelApi 1.9", "SharedRuntime 1.1"]);
+    // Every Excel API the add-in calls, with the ExcelApi version that brought it; the ones above the
+    // manifest's floor must be behind a host.supports() check (src/sheet/office/host.ts, readValues.ts).
+    const API_SET: Readonly<Record<string, string>> = {
+      getSelectedRanges: "1.9",
+      getRanges: "1.9",
+      getCellProperties: "1.9",
+      autoFilter: "1.9",
+      getRangeByIndexes: "1.7",
+      freezePanes: "1.7",
+      dataValidation: "1.8",
+      getUsedRangeOrNullObject: "1.4",
+      suspendScreenUpdatingUntilNextSync: "1.9",
+      notes: "1.18",
+      comments: "1.10",
+      getMergedAreasOrNullObject: "1.13",
+    };
+    const GUARDED = new Set([
+      "notes",
+      "comments",
+      "getMergedAreasOrNullObject",
+      "suspendScreenUpdatingUntilNextSync",
+    ]);
+    const floor = "1.9";
+    const newer = (a: string, b: string) => {
+      const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+      return x[0] > y[0] || (x[0] === y[0] && x[1] > y[1]);
+    };
+    const sources = ["src/sheet/office", "taskpane"].flatMap((d) =>
+      listFiles(join(__dirname, "../../..", d))
+    );
+    const used = new Set<string>();
+    for (const f of sources) {
+      const text = readFileSync(f, "utf8");
+      for (const api of Object.keys(API_SET)) if (new RegExp(`\\.${api}\\b`).test(text)) used.add(api);
+    }
+    expect(used.has("getSelectedRanges")).toBe(true);
+    const unguardedAboveFloor = [...used].filter((api) => !GUARDED.has(api) && newer(API_SET[api], floor));
+    expect(unguardedAboveFloor).toEqual([]);
+  });
+
+  it("links a help page the build ships (SupportUrl, 了解更多)", () => {
+    const helpUrls = elements
+      .map((e) => attr(e.node, "DefaultValue") ?? "")
+      .filter((v) => v.endsWith("/help.html"));
+    expect(helpUrls.length).toBeGreaterThanOrEqual(2);
+    const help = readFileSync(join(__dirname, "../../../taskpane/help.html"), "utf8");
+    expect(help).toContain("<title>红冲助手");
+    expect(readFileSync(join(__dirname, "../../../webpack.config.js"), "utf8")).toContain(
+      '{ from: "taskpane/help.html", to: "help.html" }'
+    );
   });
 
   it("gives en-US overrides for every user-facing string", () => {
