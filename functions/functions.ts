@@ -10,7 +10,7 @@ import { redFlushChecks } from "../src/domain/plan/redFlush";
 import {
   confirmStatusLabel,
   isInvoiceableConfirmStatus,
-  parseConfirmStatus,
+  parseKnownConfirmStatus,
   type RedLine,
 } from "../src/domain/confirmForm";
 import { normalizeText, parseAmount, parseTaxId, parseText } from "../src/domain/parse";
@@ -362,7 +362,7 @@ export function canRedFlush(
 }
 
 /**
- * 红字确认单确认状态代码（01–10）的名称及能否开具红票，溢出为一行两列：状态名称、TRUE/FALSE（仅 01 无需确认、04 购销双方已确认可开票）。未知代码（如 11）原样显示且不可开票。参数可为单列区域。
+ * 红字确认单确认状态代码（01–10）的名称及能否开具红票，溢出为一行两列：状态名称、TRUE/FALSE（仅 01 无需确认、04 购销双方已确认可开票）。01–10 以外的代码（如 99）为 #VALUE!。参数可为单列区域。
  * @customfunction CONFIRMSTATUS
  * @param code 确认状态代码，如 01、4，或状态名称
  * @returns 状态名称、是否可开具红票
@@ -380,7 +380,7 @@ export function confirmStatus(code: any[][]): any[][] {
 /** A blank cell has no status (empty label, not invoiceable); numbers are codes typed without the 0. */
 function readConfirmStatus([cell]: readonly unknown[]): Result<string | null> {
   const text = normalizeText(blankIfZero(cell));
-  return text === null ? ok(null) : parseConfirmStatus(text);
+  return text === null ? ok(null) : parseKnownConfirmStatus(text);
 }
 
 /**

@@ -6,7 +6,8 @@ import { readFileSync } from "fs";
 
 const USAGE = `用法 / usage: hongchong <command> [options]
 
-  eval FILE                    按规则批量求值（JSON: {"vectors":[{"id","kind","inputs"}]}），输出 {"results":[…]}
+  eval FILE [--lang en]        按规则批量求值（JSON: {"vectors":[{"id","kind","inputs"}]}），输出 {"results":[…]}；
+                               有向量输入错误时退出码为 1，错误写在该向量的 error 中并汇总到 stderr
   serve [--port N] [--data DIR] [--allow-loopback-callbacks]
                                启动网关（默认沙箱模式，内嵌数据库；DATABASE_URL 选择 PostgreSQL）；
                                回调默认不发往本机和内网地址，本地开发可加 --allow-loopback-callbacks
@@ -51,27 +52,45 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
 };
 
+/** `--lang en` or HONGCHONG_LANG=en: English messages (the eval's input errors). Default Chinese. */
+function cliLang(argv: readonly string[]): "zh" | "en" {
+  const i = argv.indexOf("--lang");
+  const v = i >= 0 ? argv[i + 1] : process.env.HONGCHONG_LANG;
+  return v !== undefined && /^en/i.test(v) ? "en" : "zh";
+}
+
 async function runEval(argv: string[]): Promise<number> {
-  const file = argv[0];
+  const lang = cliLang(argv);
+  const file = argv.filter((a, i) => a !== "--lang" && argv[i - 1] !== "--lang")[0];
   if (!file) {
-    process.stderr.write("用法: hongchong eval FILE\n");
+    process.stderr.write(
+      lang === "en" ? "usage: hongchong eval FILE [--lang en]\n" : "用法: hongchong eval FILE [--lang en]\n"
+    );
     return 2;
   }
-  const { evaluateDocument } = load<typeof import("./eval")>("./eval");
+  const { evaluateDocument, evalSummary } = load<typeof import("./eval")>("./eval");
   let doc: unknown;
   try {
     doc = JSON.parse(file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8"));
   } catch (e) {
-    process.stderr.write(`无法读取或解析 JSON 文件 ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    const why = e instanceof Error ? e.message : String(e);
+    process.stderr.write(
+      lang === "en"
+        ? `cannot read or parse the JSON file ${file}: ${why}\n`
+        : `无法读取或解析 JSON 文件 ${file}：${why}\n`
+    );
     return 2;
   }
   try {
-    process.stdout.write(JSON.stringify(evaluateDocument(doc), null, 2) + "\n");
+    const out = evaluateDocument(doc, lang);
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    const summary = evalSummary(out.results, lang);
+    process.stderr.write(summary.text);
+    return summary.code;
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -90,7 +90,7 @@ export const REFUSALS = {
   NO_UNIT_PRICE: "原蓝票明细没有可红冲单价或剩余数量，不能按数量红冲",
   NON_POSITIVE: "{field}须大于0",
   EXCEEDS_REMAINING: "{field}不能超过剩余可红冲值 {remaining}",
-  UNKNOWN_CONFIRM_STATUS: "未知的确认状态代码：{value}",
+  UNKNOWN_CONFIRM_STATUS: "未知的确认状态代码：{value}（应为 01–10 或其名称）",
   NO_CONFIRMATION_FULL_ONLY:
     "购方未对蓝字发票进行用途确认，红字确认单无需确认（01），只能全额红冲；部分红冲须购方用途确认后经对方确认",
   // sandbox 红字确认单 (src/server/sandbox/interfaces/redConfirm*.ts, invoiceRed.ts)

@@ -49,14 +49,21 @@ describe("hongchong eval", () => {
       })
     );
     const r = run(["eval", file]);
-    expect(r.status).toBe(0);
+    // Every result is printed; the exit code and stderr say that some vectors had input errors.
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      '3 个向量中有 2 个输入有误：\n  unknown: 未知的 kind：teleport\n  bad: reversibleAmount 须为十进制数字字符串（如 "100.00"）\n'
+    );
+    expect(run(["eval", file, "--lang", "en"]).stderr).toBe(
+      "2 of 3 vectors have input errors:\n  unknown: unknown kind: teleport\n  bad: reversibleAmount must be a decimal string\n"
+    );
     const out = JSON.parse(r.stdout);
     expect(out.results[0]).toEqual({
       id: "ok",
       kind: "batchSizeCheck",
       output: expect.objectContaining({ allowed: true }),
     });
-    expect(out.results[1].error).toMatch(/unknown kind/);
+    expect(out.results[1].error).toBe("未知的 kind：teleport");
     expect(out.results[2].error).toMatch(/reversibleAmount/);
   });
 

@@ -63,9 +63,12 @@ function confirmStatusOf(o: Obj, key: string): string | null {
   const v = o[key];
   if (v === undefined || v === null || v === "") return null;
   if (typeof v !== "string")
-    throw new EvalInputError(`${key} must be a status code string ("01"…"10") or null`);
+    throw new EvalInputError(
+      `${key} 须为状态代码字符串（"01"…"10"）或 null`,
+      `${key} must be a status code string ("01"…"10") or null`
+    );
   const r = parseConfirmStatus(v);
-  if (!r.ok) throw new EvalInputError(`${key}: ${r.refusal.message}`);
+  if (!r.ok) throw new EvalInputError(`${key}：${r.refusal.message}`, `${key}: ${r.refusal.message}`);
   return r.value;
 }
 
@@ -129,7 +132,10 @@ export const confirmFormHandlers: EvalHandlers = {
     const edit = obj(inputs, "edit");
     const field = str(edit, "field");
     if (!(RED_LINE_FIELDS as readonly string[]).includes(field)) {
-      throw new EvalInputError(`edit.field must be one of ${RED_LINE_FIELDS.join(", ")}`);
+      throw new EvalInputError(
+        `edit.field 须为 ${RED_LINE_FIELDS.join("、")} 之一`,
+        `edit.field must be one of ${RED_LINE_FIELDS.join(", ")}`
+      );
     }
     const reason = label(inputs, "reason", RedReason);
     const r = calcRedLine({
@@ -233,7 +239,11 @@ export const confirmFormHandlers: EvalHandlers = {
   "rcf.linkToApplication"(inputs) {
     const dataSource = label(inputs, "dataSource", DataSource);
     const linkPath = inputs.linkPath;
-    if (!isLinkPath(linkPath)) throw new EvalInputError(`linkPath must be one of ${LINK_PATHS.join(", ")}`);
+    if (!isLinkPath(linkPath))
+      throw new EvalInputError(
+        `linkPath 须为 ${LINK_PATHS.join("、")} 之一`,
+        `linkPath must be one of ${LINK_PATHS.join(", ")}`
+      );
     const out = runConfirmFormAction(
       "linkToApplication",
       { ...CONFIRM_FORM_DEFAULTS, dataSource },
@@ -282,7 +292,7 @@ export const confirmFormHandlers: EvalHandlers = {
   callbackDecision(inputs) {
     const v = inputs.red_not_callback;
     if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number") {
-      throw new EvalInputError("red_not_callback must be a string");
+      throw new EvalInputError("red_not_callback 须为字符串", "red_not_callback must be a string");
     }
     return {
       callback: callbackDecision({
@@ -307,7 +317,7 @@ export const confirmFormHandlers: EvalHandlers = {
 
   confirmDeadline(inputs) {
     const r = confirmDeadline(str(inputs, "entryDate"), str(inputs, "now"));
-    if (!r.ok) throw new EvalInputError(r.refusal.message);
+    if (!r.ok) throw new EvalInputError(r.refusal.message, r.refusal.message);
     return { deadline: r.value.deadline, overdue: r.value.overdue };
   },
 

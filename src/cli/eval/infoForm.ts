@@ -105,7 +105,10 @@ export const infoFormHandlers: EvalHandlers = {
       f.linkedApplication !== null &&
       typeof f.linkedApplication !== "string"
     ) {
-      throw new EvalInputError("form.linkedApplication must be an application number (string) or null");
+      throw new EvalInputError(
+        "form.linkedApplication 须为开票申请单号（字符串）或 null",
+        "form.linkedApplication must be an application number (string) or null"
+      );
     }
     return run(inputs, { type: "rollback" }, (d) => ({
       applicationStatus: d.application ? { from: d.application.from, to: d.application.to } : null,

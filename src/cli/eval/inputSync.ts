@@ -16,7 +16,8 @@ import { bool, EvalHandlers, EvalInputError, label, str } from "./types";
 export const inputSyncHandlers: EvalHandlers = {
   inputDownloadPrecheck(inputs) {
     const surface = inputs.surface === undefined ? "UI" : str(inputs, "surface");
-    if (surface !== "UI" && surface !== "API") throw new EvalInputError("surface must be UI or API");
+    if (surface !== "UI" && surface !== "API")
+      throw new EvalInputError("surface 须为 UI 或 API", "surface must be UI or API");
     const r = inputDownloadPrecheck({
       channel: str(inputs, "channel"),
       enterpriseNature: label(inputs, "enterpriseNature", EnterpriseNature),
@@ -55,6 +56,7 @@ export const inputSyncHandlers: EvalHandlers = {
     const issueDate = str(inputs, "issueDate");
     if (chinaCalendarDay(issueDate) === undefined) {
       throw new EvalInputError(
+        `issueDate 须为日期（yyyy-MM-dd[ HH:mm:ss]），收到 ${JSON.stringify(issueDate)}`,
         `issueDate must be a date (yyyy-MM-dd[ HH:mm:ss]), got ${JSON.stringify(issueDate)}`
       );
     }

@@ -54,7 +54,7 @@ export const redFlushHandlers: EvalHandlers = {
 
   batchSizeCheck(inputs) {
     const n = int(inputs, "selectedCount");
-    if (n < 0) throw new EvalInputError("selectedCount must not be negative");
+    if (n < 0) throw new EvalInputError("selectedCount 不能为负数", "selectedCount must not be negative");
     const r = checkBatchSize(n);
     return r.ok ? { allowed: true } : { allowed: false, ...refusedOutput(r.refusal) };
   },
@@ -81,10 +81,13 @@ export const redFlushHandlers: EvalHandlers = {
 
   batchRedFlush(inputs) {
     const invoices = arr(inputs, "invoices").map((v, i) => {
-      if (!isObj(v)) throw new EvalInputError(`invoices[${i}] must be an object`);
+      if (!isObj(v)) throw new EvalInputError(`invoices[${i}] 须为对象`, `invoices[${i}] must be an object`);
       const no = v.no;
       if (typeof no !== "string" && !(typeof no === "number" && Number.isInteger(no))) {
-        throw new EvalInputError(`invoices[${i}].no must be a string or an integer`);
+        throw new EvalInputError(
+          `invoices[${i}].no 须为字符串或整数`,
+          `invoices[${i}].no must be a string or an integer`
+        );
       }
       return {
         no,

@@ -6,7 +6,17 @@
  */
 import { Dec, isDecimalText } from "../../domain/money";
 
-export class EvalInputError extends Error {}
+/** A vector's input that does not fit its kind: the message in Chinese (default) and in English (`--lang en`). */
+export class EvalInputError extends Error {
+  constructor(
+    readonly zh: string,
+    readonly en: string
+  ) {
+    super(zh);
+  }
+}
+
+export type EvalLang = "zh" | "en";
 
 export type EvalOutput = Record<string, unknown>;
 export type EvalHandler = (inputs: Record<string, unknown>) => EvalOutput;
@@ -20,40 +30,44 @@ export function isObj(v: unknown): v is Obj {
 
 export function obj(o: Obj, key: string): Obj {
   const v = o[key];
-  if (!isObj(v)) throw new EvalInputError(`inputs.${key} must be an object`);
+  if (!isObj(v)) throw new EvalInputError(`inputs.${key} 须为对象`, `inputs.${key} must be an object`);
   return v;
 }
 
 export function optObj(o: Obj, key: string): Obj | null {
   const v = o[key];
   if (v === undefined || v === null) return null;
-  if (!isObj(v)) throw new EvalInputError(`inputs.${key} must be an object or null`);
+  if (!isObj(v))
+    throw new EvalInputError(`inputs.${key} 须为对象或 null`, `inputs.${key} must be an object or null`);
   return v;
 }
 
 export function str(o: Obj, key: string): string {
   const v = o[key];
-  if (typeof v !== "string") throw new EvalInputError(`${key} must be a string`);
+  if (typeof v !== "string") throw new EvalInputError(`${key} 须为字符串`, `${key} must be a string`);
   return v;
 }
 
 export function optStr(o: Obj, key: string): string | null {
   const v = o[key];
   if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw new EvalInputError(`${key} must be a string or null`);
+  if (typeof v !== "string")
+    throw new EvalInputError(`${key} 须为字符串或 null`, `${key} must be a string or null`);
   return v;
 }
 
 export function bool(o: Obj, key: string, dflt?: boolean): boolean {
   const v = o[key];
   if (v === undefined && dflt !== undefined) return dflt;
-  if (typeof v !== "boolean") throw new EvalInputError(`${key} must be a boolean`);
+  if (typeof v !== "boolean")
+    throw new EvalInputError(`${key} 须为 true 或 false`, `${key} must be a boolean`);
   return v;
 }
 
 export function int(o: Obj, key: string): number {
   const v = o[key];
-  if (typeof v !== "number" || !Number.isInteger(v)) throw new EvalInputError(`${key} must be an integer`);
+  if (typeof v !== "number" || !Number.isInteger(v))
+    throw new EvalInputError(`${key} 须为整数`, `${key} must be an integer`);
   return v;
 }
 
@@ -61,7 +75,7 @@ export function int(o: Obj, key: string): number {
 export function dec(o: Obj, key: string): Dec {
   const v = o[key];
   if (typeof v !== "string" || !isDecimalText(v)) {
-    throw new EvalInputError(`${key} must be a decimal string`);
+    throw new EvalInputError(`${key} 须为十进制数字字符串（如 "100.00"）`, `${key} must be a decimal string`);
   }
   return new Dec(v.trim());
 }
@@ -74,14 +88,14 @@ export function optDec(o: Obj, key: string): Dec | null {
 
 export function arr(o: Obj, key: string): unknown[] {
   const v = o[key];
-  if (!Array.isArray(v)) throw new EvalInputError(`${key} must be a list`);
+  if (!Array.isArray(v)) throw new EvalInputError(`${key} 须为列表`, `${key} must be a list`);
   return v;
 }
 
 export function decList(o: Obj, key: string): Dec[] {
   return arr(o, key).map((v, i) => {
     if (typeof v !== "string" || !isDecimalText(v)) {
-      throw new EvalInputError(`${key}[${i}] must be a decimal string`);
+      throw new EvalInputError(`${key}[${i}] 须为十进制数字字符串`, `${key}[${i}] must be a decimal string`);
     }
     return new Dec(v.trim());
   });
@@ -96,6 +110,7 @@ export function label<T extends string>(
   const v = set.normalize(o[key]);
   if (v === undefined) {
     throw new EvalInputError(
+      `${key} 须为 ${set.values.join("、")} 之一（收到 ${JSON.stringify(o[key])}）`,
       `${key} must be one of ${set.values.join(", ")} (got ${JSON.stringify(o[key])})`
     );
   }

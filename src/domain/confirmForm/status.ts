@@ -82,6 +82,17 @@ const CODE_BY_LABEL: ReadonlyMap<string, ConfirmStatusCode> = new Map(
  * Read a 确认状态 from text: a code ("4", "04", "11"), or a known label in any spacing/bracket variant.
  * Unknown two-digit codes are kept verbatim (tolerated); anything else is UNKNOWN_CONFIRM_STATUS.
  */
+/**
+ * A status a clerk typed (=HC.CONFIRMSTATUS): only the manual's 01–10. parseConfirmStatus keeps an
+ * unknown code a list of the cloud's carries (a new code must not break a download); a typed 99 is a
+ * typo, and saying FALSE ("cannot be invoiced") would answer a question about a status that does not exist.
+ */
+export function parseKnownConfirmStatus(text: string): Result<ConfirmStatus> {
+  const r = parseConfirmStatus(text);
+  if (r.ok && !isKnownConfirmStatus(r.value)) return fail("UNKNOWN_CONFIRM_STATUS", { value: text.trim() });
+  return r;
+}
+
 export function parseConfirmStatus(text: string): Result<ConfirmStatus> {
   const t = text.trim();
   if (/^\d{1,2}$/.test(t)) return ok(t.padStart(2, "0"));

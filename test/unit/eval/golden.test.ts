@@ -115,7 +115,13 @@ describe("coverage of the contract", () => {
   });
 
   it("gives a per-vector error for unknown kinds and malformed inputs, never a crash", () => {
-    expect(evaluateVector({ id: "x", kind: "noSuchKind", inputs: {} }).error).toMatch(/unknown kind/);
+    expect(evaluateVector({ id: "x", kind: "noSuchKind", inputs: {} }).error).toBe("未知的 kind：noSuchKind");
+    expect(evaluateVector({ id: "x", kind: "noSuchKind", inputs: {} }, "en").error).toBe(
+      "unknown kind: noSuchKind"
+    );
+    expect(
+      evaluateVector({ id: "d", kind: "checkRemainingReversible", inputs: { reversibleAmount: 1 } }).error
+    ).toBe('reversibleAmount 须为十进制数字字符串（如 "100.00"）');
     expect(evaluateVector({ id: "y", kind: "calcRedLine", inputs: { reason: 5 } }).error).toEqual(
       expect.any(String)
     );

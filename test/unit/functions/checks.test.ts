@@ -123,9 +123,19 @@ describe("CONFIRMSTATUS", () => {
     expect(CONFIRMSTATUS("04")).toEqual([["购销双方 已确认", true]]);
   });
 
-  test("an unknown code shows as itself and cannot be invoiced", () => {
-    expect(CONFIRMSTATUS("11")).toEqual([["11", false]]);
-    expect(CONFIRMSTATUS(11)).toEqual([["11", false]]);
+  test("a code outside 01–10 is a #VALUE! that says so, not FALSE", () => {
+    for (const [input, shown] of [
+      ["99", "99"],
+      [11, "11"],
+      ["11", "11"],
+    ] as const) {
+      expect(thrown(() => CONFIRMSTATUS(input)).message).toBe(
+        refusalMessage("UNKNOWN_CONFIRM_STATUS", { value: shown })
+      );
+    }
+    expect(refusalMessage("UNKNOWN_CONFIRM_STATUS", { value: "99" })).toBe(
+      "未知的确认状态代码：99（应为 01–10 或其名称）"
+    );
   });
 
   test("labels in other spellings are read back to their code", () => {
@@ -136,10 +146,11 @@ describe("CONFIRMSTATUS", () => {
 
   test("a column of codes spills a column of [label, invoiceable] rows; a blank row is empty", () => {
     const unknown = valueError(refusalMessage("UNKNOWN_CONFIRM_STATUS", { value: "待确认" }));
+    const eleven = valueError(refusalMessage("UNKNOWN_CONFIRM_STATUS", { value: "11" }));
     expect(plain(CONFIRMSTATUS(column(["01", 2, "11", "", 0, "待确认"])))).toEqual([
       ["无需确认", true],
       [confirmStatusLabel("02"), false],
-      ["11", false],
+      [eleven, eleven],
       ["", false],
       ["", false],
       [unknown, unknown],
