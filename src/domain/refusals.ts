@@ -155,6 +155,8 @@ export const REFUSALS = {
   TEXT_TOO_LONG: "{field}超过最大长度{max}：“{value}”",
   TEXT_UNSAFE_CHARACTER: "{field}含有不可见的控制字符或方向控制符（{char}），请删除后重新输入",
   CELL_ERROR_VALUE: "{field}的单元格是错误值“{value}”，请先修正该单元格的公式或内容",
+  CELL_FORMULA_NOT_CALCULATED:
+    "{field}的单元格是公式“{formula}”，但文件里没有它的计算结果（生成文件的程序没有计算公式）：请在 Excel 中打开文件、保存后再引入，或把公式改为数值",
   LEADING_ZEROS_LOST:
     "{field}“{value}”开头的0已丢失（单元格是数字格式，{expected}），请把该列设为文本格式后重新输入",
   DIGITS_LOST_IN_NUMBER_CELL:

@@ -19,6 +19,11 @@ export type Cell =
   | { readonly kind: "date"; readonly value: Date; readonly shown: string }
   /** An Excel error value (#N/A, #DIV/0!…): a broken formula, never data. */
   | { readonly kind: "excelError"; readonly shown: string }
+  /**
+   * A formula with no cached result (a file written by a program that does not calculate): its value
+   * is unknown — not blank, which would read as "不能为空" and send the clerk to fill a filled cell.
+   */
+  | { readonly kind: "uncalculated"; readonly shown: string }
   /** An object we do not know (not rich text, hyperlink, formula or error). */
   | { readonly kind: "unrecognized"; readonly shown: string };
 
@@ -98,7 +103,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** exceljs rich text, hyperlink, formula and error objects → the primitive they stand for. */
-function unwrap(input: unknown, depth = 0): CellInput | { unrecognized: unknown } {
+function unwrap(input: unknown, depth = 0): CellInput | { unrecognized: unknown } | { uncalculated: string } {
   if (input === null || input === undefined) return null;
   if (typeof input === "string" || typeof input === "number" || typeof input === "boolean") return input;
   if (input instanceof Date) return input;
@@ -111,7 +116,9 @@ function unwrap(input: unknown, depth = 0): CellInput | { unrecognized: unknown 
   if ("hyperlink" in input && "text" in input) return unwrap(input.text, depth + 1);
   if ("formula" in input || "sharedFormula" in input) {
     // A formula without a cached result (file never calculated) holds nothing we can read.
-    return "result" in input ? unwrap(input.result, depth + 1) : null;
+    if ("result" in input && input.result !== undefined) return unwrap(input.result, depth + 1);
+    const f = typeof input.formula === "string" ? input.formula : "";
+    return { uncalculated: f };
   }
   if (typeof input.error === "string") return input.error;
   return { unrecognized: input };
@@ -130,6 +137,7 @@ export function readCell(input: unknown): Cell {
   if (typeof v === "number") return { kind: "number", value: v, shown: String(v) };
   if (typeof v === "boolean") return { kind: "boolean", value: v, shown: v ? "TRUE" : "FALSE" };
   if (v instanceof Date) return { kind: "date", value: v, shown: showDate(v) };
+  if ("uncalculated" in v) return { kind: "uncalculated", shown: clip(`=${v.uncalculated}`) };
   let shown: string;
   try {
     shown = JSON.stringify(v.unrecognized) ?? String(v.unrecognized);
@@ -149,6 +157,7 @@ export function normalizeText(input: unknown): string | null {
   const c = readCell(input);
   switch (c.kind) {
     case "blank":
+    case "uncalculated": // no value known (the field parsers say so: CELL_FORMULA_NOT_CALCULATED)
       return null;
     case "text":
       return c.text;

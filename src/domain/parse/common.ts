@@ -8,7 +8,7 @@ export interface RequiredOption {
 }
 
 /** A cell with something in it that might be data. */
-export type FilledCell = Exclude<Cell, { kind: "blank" } | { kind: "excelError" }>;
+export type FilledCell = Exclude<Cell, { kind: "blank" } | { kind: "excelError" } | { kind: "uncalculated" }>;
 
 /**
  * The common first step of every parser: a blank cell is null (or FIELD_REQUIRED), an Excel error
@@ -22,6 +22,8 @@ export function readFilled(
   const cell = readCell(input);
   if (cell.kind === "blank") return required ? fail("FIELD_REQUIRED", { field }) : ok(null);
   if (cell.kind === "excelError") return fail("CELL_ERROR_VALUE", { field, value: cell.shown });
+  if (cell.kind === "uncalculated")
+    return fail("CELL_FORMULA_NOT_CALCULATED", { field, formula: cell.shown });
   return cell;
 }
 

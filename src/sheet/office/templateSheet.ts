@@ -4,13 +4,13 @@
  * (src/sheet/xlsx/template.ts, from the same `templateSheetData`): bold centred headers, required
  * ones in red and the system's result columns in grey on a grey fill, each column's number format
  * down the whole column (quantities, prices, codes and tax IDs as text "@"), drop-down lists and the
- * 税收分类编码 length check on the first TEMPLATE_VALIDATED_ROWS rows, widths, frozen header — and
+ * 税收分类编码 length check on the first OFFICE_TEMPLATE_VALIDATED_ROWS rows, widths, frozen header — and
  * the 说明 sheet explaining every column. Two syncs.
  */
 import { ok, type Result } from "../../domain/refusals";
 import { MAX_ROWS, packAddresses } from "../address";
 import type { TemplateSheetSummary } from "../port";
-import { TEMPLATE_VALIDATED_ROWS } from "../xlsx/limits";
+import { OFFICE_TEMPLATE_VALIDATED_ROWS } from "../xlsx/limits";
 import {
   REQUIRED_FONT_ARGB,
   RESULT_FONT_ARGB,
@@ -98,7 +98,7 @@ function queueDataSheet(sheet: Excel.Worksheet, data: TemplateSheetData): void {
     sheet.getRangeByIndexes(0, i, 1, 1).format.columnWidth = charsToPoints(c.width);
     const v = templateValidation(c);
     if (v) {
-      const range = sheet.getRangeByIndexes(1, i, TEMPLATE_VALIDATED_ROWS, 1);
+      const range = sheet.getRangeByIndexes(1, i, OFFICE_TEMPLATE_VALIDATED_ROWS, 1);
       range.dataValidation.rule = v.rule;
       range.dataValidation.errorAlert = v.errorAlert;
     }

@@ -7,6 +7,8 @@ import { REQUIRED_BLUE_FIELDS } from "../../domain/infoForm";
 import type { InfoFormApplicant, InfoFormBlueField } from "../../domain/labels";
 import { labelSetOf, type ColumnSpec, type ColumnType } from "../schemas";
 import type { KindSpec } from "./kinds";
+import { DEFAULT_MAX_ROWS, OFFICE_TEMPLATE_VALIDATED_ROWS, TEMPLATE_VALIDATED_ROWS } from "./limits";
+import { uscCheckChar } from "../../domain/parse/taxId";
 
 /** What a column holds, by canonical header (the manuals' wording where they have one). */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -78,7 +80,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   不含税金额: "不含税金额",
   可红冲金额: "发票可红冲金额（不含税）",
   待开红冲金额: "待开发票中本发票尚未开票的红冲金额合计",
-  本次红冲金额: "本次要红冲的金额；须 大于0 且 加上待开红冲金额后不超过可红冲金额",
+  本次红冲金额:
+    "本次要红冲的金额：正数或负数均可（按绝对值计），不能为 0；加上待开红冲金额后不超过可红冲金额",
   开票人: "开票人",
   原蓝票日期: "蓝票开票日期",
   处理路径: "按发票种类确定的红冲路径",
@@ -111,6 +114,8 @@ const FORMATS: Readonly<Record<Exclude<ColumnType, `label:${string}`>, string>> 
   integer: "整数",
 };
 
+const exampleTaxId = (first17: string): string => first17 + uscCheckChar(first17);
+
 const EXAMPLES: Readonly<Record<string, string>> = {
   申请单号: "A001",
   原发票代码: "044031900111",
@@ -121,16 +126,25 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   发票号码: "00325688",
   购方名称: "深圳市示例科技有限公司",
   销方名称: "广州市示例贸易有限公司",
-  购方税号: "91440300MA5EXAMPLE",
-  销方税号: "91440101MA5EXAMPLE",
-  核算组织税号: "91440101MA5EXAMPLE",
+  // Valid 统一社会信用代码 (the 18th character is the GB 32100 check character of the first 17).
+  购方税号: exampleTaxId("91440300MA5EXAMPL"),
+  销方税号: exampleTaxId("91440101MA5EXAMPL"),
+  核算组织税号: exampleTaxId("91440101MA5EXAMPL"),
   核算组织: "广州市示例贸易有限公司",
   货物名称: "*电子元件*电阻",
   税收分类编码: "1090512990000000000",
   规格型号: "RC0402",
   单位: "个",
+  // One consistent red line: −100.5 × 9.9502487562189 = −1,000.00; 13% → −130.00; total −1,130.00.
   数量: "-100.5",
-  单价: "1.0123456789012",
+  单价: "9.9502487562189",
+  金额: "-1,000.00",
+  税额: "-130.00",
+  含税金额: "-1,130.00",
+  // A blue invoice: 1,000.00 reversible, 200.00 already waiting in 待开, 500.00 to reverse now.
+  可红冲金额: "1,000.00",
+  待开红冲金额: "200.00",
+  本次红冲金额: "500.00",
   税率: "13%",
   行号: "1",
   编辑值: "-10",
@@ -138,6 +152,12 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   交付手机: "13800000000",
   单据编号: "HZ20241022001",
   开票人: "张三",
+};
+
+/** Where a kind's column means something else (a blue invoice's own, positive amounts). */
+const KIND_EXAMPLES: Partial<Record<KindSpec["kind"], Readonly<Record<string, string>>>> = {
+  "blue-red-flush": { 不含税金额: "1,000.00", 税额: "130.00", 价税合计: "1,130.00", 数量: "100.5" },
+  "confirm-form-drafts": { 剩余可红冲金额: "1,000.00", 剩余可红冲税额: "130.00" },
 };
 
 const REQUIRED_FONT_NOTE = "必填（表头为红色字体）";
@@ -219,7 +239,7 @@ export function instructionLines(spec: KindSpec): InstructionLine[] {
     required: requiredWhen(spec, col),
     description: DESCRIPTIONS[col.header] ?? col.header,
     format: formatOf(col),
-    example: exampleOf(col),
+    example: KIND_EXAMPLES[spec.kind]?.[col.header] ?? exampleOf(col),
     aliases: col.aliases.join("、"),
   }));
 }
@@ -230,8 +250,8 @@ export function usageNotes(spec: KindSpec): string[] {
     `${spec.title} 模板说明`,
     "1. 红色字体的列为必填项；列的顺序可以调整，可以增加自己的列（引入时保留不动）。",
     "2. 金额填数字（两位小数）；数量、单价、发票代码、发票号码、税号已设为文本格式，请直接输入，不要改成数字格式（会丢失小数或开头的0）。",
-    "3. 引入时系统自动生成申请批次号；校验失败的行会在原文件中把错误单元格标红并加批注，“失败原因”列列出该行全部原因，修改后可再次引入。",
+    "3. 校验结果另存为“原文件名.校验结果.xlsx”（提交时为“.提交结果.xlsx”），原文件不变：错误单元格标红并加批注，“失败原因”列列出该行全部原因，“处理状态”为 失败 / 成功 / 未提交；提交时系统生成申请批次号和流水号。修改后可再次引入。",
     "4. 已成功的行（处理状态为“成功”、有流水号）再次引入时会跳过，不会重复提交。",
-    "5. 请不要隐藏行、合并表头单元格或重复表头；一次最多引入 100,000 行。",
+    `5. 请不要隐藏行、合并表头单元格或重复表头；一次最多引入 ${DEFAULT_MAX_ROWS.toLocaleString("en-US")} 行。下拉列表覆盖前 ${TEMPLATE_VALIDATED_ROWS.toLocaleString("en-US")} 行（在 Excel 任务窗格中插入的模板覆盖 ${OFFICE_TEMPLATE_VALIDATED_ROWS.toLocaleString("en-US")} 行），更下面的行引入时同样逐格校验。`,
   ];
 }

@@ -11,6 +11,11 @@ import { importXlsxStreaming } from "../../../src/sheet/xlsx/streaming";
 import type { SubmitOutcome, SubmitUnit } from "../../../src/sheet/xlsx/plan";
 import { progressReporter } from "../../../src/cli/progress";
 import { gatewayToday } from "../../../src/cli/login";
+import { instructionLines } from "../../../src/sheet/xlsx/instructions";
+import { KIND_SPECS, TEMPLATE_KINDS } from "../../../src/sheet/xlsx/kinds";
+import { validateGrid } from "../../../src/sheet/xlsx/grid";
+import { DEFAULT_LIMITS } from "../../../src/sheet/xlsx/limits";
+import { parseTaxId } from "../../../src/domain/parse";
 import { columnOfHeader, readBack, tempDir, templateWithRows, validInfoFormRow } from "../xlsx/helpers";
 
 const dir = tempDir();
@@ -150,5 +155,26 @@ describe("export's default range", () => {
     const at = Date.UTC(2025, 9, 10, 17, 0, 0); // 2025-10-11 01:00 in China
     const fake = (async () => ({ json: async () => ({ now: at }) })) as unknown as typeof fetch;
     expect(await gatewayToday("http://gw", fake)).toBe("2025-10-11");
+  });
+});
+
+describe("the 说明 sheet's examples", () => {
+  it.each([...TEMPLATE_KINDS])("%s: the example row, typed into the template, passes every check", (kind) => {
+    const lines = instructionLines(KIND_SPECS[kind]).filter((l) => l.example);
+    const v = validateGrid(
+      KIND_SPECS[kind],
+      [lines.map((l) => l.header), lines.map((l) => l.example)],
+      { sheetName: "s", merges: [], hiddenRows: [] },
+      DEFAULT_LIMITS
+    );
+    if (!v.ok) throw new Error(v.refusal.message);
+    expect(v.value.rows.flatMap((r) => r.cellErrors.map((e) => `${e.header}: ${e.refusal.message}`))).toEqual(
+      []
+    );
+    // A tax ID example is a real 统一社会信用代码 (its check character right).
+    for (const l of lines.filter((x) => x.header.includes("税号")))
+      expect(parseTaxId(l.example, l.header).ok).toBe(true);
+    // No description asks for "大于0" next to a negative example.
+    for (const l of lines) if (l.example.startsWith("-")) expect(l.description).not.toMatch(/大于\s*0/);
   });
 });

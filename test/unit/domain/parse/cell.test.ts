@@ -1,3 +1,4 @@
+import { readCell } from "../../../../src/domain/parse/cell";
 import { normalizeText, parseAmount, parseDate, parseText } from "../../../../src/domain/parse";
 
 describe("normalizeText", () => {
@@ -63,6 +64,15 @@ describe("cell values every parser treats alike", () => {
         }
       }
     }
+  });
+
+  it("a formula without a cached result is not read as blank: the field says it has no calculated value", () => {
+    const r = parseAmount({ formula: "B2*0.13" }, "金额", { required: true });
+    expect(r.ok ? null : [r.refusal.code, r.refusal.message]).toEqual([
+      "CELL_FORMULA_NOT_CALCULATED",
+      "金额的单元格是公式“=B2*0.13”，但文件里没有它的计算结果（生成文件的程序没有计算公式）：请在 Excel 中打开文件、保存后再引入，或把公式改为数值",
+    ]);
+    expect(readCell({ formula: "B2*0.13" })).toEqual({ kind: "uncalculated", shown: "=B2*0.13" });
   });
 
   it("reads a formula's cached result as the cell value", () => {
