@@ -193,6 +193,8 @@ export const REFUSALS = {
   FILE_SHEET_NOT_FOUND: "文件中没有名为“{sheet}”的工作表",
   FILE_UNKNOWN_KIND: "未知的模板类型“{kind}”，可选：{allowed}",
   FILE_SUBMIT_NOT_SUPPORTED: "“{kind}”模板不支持直接提交发票云",
+  FILE_IS_POOL_EXPORT:
+    "工作表“{sheet}”是进项发票池的列表（红冲助手导出的进项发票），不是可引入的模板：进项发票是本企业取得的发票，红冲须由销方发起。要下载进项发票，请用“进项发票下载”模板",
   FILE_SUBMIT_RESULT_EXISTS:
     "{out} 已存在，里面记着上次提交的流水号：请对它重新运行 hongchong import “{out}” --submit（已成功的行会跳过，处理中的行用原流水号重发，不会重复开具）；要从原文件重新开始，请先移走它或用 --out 指定新文件",
   FILE_GROUP_HAS_ERRORS: "同一张单据（{group}）的第{rows}行有错误，整张单据未引入，请一并修改后重新引入",

@@ -25,6 +25,12 @@ import {
   parseConfirmStatus,
 } from "../domain/confirmForm/status";
 import {
+  FLIGHT_TICKET_TYPE_CODE,
+  FLIGHT_TICKET_TYPE_LABEL,
+  TOLL_INVOICE_TYPE_CODE,
+  TOLL_INVOICE_TYPE_LABEL,
+} from "../domain/inputSync";
+import {
   Channel,
   InfoFormApplicant,
   InfoFormInvoiceType,
@@ -99,6 +105,19 @@ export function invoiceTypeLabel(code: string): string {
 export function invoiceKindOf(codeOrLabel: unknown): InvoiceKind | undefined {
   const c = invoiceTypeCode(codeOrLabel);
   return c === undefined ? undefined : INVOICE_TYPE_LABELS[c];
+}
+
+/**
+ * 发票类型 of an invoice in the input pool (4.03) as a clerk reads it: the red-flush kinds by their
+ * label, the two types the V2.0 manual adds (61 航空运输电子客票行程单, 59 通行费发票) by theirs; a
+ * code we do not know stays as the cloud wrote it.
+ */
+export function poolInvoiceTypeLabel(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const c = code.trim();
+  if (c === FLIGHT_TICKET_TYPE_CODE) return FLIGHT_TICKET_TYPE_LABEL;
+  if (c === TOLL_INVOICE_TYPE_CODE) return TOLL_INVOICE_TYPE_LABEL;
+  return invoiceKindOf(c) ?? code;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   detectTemplateKind,
   KIND_SPECS,
   TEMPLATE_KINDS,
+  notTemplate,
   type KindSpec,
   type TemplateKind,
 } from "../../src/sheet/xlsx/kinds";
@@ -133,6 +134,8 @@ async function readSheet(port: BulkWorkbook, opts: BulkRunOptions): Promise<Resu
   const read = r.value;
   const kind = opts.kind === "auto" ? detectTemplateKind(read.values) : opts.kind;
   if (kind === null) {
+    const poolList = notTemplate(read.values, read.sheetName);
+    if (poolList) return { ok: false, refusal: poolList };
     return fail("FILE_NO_HEADER", {
       sheet: read.sheetName,
       required: `任一模板的表头（${TEMPLATE_KINDS.map((k) => KIND_SPECS[k].title).join("、")}；可先插入模板）`,

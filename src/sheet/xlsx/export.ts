@@ -17,6 +17,7 @@ import {
   codeToReason,
   confirmStatusLabel,
   infoFormInvoiceTypeLabel,
+  poolInvoiceTypeLabel,
   roleOfIdentity,
 } from "../../gateway/codes";
 import type { InputInvoiceHeader, RedConfirmBillDetail, RedInfoFormSummary } from "../../gateway/payloads";
@@ -195,7 +196,7 @@ const CONFIRM_FORM_COLUMNS: readonly ExportColumn<ConfirmFormRow>[] = [
 ];
 
 const INPUT_POOL_COLUMNS: readonly ExportColumn<InputInvoiceHeader>[] = [
-  col(inputPoolSchema, "invoiceType", "text", (r) => r.invoiceType),
+  col(inputPoolSchema, "invoiceType", "text", (r) => poolInvoiceTypeLabel(r.invoiceType)),
   col(inputPoolSchema, "invoiceCode", "text", (r) => r.invoiceCode),
   col(inputPoolSchema, "invoiceNumber", "text", (r) => r.invoiceNo ?? r.etaxInvoiceNo),
   col(inputPoolSchema, "issueDate", "date", (r) => r.invoiceDate),

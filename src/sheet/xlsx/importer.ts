@@ -17,7 +17,14 @@ import { fail, ok, type Result } from "../../domain/refusals";
 import { applyPlan, applyResults } from "./annotate";
 import { validateGrid, type GridValidation } from "./grid";
 import { newBatchNo, newImportSerialNo } from "./ids";
-import { detectTemplateKind, KIND_SPECS, TEMPLATE_KINDS, type KindSpec, type TemplateKind } from "./kinds";
+import {
+  detectTemplateKind,
+  KIND_SPECS,
+  notTemplate,
+  TEMPLATE_KINDS,
+  type KindSpec,
+  type TemplateKind,
+} from "./kinds";
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_LOAD_BYTES,
@@ -124,6 +131,8 @@ function validateSheet(
 ): Result<GridValidation> {
   const values = sheetValues(ws);
   const spec = kind ? KIND_SPECS[kind] : detectKind(values);
+  const poolList = spec ? null : notTemplate(values, ws.name);
+  if (poolList) return { ok: false, refusal: poolList };
   if (!spec) {
     return fail("FILE_NO_HEADER", {
       sheet: ws.name,
@@ -159,8 +168,8 @@ function findDataSheet(
   for (const ws of ordered) {
     const v = validateSheet(ws, opts.kind, limits);
     if (v.ok) return ok({ ws, v: v.value });
-    if (v.refusal.code !== "FILE_NO_HEADER") return v;
-    first ??= v;
+    if (v.refusal.code !== "FILE_NO_HEADER" && v.refusal.code !== "FILE_IS_POOL_EXPORT") return v;
+    if (!first || v.refusal.code === "FILE_IS_POOL_EXPORT") first = v; // the more telling refusal
   }
   return first ?? fail("FILE_NO_HEADER", { sheet: wb.worksheets[0]?.name ?? "", required: "" });
 }

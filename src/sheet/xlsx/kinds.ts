@@ -8,7 +8,7 @@ import { Dec } from "../../domain/money";
 import { checkConfirmFormDocument, confirmFormDocumentKey } from "../../domain/plan/confirmForm";
 import { groupRows, type CellRefusal, type CellValue, type DraftRow } from "../../domain/plan/drafts";
 import { checkInfoFormDocument, infoFormDocumentKey } from "../../domain/plan/infoForm";
-import { fail, ok, type Result } from "../../domain/refusals";
+import { fail, ok, refusal, type Refusal, type Result } from "../../domain/refusals";
 import {
   blueInvoicesSchema,
   confirmFormsSchema,
@@ -17,6 +17,7 @@ import {
   type SheetSchema,
 } from "../schemas";
 import { inputDownloadSchema } from "./inputDownload";
+import { inputPoolSchema } from "../schemas";
 import { normalizeText } from "../../domain/parse";
 import { findHeaderRow, headerScore, type ParsedRow } from "../mapping";
 import { HEADER_SEARCH_ROWS } from "./limits";
@@ -199,7 +200,9 @@ export function kindSpec(kind: string): Result<KindSpec> {
 export function detectTemplateKind(values: ReadonlyArray<readonly unknown[]>): TemplateKind | null {
   const top = values.slice(0, HEADER_SEARCH_ROWS).map((r) => r.map((c) => normalizeText(c) ?? ""));
   let best: TemplateKind | null = null;
-  let bestScore = 0;
+  // Our own 进项发票池 export competes too: its 发票代码/号码/金额 columns look like a 蓝票红冲清单, and
+  // taking it for one failed every row. A sheet it matches at least as well is no template (notTemplate).
+  let bestScore = poolListScore(top);
   for (const k of TEMPLATE_KINDS) {
     const schema = KIND_SPECS[k].schema;
     const row = findHeaderRow(schema, top);
@@ -210,4 +213,23 @@ export function detectTemplateKind(values: ReadonlyArray<readonly unknown[]>): T
     }
   }
   return best;
+}
+
+/**
+ * Why a sheet with no template's header is not one: our own 进项发票池 export (a list of invoices
+ * received, which the buyer cannot red-flush) gets a refusal that says so; null otherwise.
+ */
+export function notTemplate(values: ReadonlyArray<readonly unknown[]>, sheet: string): Refusal | null {
+  const top = values.slice(0, HEADER_SEARCH_ROWS).map((r) => r.map((c) => normalizeText(c) ?? ""));
+  return poolListScore(top) > 0 ? refusal("FILE_IS_POOL_EXPORT", { sheet }) : null;
+}
+
+/** Columns only an input-pool list has (no template asks for them). */
+const POOL_ONLY_HEADERS = ["勾选状态", "抵扣状态"];
+
+/** How well the top rows match the 进项发票池 list; 0 unless its header has a pool-only column. */
+function poolListScore(top: readonly (readonly string[])[]): number {
+  const row = findHeaderRow(inputPoolSchema, top);
+  if (row < 0 || !top[row].some((h) => POOL_ONLY_HEADERS.includes(h))) return 0;
+  return headerScore(inputPoolSchema, top[row]);
 }

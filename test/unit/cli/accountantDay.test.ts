@@ -6,6 +6,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { defaultRange } from "../../../src/sheet/xlsx/exportGateway";
+import { writeExportWorkbook } from "../../../src/sheet/xlsx/export";
 import { defaultOutPath, importXlsxFile, resolveOutPath } from "../../../src/sheet/xlsx/importer";
 import { importXlsxStreaming } from "../../../src/sheet/xlsx/streaming";
 import type { SubmitOutcome, SubmitUnit } from "../../../src/sheet/xlsx/plan";
@@ -16,6 +17,7 @@ import { KIND_SPECS, TEMPLATE_KINDS } from "../../../src/sheet/xlsx/kinds";
 import { validateGrid } from "../../../src/sheet/xlsx/grid";
 import { DEFAULT_LIMITS } from "../../../src/sheet/xlsx/limits";
 import { parseTaxId } from "../../../src/domain/parse";
+import { poolInvoiceTypeLabel } from "../../../src/gateway/codes";
 import { columnOfHeader, readBack, tempDir, templateWithRows, validInfoFormRow } from "../xlsx/helpers";
 
 const dir = tempDir();
@@ -176,5 +178,59 @@ describe("the 说明 sheet's examples", () => {
       expect(parseTaxId(l.example, l.header).ok).toBe(true);
     // No description asks for "大于0" next to a negative example.
     for (const l of lines) if (l.example.startsWith("-")) expect(l.description).not.toMatch(/大于\s*0/);
+  });
+});
+
+describe("our own exports", () => {
+  it("the 进项发票池 export is not taken for a 蓝票红冲清单: one clear refusal, no row failures", async () => {
+    const file = join(dir, "pool.xlsx");
+    // Written by the real exporter, as `hongchong export input-pool` writes it.
+    const none = async () => ({ ok: true as const, value: [] });
+    const written = await writeExportWorkbook(
+      "input-pool",
+      {
+        infoForms: none,
+        confirmForms: none,
+        downloadTasks: none,
+        inputPool: async () => ({
+          ok: true as const,
+          value: [
+            {
+              invoiceType: "61",
+              etaxInvoiceNo: "25442000000012345678",
+              invoiceDate: "2025-09-01",
+              invoiceAmount: "100.00",
+              totalTaxAmount: "9.00",
+              salerName: "测试航空有限公司",
+              salerTaxNo: "91440300MA5EXAMPLA",
+              invoiceStatus: "正常",
+              selectStatus: "未勾选",
+              deductionStatus: "未勾选",
+            },
+          ],
+        }),
+      },
+      { org: "91440300MA5EXAMPLA" },
+      file
+    );
+    expect(written.ok).toBe(true);
+    const back = (await readBack(file)).worksheets[0];
+    expect(back.getCell(2, columnOfHeader(back, "发票类型")).value).toBe(
+      "数电发票（航空运输电子客票行程单）"
+    );
+    const r = await importXlsxFile(file, {});
+    expect(r.ok ? "imported" : r.refusal.code).toBe("FILE_IS_POOL_EXPORT");
+    expect(r.ok ? "" : r.refusal.message).toContain("工作表“进项发票池”是进项发票池的列表");
+  });
+
+  it("the 进项发票池 export shows 发票类型 as labels, not codes", () => {
+    expect(["61", "59", "01", "02", "004"].map((c) => poolInvoiceTypeLabel(c))).toEqual([
+      "数电发票（航空运输电子客票行程单）",
+      "数电发票（通行费发票）",
+      "数电发票（增值税专用发票）",
+      "数电发票（普通发票）",
+      "增值税专用发票",
+    ]);
+    expect(poolInvoiceTypeLabel("88")).toBe("88");
   });
 });
