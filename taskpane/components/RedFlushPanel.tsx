@@ -16,6 +16,7 @@ import {
   type RedFlushRun,
 } from "../workflows/redFlush";
 import { extensionMessage } from "../workflows/infoForms";
+import { NOT_SIGNED_IN } from "../workflows/common";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { FocusHeading } from "./FocusHeading";
 import { PendingRedsView } from "./PendingRedsView";
@@ -66,6 +67,14 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
       if (!port) return;
       setError(null);
       setResult(null);
+      // The pre-flight reads each blue invoice's 状态, 可红冲金额 and 待开 from the cloud: without a
+      // login it would judge the sheet's own cells and refuse every row for what the cloud fills in
+      // (税率不能为空 …), sending the clerk to fix the wrong thing. One message instead.
+      if (!client) {
+        setPre(null);
+        setError(NOT_SIGNED_IN());
+        return;
+      }
       const r = await prepareRedFlush(port, client, ctl, pre?.options, { orgTaxId: settings.orgTaxId });
       if (!r.ok) {
         setPre(null);

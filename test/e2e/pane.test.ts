@@ -153,6 +153,12 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   const redBefore = await count("red_invoices");
   const formsBefore = await count("info_forms");
 
+  // Not signed in: 预检 says so once, judges no row and marks nothing (issue 13 §4).
+  await page.getByTestId("tab-redFlush").click();
+  await clickAndWait(page, "redflush-preflight", "redflush", "redflush-preflight");
+  await expectText(page.getByTestId("redflush-error"), REFUSALS.PANE_NOT_SIGNED_IN);
+  expect(await page.getByTestId("redflush-preflight-table").count()).toBe(0);
+
   await signIn(page, E.account("taxctl"));
   await page.getByTestId("tab-redFlush").click();
   const pre = await preflight(page);

@@ -161,7 +161,7 @@ it("still imports a normal template, both ways, in the same bound", async () => 
   await templateWithRows("info-form-import", [validInfoFormRow(1), validInfoFormRow(2)]).xlsx.writeFile(f);
   for (const extra of [[], ["--stream"]]) {
     const r = importCli(f, extra);
-    expect([extra, r.stdout.trim(), r.status]).toEqual([extra, "2 行成功, 0 行失败", 0]);
+    expect([extra, r.stdout.trim(), r.status]).toEqual([extra, "校验通过 2 行（未提交）, 0 行失败", 0]);
     expect(r.maxRssMb).toBeLessThan(MAX_RSS_MB);
   }
 }, 60_000);
