@@ -3,6 +3,7 @@
 // SIGHUP stop every part, as does one part dying, and so does this process losing its parent —
 // `npm start` runs us under `sh -c`, which dies on SIGTERM without passing it on. A part that has
 // not exited STOP_GRACE_MS after SIGTERM is killed.
+/* global setInterval, clearInterval */
 "use strict";
 const { spawn } = require("child_process");
 
