@@ -13,8 +13,15 @@
  */
 import { createGatewayClient, type GatewayClient } from "../gateway/client";
 import { fail, ok, type Result } from "../domain/refusals";
-import { GATEWAY_ENV, flagText, gatewayConfig, type ParsedArgs } from "../sheet/xlsx/cliSupport";
+import {
+  GATEWAY_ENV,
+  cliClientConfig,
+  flagText,
+  gatewayConfig,
+  type ParsedArgs,
+} from "../sheet/xlsx/cliSupport";
 import { resolveDataDir } from "../server/db/connect";
+import { chinaDate } from "../server/clock";
 import { readSecretsFile, secretsFile } from "../server/sandbox/secrets";
 import { SEED_ORGS, seedCredentials, seedTaxId } from "../server/sandbox/seed";
 
@@ -81,19 +88,20 @@ export function resolveLogin(
   const taxId = seedTaxId(seed.taxIdBody);
   return ok({
     url,
-    client: createGatewayClient({
-      baseUrl: url,
-      appId: cred.appId,
-      appSecret: cred.appSecret,
-      accountId: cred.accountId,
-      user: seed.user.username,
-      userType: "UserName",
-      businessSystemCode: env[GATEWAY_ENV.businessSystemCode] ?? "HONGCHONG",
-      encoding: seed.dataEncoding,
-      ...(cred.aesPassword ? { aesPassword: cred.aesPassword } : {}),
-      timeoutMs: 30_000,
-      retries: 2,
-    }),
+    client: createGatewayClient(
+      cliClientConfig(
+        url,
+        {
+          appId: cred.appId,
+          appSecret: cred.appSecret,
+          accountId: cred.accountId,
+          user: seed.user.username,
+          encoding: seed.dataEncoding,
+          ...(cred.aesPassword ? { aesPassword: cred.aesPassword } : {}),
+        },
+        env
+      )
+    ),
     org: orgFlag ?? taxId,
     who: `沙箱企业 ${seed.name}（${taxId}）`,
   });
@@ -113,5 +121,5 @@ export async function gatewayToday(url: string, fetchImpl: typeof fetch = fetch)
   } catch {
     // no calendar from the gateway: the system date
   }
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+  return chinaDate(now);
 }

@@ -115,9 +115,9 @@ export function applyPlan(ws: ExcelJS.Worksheet, plan: AnnotationPlan): void {
  */
 export function filterAndFreeze(
   ws: ExcelJS.Worksheet,
-  plan: Pick<AnnotationPlan, "headerRow" | "columnOf">,
-  lastRow = ws.rowCount
+  plan: Pick<AnnotationPlan, "headerRow" | "columnOf">
 ): void {
+  const lastRow = ws.rowCount;
   const header = plan.headerRow + 1;
   const lastColumn = Math.max(ws.getRow(header).cellCount, ...Object.values(plan.columnOf).map((c) => c + 1));
   if (!ws.autoFilter) {

@@ -3,7 +3,7 @@
  * configuration from --gateway plus environment variables (credentials never go on the command line,
  * where `ps` and shell history would show them).
  */
-import { createGatewayClient, type GatewayClient, type GatewayConfig } from "../../gateway/client";
+import type { GatewayConfig } from "../../gateway/client";
 import type { DataEncoding } from "../../gateway/codec";
 import { fail, ok, type Result } from "../../domain/refusals";
 
@@ -48,6 +48,32 @@ export const GATEWAY_ENV = {
   aesPassword: "HONGCHONG_AES_PASSWORD",
 } as const;
 
+/** One login as the CLI knows it, before the client's defaults are added. */
+export interface CliCredentials {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly accountId: string;
+  readonly user: string;
+  readonly encoding: DataEncoding;
+  readonly aesPassword?: string;
+}
+
+/** The client configuration of a login: the CLI's one set of client defaults (timeout, retries, 业务系统编码). */
+export function cliClientConfig(
+  baseUrl: string,
+  creds: CliCredentials,
+  env: NodeJS.ProcessEnv = process.env
+): GatewayConfig {
+  return {
+    baseUrl,
+    ...creds,
+    userType: "UserName",
+    businessSystemCode: env[GATEWAY_ENV.businessSystemCode] ?? "HONGCHONG",
+    timeoutMs: 30_000,
+    retries: 2,
+  };
+}
+
 export function gatewayConfig(baseUrl: string, env: NodeJS.ProcessEnv = process.env): Result<GatewayConfig> {
   const missing = (["appId", "appSecret", "accountId", "user"] as const).filter((k) => !env[GATEWAY_ENV[k]]);
   if (missing.length > 0) {
@@ -55,23 +81,18 @@ export function gatewayConfig(baseUrl: string, env: NodeJS.ProcessEnv = process.
       detail: `请设置环境变量 ${missing.map((k) => GATEWAY_ENV[k]).join("、")}`,
     });
   }
-  const encoding: DataEncoding = env[GATEWAY_ENV.encoding] === "aes" ? "aes" : "base64";
-  return ok({
-    baseUrl,
-    appId: env[GATEWAY_ENV.appId]!,
-    appSecret: env[GATEWAY_ENV.appSecret]!,
-    accountId: env[GATEWAY_ENV.accountId]!,
-    user: env[GATEWAY_ENV.user]!,
-    userType: "UserName",
-    businessSystemCode: env[GATEWAY_ENV.businessSystemCode] ?? "HONGCHONG",
-    encoding,
-    ...(env[GATEWAY_ENV.aesPassword] ? { aesPassword: env[GATEWAY_ENV.aesPassword] } : {}),
-    timeoutMs: 30_000,
-    retries: 2,
-  });
-}
-
-export function gatewayClient(baseUrl: string, env?: NodeJS.ProcessEnv): Result<GatewayClient> {
-  const c = gatewayConfig(baseUrl, env);
-  return c.ok ? ok(createGatewayClient(c.value)) : c;
+  return ok(
+    cliClientConfig(
+      baseUrl,
+      {
+        appId: env[GATEWAY_ENV.appId]!,
+        appSecret: env[GATEWAY_ENV.appSecret]!,
+        accountId: env[GATEWAY_ENV.accountId]!,
+        user: env[GATEWAY_ENV.user]!,
+        encoding: env[GATEWAY_ENV.encoding] === "aes" ? "aes" : "base64",
+        ...(env[GATEWAY_ENV.aesPassword] ? { aesPassword: env[GATEWAY_ENV.aesPassword] } : {}),
+      },
+      env
+    )
+  );
 }
