@@ -3,6 +3,7 @@
  * the add-in uses. Each command lives in its own module and is loaded only when called.
  */
 import { readFileSync } from "fs";
+import { setRefusalLanguage } from "../domain/refusals";
 
 const USAGE = `用法 / usage: hongchong <command> [options]
 
@@ -21,6 +22,8 @@ const USAGE = `用法 / usage: hongchong <command> [options]
                                导出列表 (.xlsx)；kind: info-forms | confirm-forms | input-pool | download-tasks；
                                默认 npm start 的沙箱网关、本机沙箱企业、网关日历的本月及前两个月
   help                         显示本帮助
+
+  每个命令都可加 --lang en（或 HONGCHONG_LANG=en）：拒绝原因用英文 / refusal messages in English
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -59,9 +62,14 @@ function cliLang(argv: readonly string[]): "zh" | "en" {
   return v !== undefined && /^en/i.test(v) ? "en" : "zh";
 }
 
+/** `--lang X` is the CLI's own option: the commands' parsers never see it. */
+function withoutLang(argv: readonly string[]): string[] {
+  return argv.filter((a, i) => a !== "--lang" && argv[i - 1] !== "--lang");
+}
+
 async function runEval(argv: string[]): Promise<number> {
   const lang = cliLang(argv);
-  const file = argv.filter((a, i) => a !== "--lang" && argv[i - 1] !== "--lang")[0];
+  const file = withoutLang(argv)[0];
   if (!file) {
     process.stderr.write(
       lang === "en" ? "usage: hongchong eval FILE [--lang en]\n" : "用法: hongchong eval FILE [--lang en]\n"
@@ -104,10 +112,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`未知命令: ${cmd}\n\n${USAGE}`);
     return 2;
   }
+  // The refusal catalogue's language for the client commands: import's cell notes, eval's messages, export.
+  // The gateway (serve) answers in Chinese whatever the shell says, as the vendor does.
+  if (cmd !== "serve") setRefusalLanguage(cliLang(rest));
+  const args = cmd === "eval" ? rest : withoutLang(rest);
   try {
     return await (
       await command()
-    )(rest);
+    )(args);
   } catch (e) {
     // A user sees the message, never a stack trace (HONGCHONG_DEBUG=1 shows it for a bug report).
     const message = e instanceof Error ? e.message : String(e);

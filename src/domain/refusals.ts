@@ -2,7 +2,10 @@
  * The one refusal catalogue (domain-rules §7): stable code → Chinese message.
  * Surfaces (task pane, custom functions, CLI, gateway) translate codes, never re-word messages.
  * Messages marked (M) are the manual's own wording. `{name}` placeholders are filled by `refusalMessage`.
+ * The English catalogue (refusals.en.ts) has the same codes and placeholders.
  */
+import { REFUSALS_EN } from "./refusals.en";
+
 export const REFUSALS = {
   // ── 000 发票红冲 ───────────────────────────────────────────────────────────
   BATCH_LIMIT_EXCEEDED: "一次最多只能批量红冲10张", // (M)
@@ -301,8 +304,28 @@ export interface Refusal {
   readonly field?: string;
 }
 
-export function refusalMessage(code: RefusalCode, params: RefusalParams = {}): string {
-  return REFUSALS[code].replace(/\{(\w+)\}/g, (m, k: string) =>
+/**
+ * The language refusal messages are worded in: Chinese unless a surface chose English (the pane's
+ * English UI, the CLI's `--lang en` / HONGCHONG_LANG=en). Set once by the surface that owns the
+ * user, never by the gateway server: the invoice cloud answers in Chinese, and so does the sandbox.
+ */
+export type RefusalLanguage = "zh" | "en";
+let messageLanguage: RefusalLanguage = "zh";
+
+export function setRefusalLanguage(lang: RefusalLanguage): void {
+  messageLanguage = lang;
+}
+
+export function refusalLanguage(): RefusalLanguage {
+  return messageLanguage;
+}
+
+export function refusalMessage(
+  code: RefusalCode,
+  params: RefusalParams = {},
+  lang: RefusalLanguage = messageLanguage
+): string {
+  return (lang === "en" ? REFUSALS_EN : REFUSALS)[code].replace(/\{(\w+)\}/g, (m, k: string) =>
     Object.prototype.hasOwnProperty.call(params, k) ? String(params[k]) : m
   );
 }

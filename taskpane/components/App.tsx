@@ -2,6 +2,7 @@ import * as React from "react";
 import { Tab, TabList, Title3, makeStaticStyles, makeStyles, tokens } from "@fluentui/react-components";
 import type { WorkbookPort } from "../../src/sheet/port";
 import { translator, type MessageKey } from "../i18n";
+import { setRefusalLanguage } from "../../src/domain/refusals";
 import { PaneContext, type PaneServices } from "../hooks/usePane";
 import { createClientFromSettings, testConnection, type FetchLike } from "../services/gateway";
 import {
@@ -85,7 +86,11 @@ export const App: React.FC<AppProps> = (props) => {
     () => (canSignIn(settings, secrets) ? createClientFromSettings(settings, secrets, props.origin) : null),
     [settings, secrets, props.origin]
   );
-  const t = React.useMemo(() => translator(settings.language), [settings.language]);
+  const t = React.useMemo(() => {
+    // Refusals computed from here on (pre-flight, cell notes) speak the pane's language.
+    setRefusalLanguage(settings.language === "en-US" ? "en" : "zh");
+    return translator(settings.language);
+  }, [settings.language]);
   const services: PaneServices = {
     port: props.port,
     client,

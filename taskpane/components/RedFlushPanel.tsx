@@ -5,7 +5,7 @@ import { usePane } from "../hooks/usePane";
 import { useRun } from "../hooks/useRun";
 import { useFocusOnChange } from "../hooks/useFocusOnChange";
 import {
-  STOPPED_UNSENT_MESSAGE,
+  stoppedUnsentMessage,
   blueInvoicesOf,
   prepareRedFlush,
   replanRedFlush,
@@ -191,7 +191,7 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
           testId={`${testId}-cancelled`}
           intent="warning"
           text={t("red.stopped", {
-            unsent: result.outcomes.filter((o) => o.message === STOPPED_UNSENT_MESSAGE).length,
+            unsent: result.outcomes.filter((o) => o.message === stoppedUnsentMessage()).length,
           })}
         />
       ) : null}

@@ -731,14 +731,15 @@ export async function sendOne(
  * reading (issue 10 item 9): the 失败原因 of an invoice the clerk stopped before its chunk was sent.
  * A pane status, not a refusal of a rule (asked for as a code in src/domain/refusals.ts).
  */
-export const STOPPED_UNSENT_MESSAGE = refusal("PANE_RUN_STOPPED_UNSENT").message;
+/** The 已跳过 message of a group left unsent by 停止, in the language in force (a function: the UI language can change). */
+export const stoppedUnsentMessage = (): string => refusal("PANE_RUN_STOPPED_UNSENT").message;
 
 /**
  * Run the 红冲 of a pre-flight: unknown rows are queried first; then groups of ≤ 10, each group's
  * serials written to the sheet before the group is sent; results written after each group;
  * refused rows get 已跳过 + their reason and red cells. 停止 (the signal) acts between groups: a
  * group already started is sent to its end (its serials are on the sheet), every later invoice is
- * reported 已跳过 with STOPPED_UNSENT_MESSAGE and nothing of it is sent.
+ * reported 已跳过 with stoppedUnsentMessage() and nothing of it is sent.
  */
 export async function runRedFlush(
   port: WorkbookPort,
@@ -806,7 +807,7 @@ export async function runRedFlush(
       const unsent = groups
         .slice(gi)
         .flat()
-        .map(({ p }) => outcomeOf(p, p.entry.serialNo, "skipped", STOPPED_UNSENT_MESSAGE));
+        .map(({ p }) => outcomeOf(p, p.entry.serialNo, "skipped", stoppedUnsentMessage()));
       outcomes.push(...unsent);
       const w = await write(unsent.flatMap(writeBacks));
       if (w) return { outcomes, cancelled, writes, refusal: w };

@@ -5,7 +5,7 @@
  * the 待开 from the pane (item 3). Screenshots at 350 px in test-artifacts/e2e/.
  */
 import { REFUSALS } from "../../src/domain/refusals";
-import { STOPPED_UNSENT_MESSAGE } from "../../taskpane/workflows/redFlush";
+import { stoppedUnsentMessage } from "../../taskpane/workflows/redFlush";
 import {
   clickAndWait,
   expectText,
@@ -113,7 +113,7 @@ test("above 10 invoices: two confirmations with count and total, and 停止 betw
   // The second chunk was never sent: 已跳过, why, no serial.
   for (const row of [12, 13]) {
     expect(sheet.text(row, "处理状态")).toBe("已跳过");
-    expect(sheet.text(row, "失败原因")).toBe(STOPPED_UNSENT_MESSAGE);
+    expect(sheet.text(row, "失败原因")).toBe(stoppedUnsentMessage());
     expect(sheet.text(row, "流水号")).toBe("");
   }
 });

@@ -67,6 +67,26 @@ describe("hongchong eval", () => {
     expect(out.results[2].error).toMatch(/reversibleAmount/);
   });
 
+  it("words the rules' refusals in English with --lang en or HONGCHONG_LANG=en (issue 13 §8)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hc-eval-"));
+    const file = join(dir, "big.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ vectors: [{ id: "big", kind: "batchSizeCheck", inputs: { selectedCount: 11 } }] })
+    );
+    const output = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      JSON.parse(spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env }).stdout)
+        .results[0].output;
+    const zh = { allowed: false, refused: "BATCH_LIMIT_EXCEEDED", message: "一次最多只能批量红冲10张" };
+    const en = { ...zh, message: "At most 10 invoices can be reversed in one batch" };
+    const noLang = { ...process.env };
+    delete noLang.HONGCHONG_LANG;
+    expect(output(["eval", file], noLang)).toEqual(zh);
+    expect(output(["eval", file, "--lang", "en"], noLang)).toEqual(en);
+    expect(output(["eval", "--lang", "en", file], noLang)).toEqual(en);
+    expect(output(["eval", file], { ...noLang, HONGCHONG_LANG: "en" })).toEqual(en);
+  });
+
   it("refuses a file that is not JSON with exit code 2 and a Chinese message", () => {
     const dir = mkdtempSync(join(tmpdir(), "hc-eval-"));
     const file = join(dir, "broken.json");

@@ -4,6 +4,7 @@ import { App, type TabId } from "../../../taskpane/components/App";
 import { DEFAULT_SETTINGS, saveSettings } from "../../../taskpane/services/settings";
 import { memoryStore } from "../../../taskpane/services/storage";
 import { FakePort } from "./fakes";
+import { refusalLanguage } from "../../../src/domain/refusals";
 
 function render(opts: { port?: FakePort | null; tab?: TabId; store?: ReturnType<typeof memoryStore> } = {}) {
   return renderToString(
@@ -57,5 +58,9 @@ describe("task pane App (server-rendered)", () => {
     const html = render({ store });
     expect(html).toContain("Red-Flush Assistant");
     expect(html).toContain("Pre-flight");
+    // …and the refusals the pane computes from here on are worded from the English catalogue (issue 13 §8).
+    expect(refusalLanguage()).toBe("en");
+    render();
+    expect(refusalLanguage()).toBe("zh");
   });
 });

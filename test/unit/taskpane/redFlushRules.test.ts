@@ -10,7 +10,7 @@ import { OfficeWorkbook } from "../../../src/sheet/office";
 import { BLUE_HEADERS, buildBlueInvoiceWorkbook } from "../../support/blueInvoiceWorkbook";
 import { fakeHost } from "../../support/fakeHost";
 import {
-  STOPPED_UNSENT_MESSAGE,
+  stoppedUnsentMessage,
   blueInvoicesOf,
   deletePendingReds,
   formatYuan,
@@ -107,7 +107,7 @@ describe("item 9: many irreversible reds at once", () => {
     const hiddenNos = [3, 4].map((r) => String(sheet.value(`B${r + 1}`)));
     expect(sentNos.filter((no) => hiddenNos.includes(no))).toEqual([]);
     expect(run.outcomes.filter((o) => o.status === "success")).toHaveLength(10);
-    const unsent = run.outcomes.filter((o) => o.message === STOPPED_UNSENT_MESSAGE);
+    const unsent = run.outcomes.filter((o) => o.message === stoppedUnsentMessage());
     expect(unsent).toHaveLength(13);
     expect(unsent.every((o) => o.status === "skipped" && o.serialNo === null)).toBe(true);
     // Nothing lost: the unsent rows say so on the sheet, with no serial (a new run sends them anew).
