@@ -207,6 +207,10 @@ export const REFUSALS_EN: Readonly<Record<RefusalCode, string>> = {
     "Sheet “{sheet}” was not found; it may have been deleted or renamed. Select the rows to process again",
   SHEET_HEADER_CHANGED:
     "The header in row {row} of sheet “{sheet}” was changed or moved; select the rows again before writing the results back",
+  SHEET_NO_STATUS_COLUMN:
+    "Sheet “{sheet}” has no status column (处理状态) yet: run once, then show the failed rows",
+  SHEET_FILTER_UNSUPPORTED:
+    "This version of Excel does not let add-ins filter (ExcelApi 1.9 is needed): use Excel's Filter on the status column (处理状态) for “失败”",
   SHEET_CANCELLED: "Cancelled; what was done so far stays in the worksheet",
   SHEET_VALUE_INVALID: "Record {row}: {field} “{value}” cannot be written to the worksheet: {reason}",
   SHEET_UPSERT_KEY_MISSING:

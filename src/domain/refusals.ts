@@ -174,6 +174,9 @@ export const REFUSALS = {
   SHEET_NO_DATA_ROWS: "选区中没有可处理的数据行（表头以下、未隐藏且非空的行）",
   SHEET_NOT_FOUND: "找不到工作表“{sheet}”，它可能已被删除或重命名，请重新选择要处理的行",
   SHEET_HEADER_CHANGED: "工作表“{sheet}”第{row}行的表头已被修改或移动，请重新选择要处理的行后再写回结果",
+  SHEET_NO_STATUS_COLUMN: "工作表“{sheet}”还没有“处理状态”列：运行一次后才能只看失败行",
+  SHEET_FILTER_UNSUPPORTED:
+    "此版本的 Excel 不能由加载项筛选（需要 ExcelApi 1.9），请用 Excel 的“筛选”按“处理状态”筛选“失败”",
   SHEET_CANCELLED: "操作已取消，已完成的部分保留在工作表中",
   SHEET_VALUE_INVALID: "第{row}条数据的{field}“{value}”无法写入工作表：{reason}",
   SHEET_UPSERT_KEY_MISSING: "第{row}条数据缺少{fields}，无法与工作表“{sheet}”中已有的行对应，未写入任何数据",

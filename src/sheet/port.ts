@@ -209,6 +209,13 @@ export interface ApplyPlanSummary {
   readonly cancelled: boolean;
 }
 
+/** What 只看失败行 / 显示全部行 did. */
+export interface FilterSummary {
+  readonly sheetName: string;
+  /** True: the sheet now shows only rows whose 处理状态 begins with 失败. */
+  readonly filtered: boolean;
+}
+
 export interface WorkbookPort {
   /** Parse the selected rows of the active sheet (all areas; hidden/filtered rows skipped). */
   readSelection(kind: SheetKind, opts?: RunOptions): Promise<Result<SelectionRead>>;
@@ -263,6 +270,13 @@ export interface WorkbookPort {
     data: TemplateSheetData,
     opts?: { readonly name?: string }
   ): Promise<Result<TemplateSheetSummary>>;
+  /** Activate the sheet and select one cell (0-based): where an error in the pane points. */
+  selectCell?(sheetName: string, row: number, column: number): Promise<Result<void>>;
+  /**
+   * 只看失败行: the sheet's AutoFilter on 处理状态 = 失败… (`on`), or its criteria cleared (every row
+   * shown again). The sheet's own filter, so Excel's 清除筛选 undoes it too.
+   */
+  filterFailedRows?(kind: SheetKind, layout: SheetLayout, on: boolean): Promise<Result<FilterSummary>>;
   /** The used range of a sheet (default the active one) as values from A1, in chunks. */
   readValues?(opts?: ReadValuesOptions): Promise<Result<SheetValuesRead>>;
   /**

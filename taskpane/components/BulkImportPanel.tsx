@@ -13,11 +13,13 @@ import {
   submitBulkSheet,
   templatePortOf,
   validateBulkSheet,
+  clearBulkMarks,
   type BulkKindChoice,
   type BulkSubmitResult,
   type BulkValidateResult,
 } from "../workflows/bulkImport";
 import { BulkResultView } from "./BulkResultView";
+import { RunMarksBar } from "./SheetTools";
 import { Notice } from "./Notice";
 import { ProgressPanel } from "./ProgressPanel";
 import { TemplateButtons } from "./TemplateButtons";
@@ -152,6 +154,15 @@ export const BulkImportPanel: React.FC = () => {
         <Notice testId="bulk-error" intent="error" text={error?.message ?? null} />
       </div>
       <Notice testId="bulk-message" intent={message?.intent ?? "success"} text={message?.text ?? null} />
+      {result && bulk && !job.running ? (
+        <RunMarksBar
+          testId="bulk"
+          target={null}
+          rowIndexes={result.clearPlan.clearRows}
+          failedRows={result.failed}
+          clear={() => clearBulkMarks(bulk, result)}
+        />
+      ) : null}
       {result ? <BulkResultView ref={resultRef} result={result} /> : null}
     </section>
   );

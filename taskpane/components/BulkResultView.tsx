@@ -3,6 +3,7 @@ import { Text, makeStyles, tokens } from "@fluentui/react-components";
 import { usePane } from "../hooks/usePane";
 import type { BulkSubmitResult, BulkValidateResult } from "../workflows/bulkImport";
 import { FocusHeading } from "./FocusHeading";
+import { RowLink } from "./SheetTools";
 
 /** Failed rows listed in the pane; the sheet's 失败原因 column has them all. */
 export const MAX_LISTED_FAILURES = 50;
@@ -57,7 +58,10 @@ export const BulkResultView = React.forwardRef<HTMLHeadingElement, BulkResultVie
             <ul className={styles.list} data-testid="bulk-failures">
               {listed.map((f, i) => (
                 <li key={i} data-testid="bulk-failure">
-                  {t("bulk.failure", { row: f.row, reason: f.reason })}
+                  <RowLink sheetName={result.sheetName} row={f.row - 1} column={f.column} testId="bulk-goto">
+                    {t("bulk.failureRow", { row: f.row })}
+                  </RowLink>
+                  {t("bulk.failureReason", { reason: f.reason })}
                 </li>
               ))}
             </ul>

@@ -25,6 +25,7 @@ import { FormOutcomeList } from "./FormOutcomeList";
 import { Notice } from "./Notice";
 import { ProgressPanel } from "./ProgressPanel";
 import { ReasonList } from "./ReasonList";
+import { RunMarksBar, SheetTargetProvider } from "./SheetTools";
 import { RedFlushPanel } from "./RedFlushPanel";
 
 const useStyles = makeStyles({
@@ -151,86 +152,100 @@ export const ConfirmFormPanel: React.FC = () => {
 
   return (
     <section className={styles.root} aria-label={t("tab.confirmForms")}>
-      <div>
-        <Button data-testid="confirm-new-toggle" aria-expanded={showNew} onClick={() => setShowNew(!showNew)}>
-          {t("confirm.fromBlue")}
-        </Button>
-      </div>
-      {showNew ? <RedFlushPanel only="数电" testId="confirm-new" /> : null}
-      <div>
-        <Button
-          data-testid="confirm-read"
-          appearance="primary"
-          disabled={!port || job.running}
-          onClick={() => void read()}
-        >
-          {t("common.readSelection")}
-        </Button>
-      </div>
-      {!client ? <Notice testId="confirm-signin" intent="info" text={t("notSignedIn")} /> : null}
-      <Text data-testid="confirm-selection">
-        {sel
-          ? t("common.selectedForms", {
-              n: entries.length,
-              rows: entries.reduce((n, e) => n + e.rowIndexes.length, 0),
-            })
-          : t("common.noRows")}
-      </Text>
-      <ButtonBar testId="confirm" buttons={buttons} />
-      {notices.length > 0 ? (
-        <Notice
-          testId="confirm-entry-notice"
-          intent="warning"
-          text={`${t("common.row")} ${notices.map((n) => n.rowLabel).join("、")}：${notices[0].message}`}
-        />
-      ) : null}
-      {sel && revokeInfo.length > 0 ? (
-        <Text data-testid="confirm-revoke-party" size={200}>
-          {revokeInfo.join("；")}
+      <SheetTargetProvider layout={sel?.layout ?? null}>
+        <div>
+          <Button
+            data-testid="confirm-new-toggle"
+            aria-expanded={showNew}
+            onClick={() => setShowNew(!showNew)}
+          >
+            {t("confirm.fromBlue")}
+          </Button>
+        </div>
+        {showNew ? <RedFlushPanel only="数电" testId="confirm-new" /> : null}
+        <div>
+          <Button
+            data-testid="confirm-read"
+            appearance="primary"
+            disabled={!port || job.running}
+            onClick={() => void read()}
+          >
+            {t("common.readSelection")}
+          </Button>
+        </div>
+        {!client ? <Notice testId="confirm-signin" intent="info" text={t("notSignedIn")} /> : null}
+        <Text data-testid="confirm-selection">
+          {sel
+            ? t("common.selectedForms", {
+                n: entries.length,
+                rows: entries.reduce((n, e) => n + e.rowIndexes.length, 0),
+              })
+            : t("common.noRows")}
         </Text>
-      ) : null}
-      {sel ? (
-        <ReasonList
-          testId="confirm-reasons"
-          reasons={buttons.map((b) => ({ button: b.label, refusals: states[b.id].refusals }))}
+        <ButtonBar testId="confirm" buttons={buttons} />
+        {notices.length > 0 ? (
+          <Notice
+            testId="confirm-entry-notice"
+            intent="warning"
+            text={`${t("common.row")} ${notices.map((n) => n.rowLabel).join("、")}：${notices[0].message}`}
+          />
+        ) : null}
+        {sel && revokeInfo.length > 0 ? (
+          <Text data-testid="confirm-revoke-party" size={200}>
+            {revokeInfo.join("；")}
+          </Text>
+        ) : null}
+        {sel ? (
+          <ReasonList
+            testId="confirm-reasons"
+            reasons={buttons.map((b) => ({ button: b.label, refusals: states[b.id].refusals }))}
+          />
+        ) : null}
+        <ProgressPanel testId="confirm" running={job.running} progress={job.progress} onCancel={job.cancel} />
+        <div ref={errorRef} tabIndex={-1}>
+          <Notice testId="confirm-error" intent="error" text={error ? extensionMessage(error) : null} />
+        </div>
+        <Notice testId="confirm-message" intent="info" text={info} />
+        {drafts.some((d) => d.draft.diff.length > 0) ? (
+          <>
+            <Text weight="semibold">{t("confirm.diffTitle")}</Text>
+            {drafts.map(({ e, draft }) =>
+              draft.totals ? (
+                <Text key={e.key} data-testid="confirm-totals">
+                  {e.blueInvoiceNumber ?? e.rowLabel}：
+                  {t("confirm.totals", {
+                    amount: draft.totals.amount,
+                    tax: draft.totals.tax,
+                    incl: draft.totals.amountInclTax,
+                  })}
+                </Text>
+              ) : null
+            )}
+            <DiffTable rows={drafts.flatMap((d) => d.draft.diff)} />
+          </>
+        ) : null}
+        {outcomes ? (
+          <>
+            <FocusHeading ref={resultRef} testId="confirm-result-summary">
+              {t("common.result")}
+            </FocusHeading>
+            {sel ? (
+              <RunMarksBar
+                testId="confirm"
+                target={{ kind: "confirmForms", layout: sel.layout }}
+                rowIndexes={sel.entries.flatMap((e) => e.rowIndexes)}
+                failedRows={outcomes.filter((o) => !o.ok).length}
+              />
+            ) : null}
+            <FormOutcomeList testId="confirm-outcomes" outcomes={outcomes} />
+          </>
+        ) : null}
+        <ConfirmDownloadDialog
+          open={showDownload}
+          onSubmit={download}
+          onCancel={() => setShowDownload(false)}
         />
-      ) : null}
-      <ProgressPanel testId="confirm" running={job.running} progress={job.progress} onCancel={job.cancel} />
-      <div ref={errorRef} tabIndex={-1}>
-        <Notice testId="confirm-error" intent="error" text={error ? extensionMessage(error) : null} />
-      </div>
-      <Notice testId="confirm-message" intent="info" text={info} />
-      {drafts.some((d) => d.draft.diff.length > 0) ? (
-        <>
-          <Text weight="semibold">{t("confirm.diffTitle")}</Text>
-          {drafts.map(({ e, draft }) =>
-            draft.totals ? (
-              <Text key={e.key} data-testid="confirm-totals">
-                {e.blueInvoiceNumber ?? e.rowLabel}：
-                {t("confirm.totals", {
-                  amount: draft.totals.amount,
-                  tax: draft.totals.tax,
-                  incl: draft.totals.amountInclTax,
-                })}
-              </Text>
-            ) : null
-          )}
-          <DiffTable rows={drafts.flatMap((d) => d.draft.diff)} />
-        </>
-      ) : null}
-      {outcomes ? (
-        <>
-          <FocusHeading ref={resultRef} testId="confirm-result-summary">
-            {t("common.result")}
-          </FocusHeading>
-          <FormOutcomeList testId="confirm-outcomes" outcomes={outcomes} />
-        </>
-      ) : null}
-      <ConfirmDownloadDialog
-        open={showDownload}
-        onSubmit={download}
-        onCancel={() => setShowDownload(false)}
-      />
+      </SheetTargetProvider>
     </section>
   );
 };

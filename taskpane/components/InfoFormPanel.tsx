@@ -24,6 +24,7 @@ import { InfoDownloadDialog, type InfoDownloadRequestForm } from "./InfoDownload
 import { Notice } from "./Notice";
 import { ProgressPanel } from "./ProgressPanel";
 import { ReasonList } from "./ReasonList";
+import { RunMarksBar, SheetTargetProvider } from "./SheetTools";
 import { RedFlushPanel } from "./RedFlushPanel";
 
 const useStyles = makeStyles({
@@ -119,63 +120,77 @@ export const InfoFormPanel: React.FC = () => {
 
   return (
     <section className={styles.root} aria-label={t("tab.infoForms")}>
-      <div>
-        <Button data-testid="info-new-toggle" aria-expanded={showNew} onClick={() => setShowNew(!showNew)}>
-          {t("info.fromBlue")}
-        </Button>
-      </div>
-      {showNew ? <RedFlushPanel only="税控专票" testId="info-new" /> : null}
-      <div>
-        <Button data-testid="info-read" appearance="primary" disabled={!ready} onClick={() => void read()}>
-          {t("common.readSelection")}
-        </Button>
-      </div>
-      {!client ? <Notice testId="info-signin" intent="info" text={t("notSignedIn")} /> : null}
-      <Text data-testid="info-selection">
-        {sel
-          ? t("common.selectedForms", {
-              n: sel.entries.length,
-              rows: sel.entries.reduce((n, e) => n + e.rowIndexes.length, 0),
-            })
-          : t("common.noRows")}
-      </Text>
-      {sel?.note ? <Notice testId="info-note" intent="warning" text={extensionMessage(sel.note)} /> : null}
-      <ButtonBar testId="info" buttons={buttons} />
-      {sel ? (
-        <ReasonList
-          testId="info-reasons"
-          reasons={buttons.map((b) => ({
-            button: b.label,
-            refusals: states[b.id as InfoFormButton].refusals,
-          }))}
+      <SheetTargetProvider layout={sel?.layout ?? null}>
+        <div>
+          <Button data-testid="info-new-toggle" aria-expanded={showNew} onClick={() => setShowNew(!showNew)}>
+            {t("info.fromBlue")}
+          </Button>
+        </div>
+        {showNew ? <RedFlushPanel only="税控专票" testId="info-new" /> : null}
+        <div>
+          <Button data-testid="info-read" appearance="primary" disabled={!ready} onClick={() => void read()}>
+            {t("common.readSelection")}
+          </Button>
+        </div>
+        {!client ? <Notice testId="info-signin" intent="info" text={t("notSignedIn")} /> : null}
+        <Text data-testid="info-selection">
+          {sel
+            ? t("common.selectedForms", {
+                n: sel.entries.length,
+                rows: sel.entries.reduce((n, e) => n + e.rowIndexes.length, 0),
+              })
+            : t("common.noRows")}
+        </Text>
+        {sel?.note ? <Notice testId="info-note" intent="warning" text={extensionMessage(sel.note)} /> : null}
+        <ButtonBar testId="info" buttons={buttons} />
+        {sel ? (
+          <ReasonList
+            testId="info-reasons"
+            reasons={buttons.map((b) => ({
+              button: b.label,
+              refusals: states[b.id as InfoFormButton].refusals,
+            }))}
+          />
+        ) : null}
+        <ProgressPanel testId="info" running={job.running} progress={job.progress} onCancel={job.cancel} />
+        <div ref={errorRef} tabIndex={-1}>
+          <Notice testId="info-error" intent="error" text={error ? extensionMessage(error) : null} />
+        </div>
+        <Notice testId="info-message" intent="success" text={info} />
+        {outcomes ? (
+          <>
+            <FocusHeading ref={resultRef} testId="info-result-summary">
+              {t("common.result")}
+            </FocusHeading>
+            {sel ? (
+              <RunMarksBar
+                testId="info"
+                target={{ kind: "infoForms", layout: sel.layout }}
+                rowIndexes={sel.entries.flatMap((e) => e.rowIndexes)}
+                failedRows={outcomes.filter((o) => !o.ok).length}
+              />
+            ) : null}
+            <FormOutcomeList testId="info-outcomes" outcomes={outcomes} />
+          </>
+        ) : null}
+        <InfoDownloadDialog
+          open={dialog === "download"}
+          onSubmit={download}
+          onCancel={() => setDialog(null)}
         />
-      ) : null}
-      <ProgressPanel testId="info" running={job.running} progress={job.progress} onCancel={job.cancel} />
-      <div ref={errorRef} tabIndex={-1}>
-        <Notice testId="info-error" intent="error" text={error ? extensionMessage(error) : null} />
-      </div>
-      <Notice testId="info-message" intent="success" text={info} />
-      {outcomes ? (
-        <>
-          <FocusHeading ref={resultRef} testId="info-result-summary">
-            {t("common.result")}
-          </FocusHeading>
-          <FormOutcomeList testId="info-outcomes" outcomes={outcomes} />
-        </>
-      ) : null}
-      <InfoDownloadDialog open={dialog === "download"} onSubmit={download} onCancel={() => setDialog(null)} />
-      <ConfirmDialog
-        testId="info-revoke-dialog"
-        open={dialog === "revoke"}
-        title={t("info.revokeConfirmTitle")}
-        body={t("info.revokeConfirmBody", { n: sel?.entries.length ?? 0 })}
-        confirmLabel={t("info.revokeConfirm")}
-        onConfirm={() => {
-          setDialog(null);
-          runButton("revoke");
-        }}
-        onCancel={() => setDialog(null)}
-      />
+        <ConfirmDialog
+          testId="info-revoke-dialog"
+          open={dialog === "revoke"}
+          title={t("info.revokeConfirmTitle")}
+          body={t("info.revokeConfirmBody", { n: sel?.entries.length ?? 0 })}
+          confirmLabel={t("info.revokeConfirm")}
+          onConfirm={() => {
+            setDialog(null);
+            runButton("revoke");
+          }}
+          onCancel={() => setDialog(null)}
+        />
+      </SheetTargetProvider>
     </section>
   );
 };

@@ -3,6 +3,7 @@ import { Table, TableBody, TableCell, TableRow, Text, tokens } from "@fluentui/r
 import type { PreflightEntry } from "../workflows/redFlush";
 import { usePane } from "../hooks/usePane";
 import { TableHead } from "./TableHead";
+import { RowLink } from "./SheetTools";
 
 export interface PreflightTableProps {
   readonly entries: readonly PreflightEntry[];
@@ -42,7 +43,11 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
             data-eligible={String(e.eligible)}
             data-reason={e.reason?.code ?? ""}
           >
-            <TableCell>{e.entry.rowLabel}</TableCell>
+            <TableCell>
+              <RowLink row={e.entry.rowIndexes[0]} testId="redflush-preflight-goto">
+                {e.entry.rowLabel}
+              </RowLink>
+            </TableCell>
             <TableCell>{e.entry.invoiceNo ?? ""}</TableCell>
             <TableCell>{e.route ?? ""}</TableCell>
             <TableCell>
@@ -52,7 +57,18 @@ export const PreflightTable: React.FC<PreflightTableProps> = ({ entries }) => {
             <TableCell>{e.available}</TableCell>
             <TableCell>
               <Text style={{ color: e.eligible ? undefined : tokens.colorPaletteRedForeground1 }}>
-                {check(e)}
+                {e.cellErrors.length > 0 ? (
+                  // The message names a cell: the click goes to it.
+                  <RowLink
+                    row={e.cellErrors[0].rowIndex ?? e.entry.rowIndexes[0]}
+                    columnKey={e.cellErrors[0].columnKey}
+                    testId="redflush-preflight-goto-cell"
+                  >
+                    {check(e)}
+                  </RowLink>
+                ) : (
+                  check(e)
+                )}
               </Text>
             </TableCell>
           </TableRow>,

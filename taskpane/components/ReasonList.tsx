@@ -2,6 +2,7 @@ import * as React from "react";
 import { Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { RowRefusal } from "../workflows/infoForms";
 import { usePane } from "../hooks/usePane";
+import { RowLink } from "./SheetTools";
 
 export interface ReasonListProps {
   readonly testId: string;
@@ -27,7 +28,10 @@ export const ReasonList: React.FC<ReasonListProps> = ({ testId, reasons }) => {
           <ul className={styles.root}>
             {r.refusals.map((x, i) => (
               <li key={i} data-testid={`${testId}-item`}>
-                {t("common.row")} {x.rowLabel}：{x.message}
+                <RowLink row={x.row} columnKey={x.columnKey} testId={`${testId}-goto`}>
+                  {t("common.row")} {x.rowLabel}
+                </RowLink>
+                ：{x.message}
               </li>
             ))}
           </ul>

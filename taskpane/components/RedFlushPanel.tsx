@@ -24,6 +24,8 @@ import { Notice } from "./Notice";
 import { PreflightTable } from "./PreflightTable";
 import { ProgressPanel } from "./ProgressPanel";
 import { RedFlushResultTable } from "./RedFlushResultTable";
+import { RunMarksBar, SheetTargetProvider } from "./SheetTools";
+import type { SheetLayout } from "../../src/sheet/port";
 
 export interface RedFlushPanelProps {
   /** "all": module 000; a family: the 新建 from blue invoices of module 001 (专票) or 002 (数电). */
@@ -44,6 +46,8 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
   const job = useRun();
   const [pre, setPre] = React.useState<RedFlushPreflight | null>(null);
   const [result, setResult] = React.useState<RedFlushRun | null>(null);
+  /** The sheet the last run wrote to (the pre-flight's, which is cleared when the run starts). */
+  const [runLayout, setRunLayout] = React.useState<SheetLayout | null>(null);
   const [error, setError] = React.useState<Refusal | null>(null);
   /** The confirmation step of a run above 10 invoices: first, then the explicit second one. */
   const [confirmStep, setConfirmStep] = React.useState<0 | 1 | 2>(0);
@@ -107,6 +111,7 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
       if (!port || !client || !pre) return;
       setError(null);
       const r = await runRedFlush(port, client, pre, { ...ctl, orgTaxId: settings.orgTaxId });
+      setRunLayout(pre.layout);
       setResult(r);
       if (r.refusal) setError(r.refusal);
       setPre(null);
@@ -219,7 +224,9 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
               onChange={(_, d) => onSendDuplicatesOnce(d.checked === true)}
             />
           ) : null}
-          <PreflightTable entries={pre.entries} />
+          <SheetTargetProvider layout={pre.layout}>
+            <PreflightTable entries={pre.entries} />
+          </SheetTargetProvider>
         </>
       ) : null}
       {showPending && client && only === undefined ? <PendingRedsView blues={pendingBlues} /> : null}
@@ -228,7 +235,19 @@ export const RedFlushPanel: React.FC<RedFlushPanelProps> = ({ only, testId = "re
           <FocusHeading ref={resultRef} testId={`${testId}-result-summary`}>
             {t("red.results", counts)}
           </FocusHeading>
-          <RedFlushResultTable outcomes={result.outcomes} />
+          {runLayout && result.writes.length > 0 ? (
+            <RunMarksBar
+              testId={testId}
+              target={{ kind: "blueInvoices", layout: runLayout }}
+              rowIndexes={result.outcomes.flatMap((o) => o.rowIndexes)}
+              failedRows={
+                result.outcomes.filter((o) => o.status === "failure" || o.status === "skipped").length
+              }
+            />
+          ) : null}
+          <SheetTargetProvider layout={runLayout}>
+            <RedFlushResultTable outcomes={result.outcomes} />
+          </SheetTargetProvider>
         </>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { Table, TableBody, TableCell, TableRow } from "@fluentui/react-component
 import type { OutcomeStatus, RedFlushOutcome } from "../workflows/redFlush";
 import { usePane } from "../hooks/usePane";
 import { TableHead } from "./TableHead";
+import { RowLink } from "./SheetTools";
 
 export interface RedFlushResultTableProps {
   readonly outcomes: readonly RedFlushOutcome[];
@@ -23,7 +24,15 @@ export const RedFlushResultTable: React.FC<RedFlushResultTableProps> = ({ outcom
             data-row={o.rowLabel}
             data-status={o.status}
           >
-            <TableCell>{o.rowLabel}</TableCell>
+            <TableCell>
+              <RowLink
+                row={o.cellErrors[0]?.rowIndex ?? o.rowIndexes[0]}
+                columnKey={o.cellErrors[0]?.columnKey}
+                testId="redflush-result-goto"
+              >
+                {o.rowLabel}
+              </RowLink>
+            </TableCell>
             <TableCell>{o.invoiceNo ?? ""}</TableCell>
             <TableCell>{label(o.status)}</TableCell>
             <TableCell>

@@ -32,7 +32,8 @@ export const enUS: Readonly<Record<MessageKey, string>> = {
   "bulk.marks": "{marked} cells marked red, {cleared} earlier marks cleared",
   "bulk.hiddenSkipped": "{n} hidden (filtered) rows of the selection were skipped",
   "bulk.failuresTitle": "Failed rows (also in the sheet's 失败原因 column; bad cells are red with a note)",
-  "bulk.failure": "Row {row}: {reason}",
+  "bulk.failureRow": "Row {row}",
+  "bulk.failureReason": ": {reason}",
   "bulk.more": "{n} more failed rows: see the sheet's 失败原因 column",
   "bulk.submitted":
     "Submitted {documents} documents ({rows} rows); serial numbers were written before sending",
@@ -61,6 +62,17 @@ export const enUS: Readonly<Record<MessageKey, string>> = {
   "common.copied": "Copied; paste it into Excel",
   "common.sandboxHint": "Do this in the invoice cloud.",
   "common.noRows": "No rows read yet",
+  "marks.clear": "Clear marks",
+  "marks.clearHint":
+    "Remove the red fills and notes the last run put on these rows (statuses and failure reasons stay)",
+  "marks.cleared": "{n} marks cleared",
+  "marks.failedOnly": "Failed rows only",
+  "marks.failedOnlyHint":
+    "Filter the sheet on the status column (处理状态) for 失败 and 已跳过 (Excel's Clear Filter undoes it too)",
+  "marks.showAll": "Show all rows",
+  "marks.filtered": "Sheet “{sheet}” shows only the failed rows",
+  "marks.unfiltered": "Sheet “{sheet}” shows all rows again",
+  "marks.goTo": "Go to sheet “{sheet}”, row {row}",
   "red.preflight": "Pre-flight",
   "red.run": "Red-flush",
   "red.summary": "{total} invoices: {eligible} eligible, {refused} refused, {done} already done (skipped)",

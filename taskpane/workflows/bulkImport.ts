@@ -16,6 +16,7 @@ import type {
   WorkbookPort,
 } from "../../src/sheet/port";
 import { validateSheetData, type SheetImport } from "../../src/sheet/xlsx/core";
+import { parseRect } from "../../src/sheet/address";
 import { checkedLine, isValidRow, rowReasons, summaryLine } from "../../src/sheet/xlsx/grid";
 import {
   detectTemplateKind,
@@ -162,6 +163,8 @@ export interface BulkFailure {
   /** 1-based sheet row. */
   readonly row: number;
   readonly reason: string;
+  /** 0-based sheet column of the row's first bad cell (the pane's link selects it). */
+  readonly column?: number;
 }
 
 export interface BulkValidateResult {
@@ -185,6 +188,10 @@ export interface BulkValidateResult {
   readonly write: ApplyPlanSummary;
   /** Cancelled while writing: the rows written so far keep their marks. */
   readonly cancelled: boolean;
+  /** 清除标记: the run's rows with their earlier marks cleared and nothing written (clearBulkMarks). */
+  readonly clearPlan: AnnotationPlan;
+  /** The header row as the run left it (a later write must find it unchanged). */
+  readonly headerAfterRun: readonly unknown[];
 }
 
 export interface BulkSubmitResult extends BulkValidateResult {
@@ -199,7 +206,10 @@ export interface BulkSubmitResult extends BulkValidateResult {
 function validationFailures(imp: SheetImport): BulkFailure[] {
   return imp.validation.rows
     .filter((r) => !r.done && !isValidRow(r))
-    .map((r) => ({ row: r.rowIndex + 1, reason: rowReasons(r) }));
+    .map((r) => {
+      const first = r.cellErrors[0] ? parseRect(r.cellErrors[0].cellAddress) : null;
+      return { row: r.rowIndex + 1, reason: rowReasons(r), ...(first ? { column: first.column } : {}) };
+    });
 }
 
 /** The header row after the plan's columns were appended (what a later write must find). */
@@ -273,7 +283,20 @@ function resultOf(
     failures,
     write,
     cancelled: write.cancelled,
+    clearPlan: { ...imp.planned.plan, addColumns: [], marks: [], writes: [] },
+    headerAfterRun: headerAfter(sheet.read.values[imp.validation.headerRow] ?? [], imp.planned.plan),
   };
+}
+
+/**
+ * 清除标记 after a bulk run: the red fills and notes it put on its rows removed (the 处理状态,
+ * 失败原因 and other values stay). Refused like any write when the header has changed since.
+ */
+export async function clearBulkMarks(
+  port: BulkWorkbook,
+  result: BulkValidateResult
+): Promise<Result<ApplyPlanSummary>> {
+  return port.applyImportPlan(result.clearPlan, { expectedHeader: result.headerAfterRun });
 }
 
 /**

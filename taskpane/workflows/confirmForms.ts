@@ -329,7 +329,12 @@ export function computeDraft(e: ConfirmFormEntry): FormDraft {
     lines.push({ rowIndex: l.rowIndex, lineNo: l.lineNo, result });
     const lineLabel = `第${l.rowIndex + 1}行${l.goodsName ? ` ${l.goodsName}` : ""}`;
     if (!result.ok) {
-      refusals.push({ rowLabel: String(l.rowIndex + 1), key: e.key, message: result.refusal.message });
+      refusals.push({
+        rowLabel: String(l.rowIndex + 1),
+        key: e.key,
+        message: result.refusal.message,
+        row: l.rowIndex,
+      });
       continue;
     }
     ok.push(result.value);
@@ -350,6 +355,8 @@ export function computeDraft(e: ConfirmFormEntry): FormDraft {
       rowLabel: e.rowLabel,
       key: e.key,
       message: refusal("FIELD_REQUIRED", { field: "红冲原因" }).message,
+      row: e.rowIndexes[0],
+      columnKey: "redReason",
     });
   }
   return {
@@ -411,13 +418,15 @@ export function confirmFormButtonStates(
     const numberMissing = (e: ConfirmFormEntry): RowRefusal => ({
       rowLabel: e.rowLabel,
       key: e.key,
+      row: e.rowIndexes[0],
       message: refusal("PANE_FORM_NUMBER_MISSING", { form: "红字确认单" }).message,
     });
     for (const e of entries) {
       if (action && !availableActions(e.form)[action]) {
         const r = runConfirmFormAction(action, e.form);
         if (!r.ok)
-          for (const x of r.refusals) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: x.message });
+          for (const x of r.refusals)
+            refusals.push({ rowLabel: e.rowLabel, key: e.key, message: x.message, row: e.rowIndexes[0] });
       } else if (b === "enter") {
         refusals.push(...computeDraft(e).refusals, ...plannerRefusals(e));
       } else if (NEEDS_NUMBER.includes(b) && !e.formNumber) {
@@ -517,7 +526,12 @@ export function entryNotices(entries: readonly ConfirmFormEntry[]): RowRefusal[]
           sellerStillOnTaxControl: SELLER_STILL_ON_TAX_CONTROL_WHEN_UNKNOWN,
         }) === "红字信息表"
     )
-    .map((e) => ({ rowLabel: e.rowLabel, key: e.key, message: TAX_CONTROL_ENTRY_NOTICE }));
+    .map((e) => ({
+      rowLabel: e.rowLabel,
+      key: e.key,
+      message: TAX_CONTROL_ENTRY_NOTICE,
+      row: e.rowIndexes[0],
+    }));
 }
 
 // ── Running a button ─────────────────────────────────────────────────────────
@@ -525,6 +539,8 @@ export function entryNotices(entries: readonly ConfirmFormEntry[]): RowRefusal[]
 export interface ConfirmFormOutcome {
   readonly key: string;
   readonly rowLabel: string;
+  /** 0-based sheet row of the form's first row, for the link to it. */
+  readonly row?: number;
   readonly ok: boolean;
   readonly message: string;
 }
@@ -578,6 +594,8 @@ export function plannerRefusals(e: ConfirmFormEntry, codes?: ConfirmFormWireCode
       .map((c) => ({
         rowLabel: String(r.rowIndex + 1),
         key: e.key,
+        row: r.rowIndex,
+        columnKey: c.key,
         message: `${CONFIRM_FORM_FIELDS[c.key]}：${c.refusal.message}`,
       }));
   });
@@ -821,7 +839,7 @@ export async function runConfirmFormButton(
       if (!w.ok) writeFailure = w.refusal;
     });
     if (writeFailure) return { outcomes, cancelled: false, refusal: writeFailure };
-    outcomes.push({ key: e.key, rowLabel: e.rowLabel, ok: r.ok, message: r.message });
+    outcomes.push({ key: e.key, rowLabel: e.rowLabel, row: e.rowIndexes[0], ok: r.ok, message: r.message });
     const w = await write(
       e,
       {

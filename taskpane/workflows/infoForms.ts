@@ -5,6 +5,7 @@
  * A button is enabled only when the state table allows it for EVERY selected form; otherwise the
  * refusals are listed per form.
  */
+import { parseRect, splitSheet } from "../../src/sheet/address";
 import {
   checkDownloadScope,
   infoFormActionRefusal,
@@ -242,6 +243,10 @@ export interface RowRefusal {
   readonly rowLabel: string;
   readonly key: string;
   readonly message: string;
+  /** 0-based sheet row the message points at (the form's first row, or the line's), for the link. */
+  readonly row?: number;
+  /** The cell's column key, when the message names one. */
+  readonly columnKey?: string;
 }
 
 export interface ButtonState {
@@ -279,16 +284,22 @@ export function infoFormButtonStates(
     for (const e of entries) {
       if (b === "submit" && e.cellErrors.length > 0) {
         const c = e.cellErrors[0];
-        refusals.push({ rowLabel: e.rowLabel, key: e.key, message: `${c.cellAddress}：${c.message}` });
+        refusals.push({
+          rowLabel: e.rowLabel,
+          key: e.key,
+          message: `${c.cellAddress}：${c.message}`,
+          row: parseRect(splitSheet(c.cellAddress).local)?.row,
+          columnKey: c.columnKey,
+        });
         continue;
       }
       const planned = b === "submit" ? planRefusal(e, orgTaxId) : null;
       if (planned) {
-        refusals.push({ rowLabel: e.rowLabel, key: e.key, message: planned });
+        refusals.push({ rowLabel: e.rowLabel, key: e.key, message: planned, row: e.rowIndexes[0] });
         continue;
       }
       const r = action ? infoFormActionRefusal(e.form, action) : null;
-      if (r) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: r.message });
+      if (r) refusals.push({ rowLabel: e.rowLabel, key: e.key, message: r.message, row: e.rowIndexes[0] });
     }
     const needsRows = b !== "download";
     out[b] = { enabled: (!needsRows || entries.length > 0) && refusals.length === 0, refusals };
@@ -301,6 +312,8 @@ export function infoFormButtonStates(
 export interface InfoFormOutcome {
   readonly key: string;
   readonly rowLabel: string;
+  /** 0-based sheet row of the form's first row, for the link to it. */
+  readonly row?: number;
   readonly ok: boolean;
   readonly message: string;
 }
@@ -432,7 +445,7 @@ async function runOne(
   persist: (values: Values) => Promise<void>
 ): Promise<{ outcome: InfoFormOutcome; values: Values; cellErrors?: readonly CellMark[] }> {
   const done = (ok: boolean, message: string, values: Values) => ({
-    outcome: { key: e.key, rowLabel: e.rowLabel, ok, message },
+    outcome: { key: e.key, rowLabel: e.rowLabel, row: e.rowIndexes[0], ok, message },
     values: {
       ...values,
       processStatus: ok ? PROCESS_STATUS.success : PROCESS_STATUS.failure,
@@ -450,6 +463,7 @@ async function runOne(
     outcome: {
       key: e.key,
       rowLabel: e.rowLabel,
+      row: e.rowIndexes[0],
       ok: true,
       message: refusal("PANE_RESULT_PENDING", { serialNo }).message,
     },
@@ -467,7 +481,13 @@ async function runOne(
       if (!r.ok) {
         return isUnknownOutcome(r.refusal)
           ? {
-              outcome: { key: e.key, rowLabel: e.rowLabel, ok: false, message: r.refusal.message },
+              outcome: {
+                key: e.key,
+                rowLabel: e.rowLabel,
+                row: e.rowIndexes[0],
+                ok: false,
+                message: r.refusal.message,
+              },
               values: {
                 serialNo,
                 processStatus: PROCESS_STATUS.pending,

@@ -215,6 +215,27 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   expect(await count("red_invoices")).toBe(redBefore + 1);
   expect(await count("info_forms")).toBe(formsBefore + 1);
 
+  // Issue 13 §7. A result's row label selects the cell its error names (row 5: 购方税号, F5) …
+  await selectRange(page, "数电蓝票", "A1");
+  await page.locator('[data-testid="redflush-result-goto"][data-sheet-row="5"]').click();
+  await waitForSheet(page, "蓝票清单", (d) => d.active && d.selection === "F5");
+  // … 只看失败行 filters the sheet on 处理状态 (the skipped rows stay, the 成功 ones are hidden) …
+  await page.getByTestId("redflush-failed-only").click();
+  await expectText(page.getByTestId("redflush-marks-done"), "工作表“蓝票清单”只显示失败行");
+  expect((await viewSheet(page, "蓝票清单")).dump.hiddenRows).toEqual([2, 3]);
+  await screenshot(page, "red-flush-failed-only");
+  await page.getByTestId("redflush-failed-only").click();
+  await expectText(page.getByTestId("redflush-marks-done"), "工作表“蓝票清单”已显示全部行");
+  expect((await viewSheet(page, "蓝票清单")).dump.hiddenRows).toEqual([]);
+  // … and 清除标记 removes the run's red fills and notes, the statuses and reasons stay.
+  await page.getByTestId("redflush-clear-marks").click();
+  await expectText(page.getByTestId("redflush-marks-done"), "已清除 6 处标记");
+  const cleared = await viewSheet(page, "蓝票清单");
+  expect(cleared.dump.fills).toEqual({});
+  expect(cleared.dump.notes).toEqual({});
+  expect(cleared.text(4, "处理状态")).toBe("已跳过");
+  expect(cleared.text(4, "失败原因")).toContain("剩余可红冲金额不足");
+
   // 数电 clerk, same pane: 2.1.04 issues at once when the buyer has not confirmed usage.
   await signIn(page, E.account("seller"));
   await selectRange(page, "数电蓝票", "A2:A4");
@@ -302,6 +323,17 @@ test("发票红冲: 预检 every row, 红冲 by route, results and bad cells in 
   expect(await count("red_invoices")).toBe(redBefore + 3);
   expect(await count("info_forms")).toBe(formsBefore + 1);
 });
+
+/** Poll the fake workbook until the sheet's dump satisfies `ok` (the pane's click is asynchronous). */
+async function waitForSheet(page: Page, name: string, ok: (d: SheetView["dump"]) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    if (ok((await viewSheet(page, name)).dump)) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(
+    `sheet ${name} never reached the expected state: ${JSON.stringify((await viewSheet(page, name)).dump.selection)}`
+  );
+}
 
 /** 新建工作表 → a kind's template sheet, as the clerk would start; returns its header view. */
 async function newSheet(

@@ -136,6 +136,8 @@ export class FakeSheet {
   readonly bold: Layer<boolean>;
   readonly validations: Array<{ rect: Rect; rule: ValidationRule }> = [];
   readonly hiddenRows = new Set<number>();
+  /** The sheet's (or a table's) AutoFilter: its range and the rows its criteria hide (also in hiddenRows). */
+  autoFilter: { rect: Rect; table: string | null; filteredRows: Set<number> } | null = null;
   readonly tables: TableModel[] = [];
   readonly notes = new Map<number, AnnotationModel>();
   readonly comments = new Map<number, AnnotationModel>();
@@ -229,6 +231,55 @@ export class FakeSheet {
 
   commentAddresses(): string[] {
     return Array.from(this.comments.keys()).map((k) => cellAddress(rowOf(k), colOf(k)));
+  }
+
+  /**
+   * AutoFilter.apply as Excel does it for the two criteria we model: values ({filterOn: "Values"})
+   * and one custom criterion "=text" / "=text*" (the wildcard at the end only). Rows of the range
+   * below its header whose cell in the column fails are hidden; earlier criteria are replaced.
+   */
+  applyAutoFilter(rect: Rect, table: string | null, columnIndex: number, criteria: FakeFilterCriteria): void {
+    this.clearAutoFilterCriteria();
+    let test: (text: string) => boolean;
+    const custom = (criterion: string): ((text: string) => boolean) => {
+      if (!criterion.startsWith("=")) throw new Error(`fake Excel: criterion ${criterion} is not modelled`);
+      const c = criterion.slice(1);
+      return c.endsWith("*") ? (t) => t.startsWith(c.slice(0, -1)) : (t) => t === c;
+    };
+    if (criteria.filterOn === "Values" && criteria.values) {
+      const allowed = new Set(criteria.values);
+      test = (t) => allowed.has(t);
+    } else if (criteria.filterOn === "Custom" && criteria.criterion1) {
+      const first = custom(criteria.criterion1);
+      const second = criteria.criterion2 ? custom(criteria.criterion2) : null;
+      if (second && criteria.operator !== "Or" && criteria.operator !== "And")
+        throw new FakeExcelError("InvalidArgument", "Two criteria need an operator (And / Or).");
+      test = !second
+        ? first
+        : criteria.operator === "Or"
+          ? (t) => first(t) || second(t)
+          : (t) => first(t) && second(t);
+    } else {
+      throw new Error(`fake Excel: filter ${JSON.stringify(criteria)} is not modelled`);
+    }
+    if (columnIndex < 0 || columnIndex >= rect.columns)
+      throw new FakeExcelError("InvalidArgument", "The column index is outside the filter range.");
+    const filteredRows = new Set<number>();
+    for (let r = rect.row + 1; r < rect.row + rect.rows; r++) {
+      const v = this.getValue(r, rect.column + columnIndex);
+      if (!test(v === null ? "" : String(v)) && !this.hiddenRows.has(r)) {
+        filteredRows.add(r);
+        this.hiddenRows.add(r);
+      }
+    }
+    this.autoFilter = { rect, table, filteredRows };
+  }
+
+  /** AutoFilter.clearCriteria: the rows the filter hid are shown again; the filter buttons stay. */
+  clearAutoFilterCriteria(): void {
+    if (!this.autoFilter) return;
+    this.autoFilter.filteredRows.forEach((r) => this.hiddenRows.delete(r));
+    this.autoFilter.filteredRows.clear();
   }
 
   hideRows(...rows: number[]): this {
@@ -766,8 +817,58 @@ function pick(all: Record<string, unknown>, props: readonly string[]): Record<st
   return out;
 }
 
+/** The FilterCriteria fields the fake models. */
+export interface FakeFilterCriteria {
+  readonly filterOn: string;
+  readonly criterion1?: string;
+  readonly criterion2?: string;
+  readonly operator?: string;
+  readonly values?: readonly string[];
+}
+
+/** Worksheet.autoFilter / Table.autoFilter (ExcelApi 1.9): apply and clearCriteria. */
+export class FakeAutoFilter {
+  constructor(
+    private readonly context: FakeContext,
+    private readonly sheet: () => FakeSheet,
+    /** The table's name and range, for Table.autoFilter (its range is always the table). */
+    private readonly table: (() => { name: string; rect: Rect }) | null
+  ) {}
+
+  apply(range: FakeRange | string, columnIndex?: number, criteria?: FakeFilterCriteria): void {
+    this.context.op(jsonLength(criteria ?? {}) + 16, () => {
+      const sheet = this.sheet();
+      let rect: Rect;
+      if (this.table) rect = this.table().rect;
+      else if (typeof range === "string") {
+        const r = parseRect(splitSheet(range).local);
+        if (!r) throw new FakeExcelError("InvalidArgument", `bad address ${range}`);
+        rect = r;
+      } else {
+        const t = range.liveTarget();
+        if (t.sheet !== sheet) throw new FakeExcelError("InvalidArgument", "The range is on another sheet.");
+        rect = t.rect;
+      }
+      if (!this.table && sheet.tables.some((t) => intersect(t.rect, rect)))
+        throw new FakeExcelError("InvalidOperation", "The range overlaps a table: filter the table instead.");
+      if (columnIndex === undefined || criteria === undefined)
+        throw new Error("fake Excel: AutoFilter.apply without criteria is not modelled");
+      sheet.applyAutoFilter(rect, this.table ? this.table().name : null, columnIndex, criteria);
+      return 0;
+    });
+  }
+
+  clearCriteria(): void {
+    this.context.op(8, () => {
+      this.sheet().clearAutoFilterCriteria();
+      return 0;
+    });
+  }
+}
+
 export class FakeWorksheet extends ClientObject {
   readonly tables: FakeTableCollection;
+  readonly autoFilter: FakeAutoFilter;
   readonly notes: FakeAnnotationCollection;
   readonly comments: FakeAnnotationCollection;
   readonly freezePanes: { freezeRows: (n?: number) => void };
@@ -778,6 +879,7 @@ export class FakeWorksheet extends ClientObject {
   ) {
     super(context);
     this.tables = new FakeTableCollection(context, this);
+    this.autoFilter = new FakeAutoFilter(context, () => this.sheet(), null);
     this.notes = new FakeAnnotationCollection(context, "note", this);
     this.comments = new FakeAnnotationCollection(context, "comment", this);
     this.freezePanes = {
@@ -969,6 +1071,22 @@ export class FakeRange extends ClientObject {
     const t = this.target.get();
     if (!t) throw new FakeExcelError("ItemNotFound", "The range is a null object.");
     return t;
+  }
+
+  /** Range.select: Excel refuses to select on a sheet that is not active (activate it first). */
+  select(): void {
+    this.context.op(0, () => {
+      const t = this.live();
+      if (this.context.model.active !== t.sheet)
+        throw new FakeExcelError("InvalidSelection", "The range is not on the active worksheet.");
+      this.context.model.selection = { sheet: t.sheet, areas: [t.rect] };
+      return 0;
+    });
+  }
+
+  /** Internal: the live target (for AutoFilter.apply). */
+  liveTarget(): RangeTarget {
+    return this.live();
   }
 
   get isNullObject(): boolean {
@@ -1353,6 +1471,7 @@ export class FakeTableCollection extends ClientObject {
 
 export class FakeTable extends ClientObject {
   readonly columns: { add: (index?: number | null, values?: unknown, name?: string) => void };
+  readonly autoFilter: FakeAutoFilter;
   /**
    * `rows.add(null, values)`: rows inserted at the end of the body (above a totals row), cells of the
    * table's columns below shifted down, like Excel. One call for many rows; `null` cells are refused
@@ -1364,6 +1483,11 @@ export class FakeTable extends ClientObject {
     private readonly target: Lazy<{ sheet: FakeSheet; table: TableModel } | null>
   ) {
     super(context);
+    this.autoFilter = new FakeAutoFilter(
+      context,
+      () => this.live().sheet,
+      () => ({ name: this.live().table.name, rect: this.live().table.rect })
+    );
     this.rows = {
       add: (index, values) => {
         if (index !== undefined && index !== null)

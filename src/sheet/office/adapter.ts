@@ -21,6 +21,7 @@ import type { TemplateSheetData } from "../xlsx/templateData";
 import { applyImportPlan } from "./applyPlan";
 import { createSheet } from "./createSheet";
 import { annotationModeFor, officeExcelHost, type ExcelHost } from "./host";
+import { filterFailedRows, selectCell } from "./navigate";
 import { readSelection } from "./read";
 import { readAll } from "./readAll";
 import { readValues } from "./readValues";
@@ -84,6 +85,14 @@ export class OfficeWorkbook implements WorkbookPort {
 
   applyImportPlan(plan: AnnotationPlan, opts?: ApplyPlanOptions) {
     return applyImportPlan(this.host, plan, opts);
+  }
+
+  selectCell(sheetName: string, row: number, column: number) {
+    return selectCell(this.host, sheetName, row, column);
+  }
+
+  filterFailedRows(kind: SheetKind, layout: SheetLayout, on: boolean) {
+    return filterFailedRows(this.host, kind, layout, on);
   }
 }
 

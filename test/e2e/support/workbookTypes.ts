@@ -18,4 +18,10 @@ export interface SheetDump {
   readonly fills: Record<string, string>;
   readonly notes: Record<string, string>;
   readonly comments: Record<string, string>;
+  /** 1-based hidden rows (by hand or by the AutoFilter), ascending. */
+  readonly hiddenRows: number[];
+  /** The sheet is the active one. */
+  readonly active: boolean;
+  /** The selection's address ("F5"), when it is on this sheet. */
+  readonly selection: string | null;
 }

@@ -128,9 +128,10 @@ describe("批量引入 on the active sheet", () => {
     ]);
     expect(book.s.value(cellOf("申请批次号", 0))).not.toBe("申请批次号");
     expect(r.failures).toEqual([
-      { row: 3, reason: BAD_BUYER },
-      { row: 4, reason: `${AMOUNT_MISSING}；${BAD_RATE}` },
-      { row: 5, reason: BAD_APPLICANT },
+      // column: the first bad cell (0-based), where the pane's link goes.
+      { row: 3, reason: BAD_BUYER, column: 7 },
+      { row: 4, reason: `${AMOUNT_MISSING}；${BAD_RATE}`, column: 17 },
+      { row: 5, reason: BAD_APPLICANT, column: 1 },
     ]);
     expect(r.write.cellsMarked).toBe(4);
     // Read, validate and write, in this order.

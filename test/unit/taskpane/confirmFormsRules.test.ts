@@ -61,7 +61,9 @@ describe("红字确认单: who may 红冲 (issue 10 item 4)", () => {
     const [buyer, seller] = sel.value.entries;
     const states = confirmFormButtonStates([buyer]);
     expect(states.redFlush.enabled).toBe(false);
-    expect(states.redFlush.refusals).toEqual([{ rowLabel: "2", key: buyer.key, message: WRONG_PARTY }]);
+    expect(states.redFlush.refusals).toEqual([
+      { rowLabel: "2", key: buyer.key, message: WRONG_PARTY, row: 1 },
+    ]);
     expect(confirmFormButtonStates([seller]).redFlush).toEqual({ enabled: true, refusals: [] });
   });
 
@@ -136,7 +138,7 @@ describe("红字确认单: 特别提示 (issue 10 item 7)", () => {
     const sel = await readConfirmForms(port);
     if (!sel.ok) throw new Error(sel.refusal.message);
     expect(entryNotices(sel.value.entries)).toEqual([
-      { rowLabel: "2", key: sel.value.entries[0].key, message: TAX_CONTROL_ENTRY_NOTICE },
+      { rowLabel: "2", key: sel.value.entries[0].key, message: TAX_CONTROL_ENTRY_NOTICE, row: 1 },
     ]);
   });
 });

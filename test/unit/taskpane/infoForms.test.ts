@@ -63,9 +63,10 @@ describe("红字信息表 workflow", () => {
     const states = infoFormButtonStates(sel.value.entries, ORG);
     expect(states.redFlush.enabled).toBe(false);
     expect(states.redFlush.refusals).toEqual([
-      { rowLabel: "3", key: "033002300111|12345679", message: "只有税局审核通过后才允许红冲" },
+      { rowLabel: "3", key: "033002300111|12345679", message: "只有税局审核通过后才允许红冲", row: 2 },
       {
         rowLabel: "4",
+        row: 3,
         key: "4403000000000002",
         message: "销方税号与当前业务单元下的企业信息中的税号一致才允许红冲",
       },

@@ -111,7 +111,9 @@ describe("红字信息表 红冲 of an approved form (2.2.01)", () => {
         ]),
     });
     const r = await runInfoFormButton("redFlush", port, client, sel, { orgTaxId: ORG, yieldNow: noYield });
-    expect(r.outcomes).toEqual([{ key: FORM_NO, rowLabel: "2、3", ok: true, message: "已开具红字发票" }]);
+    expect(r.outcomes).toEqual([
+      { key: FORM_NO, rowLabel: "2、3", row: 1, ok: true, message: "已开具红字发票" },
+    ]);
     expect(calls("quickRedFlushTaxControl")).toEqual([]);
     const [item] = calls("issueTaxControlRed")[0].data as Item[];
     expect(item).toMatchObject({

@@ -6,6 +6,7 @@
  */
 import { FakeWorkbook, supportsUpTo, type CellValue } from "../../../support/fakeExcel";
 import type { SheetDump, WorkbookInit } from "../workbookTypes";
+import { rectAddress } from "../../../../src/sheet/address";
 
 declare global {
   interface Window {
@@ -47,7 +48,10 @@ function dump(name: string): SheetDump | null {
   for (const a of sheet.noteAddresses()) notes[a] = sheet.noteAt(a)?.content ?? "";
   const comments: Record<string, string> = {};
   for (const a of sheet.commentAddresses()) comments[a] = sheet.commentAt(a)?.content ?? "";
-  return { name, rows, fills, notes, comments };
+  const hiddenRows = [...sheet.hiddenRows].map((r) => r + 1).sort((a, b) => a - b);
+  const sel = model.selection?.sheet === sheet ? model.selection.areas : null;
+  const selection = sel ? sel.map((a) => rectAddress(a)).join(",") : null;
+  return { name, rows, fills, notes, comments, hiddenRows, active: model.active === sheet, selection };
 }
 
 window.__hcWorkbook = {

@@ -3,17 +3,13 @@ import type { RowWriteBack, SelectionRead } from "../../../../src/sheet/port";
 import { FAILURE_FILL, MARK_PREFIX, MAX_ROWS_PER_CHUNK } from "../../../../src/sheet/writePlan";
 import { BLUE_HEADERS, blueInvoiceRow, buildBlueInvoiceWorkbook } from "../../../support/blueInvoiceWorkbook";
 import { DEFAULT_PAYLOAD_LIMIT, FakeWorkbook, type SyncRecord } from "../../../support/fakeExcel";
-import { fakeHost } from "../../../support/fakeHost";
+import { fakeHost, readBlueSelection } from "../../../support/fakeHost";
 
 // BLUE_HEADERS has 17 input columns (A–Q); result columns are appended from R.
 const col = (header: string) => String.fromCharCode(65 + BLUE_HEADERS.indexOf(header));
 const TAX_ID = col("购方税号"); // F
 
-async function readAll(port: OfficeWorkbook): Promise<SelectionRead> {
-  const r = await port.readSelection("blueInvoices");
-  if (!r.ok) throw new Error(r.refusal.message);
-  return r.value;
-}
+const readAll = readBlueSelection;
 
 /** What the task pane would write: status per row, every parse error as a cell error. */
 function outcomes(read: SelectionRead): RowWriteBack[] {
